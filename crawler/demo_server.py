@@ -1,0 +1,72 @@
+"""Serve the bundled demo outlets (`fixtures/sites/NAME/`) on 127.0.0.1, one port per outlet.
+
+Feeds, sitemaps and robots.txt carry the placeholder `{{BASE}}`, replaced on
+the fly by the outlet's real address, so the same files work on any port.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
+
+PLACEHOLDER = b"{{BASE}}"
+TEMPLATED_SUFFIXES = {".xml", ".json", ".txt"}
+CONTENT_TYPES = {".xml": "application/xml", ".json": "application/feed+json", ".txt": "text/plain; charset=utf-8"}
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    base_url = ""
+
+    def log_message(self, format: str, *args) -> None:  # quiet: the crawl reports what matters
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_file() and path.suffix in TEMPLATED_SUFFIXES:
+            body = path.read_bytes().replace(PLACEHOLDER, self.base_url.encode())
+            self.send_response(200)
+            self.send_header("Content-Type", CONTENT_TYPES[path.suffix])
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            from io import BytesIO
+
+            return BytesIO(body)
+        return super().send_head()
+
+
+class DemoSite:
+    """One outlet's static files served on a free port of 127.0.0.1 in a background thread."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        handler = type("Handler", (_Handler,), {})
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
+        self.server.daemon_threads = True
+        handler.base_url = self.base_url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "DemoSite":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def serve_sites(sites_dir: Path, names: list[str]) -> dict[str, DemoSite]:
+    """Start a server for each named outlet folder below `sites_dir`."""
+    servers = {}
+    for name in names:
+        root = sites_dir / name
+        if not root.is_dir():
+            raise FileNotFoundError(f"{root}: no such demo outlet folder")
+        servers[name] = DemoSite(root).start()
+    return servers

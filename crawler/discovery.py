@@ -1,0 +1,161 @@
+"""Finding article URLs in feeds, sitemaps and listing pages.
+
+Pure parsing of bytes already fetched; the spider does the fetching. XML is
+parsed without entity expansion or network access, so a hostile feed cannot
+blow up memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+MAX_XML_BYTES = 20 * 1024 * 1024
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
+)
+PAGINATION_RE = re.compile(r"(/page/\d+/?$|[?&](page|paged|p)=\d+)", re.I)
+NEXT_WORDS = {"next", "older", "older posts", "next page", "more", "»", "›", "next »", "older entries"}
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    published: str | None = None
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def maybe_gunzip(body: bytes) -> bytes:
+    if body[:2] == b"\x1f\x8b":
+        with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as fh:
+            return fh.read(MAX_XML_BYTES + 1)[:MAX_XML_BYTES]
+    return body
+
+
+def parse_xml(body: bytes):
+    body = maybe_gunzip(body)[:MAX_XML_BYTES]
+    if not body.strip():
+        return None
+    try:
+        return etree.fromstring(body, parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def feed_links(body: bytes, base_url: str) -> list[Link] | None:
+    """Article links of an RSS, Atom or JSON feed; None when the body is no feed at all."""
+    stripped = body.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return _json_feed_links(stripped, base_url)
+    root = parse_xml(body)
+    if root is None:
+        return None
+    links: list[Link] = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "item":  # RSS
+            url = _child_text(el, "link") or _child_text(el, "guid")
+            date = _child_text(el, "pubdate") or _child_text(el, "date")
+            if url:
+                links.append(Link(urljoin(base_url, url.strip()), _iso_date(date)))
+        elif name == "entry":  # Atom
+            url = None
+            for child in el:
+                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
+                    url = child.get("href")
+                    break
+            date = _child_text(el, "published") or _child_text(el, "updated")
+            if url:
+                links.append(Link(urljoin(base_url, url.strip()), _iso_date(date)))
+    if not links and _local(root.tag) not in ("rss", "feed", "rdf"):
+        return None
+    return links
+
+
+def _json_feed_links(body: bytes, base_url: str) -> list[Link] | None:
+    try:
+        data = json.loads(body[:MAX_XML_BYTES])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return None
+    links = []
+    for item in data["items"]:
+        if isinstance(item, dict) and isinstance(item.get("url") or item.get("external_url"), str):
+            links.append(Link(urljoin(base_url, item.get("url") or item["external_url"]),
+                              _iso_date(item.get("date_published"))))
+    return links
+
+
+def sitemap_links(body: bytes, base_url: str) -> tuple[list[Link], list[str]] | None:
+    """(page links, nested sitemap URLs) of a sitemap or sitemap index; None when not a sitemap."""
+    root = parse_xml(body)
+    if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
+        return None
+    pages: list[Link] = []
+    nested: list[str] = []
+    for el in root:
+        if _local(el.tag) not in ("url", "sitemap"):
+            continue
+        loc = _child_text(el, "loc")
+        if not loc:
+            continue
+        url = urljoin(base_url, loc.strip())
+        if _local(el.tag) == "sitemap":
+            nested.append(url)
+        else:
+            date = _child_text(el, "lastmod") or _news_date(el)
+            pages.append(Link(url, _iso_date(date)))
+    return pages, nested
+
+
+def robots_sitemaps(body: bytes) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt."""
+    lines = body.decode("utf-8", errors="replace").splitlines()
+    return [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")]
+
+
+def _news_date(el) -> str | None:
+    for child in el.iter():
+        if _local(child.tag) == "publication_date":
+            return child.text
+    return None
+
+
+def _child_text(el, name: str) -> str | None:
+    for child in el:
+        if _local(child.tag) == name and child.text:
+            return child.text
+    return None
+
+
+def _iso_date(value: str | None) -> str | None:
+    """The calendar date of a feed date (RFC 822 or ISO 8601), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    match = re.match(r"(\d{4}-\d{2}-\d{2})", value)
+    if match:
+        return match.group(1)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def is_pagination_link(url: str, text: str, rel: str | None) -> bool:
+    """A link to the next page of a listing: rel=next, a "Next"/"Older" label, or a page-number URL."""
+    if rel and "next" in rel.lower().split():
+        return True
+    label = " ".join(text.split()).lower()
+    return label in NEXT_WORDS or bool(PAGINATION_RE.search(url))

@@ -1,0 +1,32 @@
+"""The `newsmon` command: a thin click layer over crawler/, extract/, storage/ and review/."""
+
+from __future__ import annotations
+
+import click
+
+from newsmon.commands.demo_cmd import demo_command
+from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
+from newsmon.context import AppContext, common_options
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(package_name="newsmon")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """newsmon: crawl news outlets, extract claims that people were returned across
+    borders, and queue them in SQLite for researchers to review.
+
+    Every command takes --db PATH and --config DIR (before or after its name).
+    """
+    ctx.ensure_object(AppContext)
+
+
+cli.add_command(run_command)
+cli.add_command(crawl_command)
+cli.add_command(extract_command)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,38 @@
+"""Opening the newsmon database: one SQLite file, WAL mode, migrated on open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import migrations
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class StorageError(Exception):
+    """The database cannot be used (bad path, not a database, locked too long)."""
+
+
+def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+    WAL mode and a busy timeout let a crawl and a reviewer write at the same
+    time: a writer waits for the other instead of failing with "database is locked".
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        if migrate:
+            migrations.apply(db)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise StorageError(f"{path}: cannot use database: {exc}") from exc
+    return db

@@ -1,0 +1,92 @@
+"""Versioned schema migrations (sqlite-utils `Migrations`).
+
+Each function runs once per database, in order, inside a transaction. Never
+edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("newsmon")
+
+
+@migrations()
+def m001_articles_and_claims(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "source": str,
+            "title": str,
+            "author": str,
+            "published": str,
+            "fetched_at": str,
+            "text": str,
+            "html": bytes,  # zlib-compressed raw page, so extraction can be re-run
+            "content_hash": str,  # hash of the clean text: syndicated copies are stored once
+            "sitename": str,
+            "language": str,
+            "extracted_at": str,
+            "extractor_version": str,
+        },
+        pk="id",
+        not_null={"url", "source", "fetched_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["source"])
+    db["articles"].create_index(["content_hash"])
+    db["article_urls"].create(
+        {"url": str, "article_id": int, "source": str, "first_seen": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_urls"].create_index(["article_id"])
+    db["claims"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "count": int,
+            "count_high": int,
+            "qualifier": str,
+            "who": str,
+            "date": str,
+            "date_end": str,
+            "kind": str,
+            "locations": str,  # JSON list
+            "evidence": str,
+            "start": int,
+            "end": int,
+            "confidence": float,
+            "vague": int,
+            "other_evidence": str,  # JSON list
+            "status": str,
+            "event_id": int,
+            "extractor_version": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "count", "status"},
+        defaults={"status": "pending"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["claims"].create_index(["article_id"])
+    db["claims"].create_index(["status"])
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "run_id": str,
+            "source": str,
+            "started_at": str,
+            "finished_at": str,
+            "requests": int,
+            "new_articles": int,
+            "errors": int,
+            "status": str,
+            "skipped": str,  # JSON object: reason -> count
+            "message": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["source", "started_at"])
