@@ -49,7 +49,7 @@ def run_crawl(
     db = open_db(db_path)
     already = known_urls(db)
     db.close()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     started = _now()
     crawlers = []
     for source in sources:
