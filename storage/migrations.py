@@ -90,3 +90,46 @@ def m001_articles_and_claims(db: Database) -> None:
         pk="id",
     )
     db["crawl_runs"].create_index(["source", "started_at"])
+
+
+@migrations()
+def m002_reviews_events_search(db: Database) -> None:
+    """Review decisions, corrected values beside the machine's, events, article full-text search."""
+    claims = db["claims"]
+    # Corrected values live beside the machine's values, never over them.
+    claims.add_column("corrected_count", int)
+    claims.add_column("corrected_qualifier", str)
+    claims.add_column("corrected_date", str)
+    claims.add_column("corrected_locations", str)  # JSON list
+    claims.add_column("reviewed_by", str)
+    claims.add_column("reviewed_at", str)
+    claims.add_column("stale", int, not_null_default=0)  # re-extraction no longer finds a reviewed claim
+    claims.add_column("stale_since", str)
+    claims.add_column("event_locked", int, not_null_default=0)  # a reviewer placed it: no automatic regrouping
+    claims.create_index(["event_id"])
+    claims.create_index(["count"])
+    db["events"].create(
+        {"id": int, "created_at": str, "updated_at": str, "manual": int},
+        pk="id",
+        defaults={"manual": 0},
+    )
+    db["reviews"].create(
+        {
+            "id": int,
+            "claim_id": int,
+            "action": str,  # accept, reject, edit, split, merge, undo
+            "before": str,  # JSON: the claim's reviewable fields before the decision
+            "after": str,  # JSON: the same fields after it
+            "reviewer": str,
+            "at": str,
+            "batch": str,  # decisions taken together (a whole event) share a batch
+            "undoes": str,  # for an undo: the batch it reverted
+            "undone_by": int,  # for a decision: the review row of the undo that reverted it
+        },
+        pk="id",
+        not_null={"claim_id", "action", "at"},
+        foreign_keys=[("claim_id", "claims", "id")],
+    )
+    db["reviews"].create_index(["claim_id"])
+    db["reviews"].create_index(["batch"])
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
