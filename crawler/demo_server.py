@@ -6,12 +6,18 @@ the fly by the outlet's real address, so the same files work on any port.
 
 from __future__ import annotations
 
+import errno
 import http.server
 import threading
+import zlib
 from functools import partial
 from pathlib import Path
 
 PLACEHOLDER = b"{{BASE}}"
+# Each outlet prefers a port derived from its name, so that its URLs (which
+# name the port) stay the same from one demo run to the next; a busy port
+# falls back to any free one.
+PREFERRED_PORTS = range(18000, 20000)
 TEMPLATED_SUFFIXES = {".xml", ".json", ".txt"}
 CONTENT_TYPES = {".xml": "application/xml", ".json": "application/feed+json", ".txt": "text/plain; charset=utf-8"}
 
@@ -39,10 +45,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class DemoSite:
     """One outlet's static files served on a free port of 127.0.0.1 in a background thread."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, port: int | None = None):
         self.root = root
         handler = type("Handler", (_Handler,), {})
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
+        factory = partial(handler, directory=str(root))
+        if port is None:
+            port = PREFERRED_PORTS[zlib.crc32(root.name.encode()) % len(PREFERRED_PORTS)]
+        try:
+            self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
         self.server.daemon_threads = True
         handler.base_url = self.base_url
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

