@@ -1,17 +1,56 @@
 """A page (HTML + URL) becomes an `Article`: metadata and clean text.
 
-Pipeline: per-outlet `drop_selectors` are removed from the tree, trafilatura
-takes out the main text and metadata, then the residual cleaner
-(`extract.residual`) removes what trafilatura lets through.
+Pipeline:
+1. bytes are decoded (`extract.encoding`: BOM, declared charset, UTF-8, a guess);
+2. the page is parsed once; per-outlet `drop_selectors` (CSS) are removed, and
+   so are footnote marks set as superscripts (`China<sup>1</sup>`);
+3. trafilatura takes out the main text and the metadata (htmldate for the
+   date; the feed's date, `fallback_published`, when the page has none);
+4. its output tree becomes blocks (`extract.blocks`) and the residual cleaner
+   (`extract.residual`) removes what trafilatura lets through;
+5. `Article.text` is the headline, then the blocks, separated by blank lines.
+
+Pure functions: no network, no database; the wording lexicon is read once.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import trafilatura
+from lxml import html as lxml_html
 
+from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
+from extract.encoding import decode_html
+from extract.residual import clean_blocks, load_lexicon
 from extract.types import Article
+
+log = logging.getLogger(__name__)
+
+# Pages beyond this are cut before parsing: no news article is this long, and
+# trafilatura's cost grows with the tree.
+MAX_HTML_CHARS = 4_000_000
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_FOOTNOTE_SUP = re.compile(r"^\s*\[?\s*(\d{1,3}(\s*[,–-]\s*\d{1,3})*|[*†‡§])\s*\]?\s*$")
+_UNIT_BEFORE = re.compile(r"(\b(km|cm|mm|m|ft|mi|in|sq|m3|cm3|kg|x|e|10)|\d)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Extraction:
+    """trafilatura's result before the residual cleaner (for comparisons)."""
+
+    url: str | None
+    title: str | None
+    author: str | None
+    published: str | None
+    sitename: str | None
+    language: str | None
+    blocks: list[Block]
 
 
 def extract_article(
@@ -20,37 +59,158 @@ def extract_article(
     *,
     drop_selectors: Sequence[str] = (),
     fallback_published: str | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
 ) -> Article:
-    """Clean one page. Never raises on bad HTML: an unreadable page gives empty text."""
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    prune = [_css_to_xpath(sel) for sel in drop_selectors] or None
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        prune_xpath=prune,
-    )
-    if doc is None:
-        return Article(url=url, title=None, author=None, published=fallback_published,
-                       sitename=None, language=None, text="")
-    title = doc.title
-    body = doc.text or ""
-    text = body if not title or body.startswith(title) else f"{title}\n\n{body}"
+    """Clean one page. Never raises on bad input: an unreadable page gives empty text.
+
+    `config_dir` is where `topics/boilerplate.toml` is looked for (else
+    $NEWSMON_CONFIG, else the repository's config/).
+    """
+    raw = extract_raw(html, url, drop_selectors=drop_selectors, fallback_published=fallback_published)
+    lexicon = load_lexicon([raw.language or "en"], config_dir)
+    blocks = clean_blocks(raw.blocks, title=raw.title, author=raw.author, lexicon=lexicon)
     return Article(
-        url=url,
-        title=title,
-        author=doc.author,
-        published=(doc.date or fallback_published),
-        sitename=doc.sitename,
-        language=doc.language,
-        text=text,
+        url=raw.url,
+        title=raw.title,
+        author=raw.author,
+        published=raw.published,
+        sitename=raw.sitename,
+        language=raw.language,
+        text=render(raw.title, blocks),
     )
 
 
-def _css_to_xpath(selector: str) -> str:
+def extract_raw(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    drop_selectors: Sequence[str] = (),
+    fallback_published: str | None = None,
+) -> Extraction:
+    """Steps 1-3: metadata and trafilatura's blocks, no residual cleaning."""
+    empty = Extraction(url, None, None, fallback_published, None, None, [])
+    try:
+        text = decode_html(html or b"")
+    except Exception:  # noqa: BLE001 - decode_html never raises, but a page must not stop a crawl
+        return empty
+    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)[:MAX_HTML_CHARS]
+    if not text.strip():
+        return empty
+    tree = _parse(text)
+    if tree is None:
+        return empty
+    _drop_selected(tree, drop_selectors)
+    _drop_footnote_sups(tree)
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page
+        log.warning("trafilatura failed on %s: %s", url or "page", exc)
+        doc = None
+    if doc is None:
+        return empty
+    body = getattr(doc, "body", None)
+    blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    published = doc.date or fallback_published or _extensive_date(tree, url)
+    return Extraction(
+        url=url or getattr(doc, "url", None),
+        title=_clean_title(doc.title),
+        author=doc.author or None,
+        published=published,
+        sitename=doc.sitename or None,
+        language=doc.language or _html_lang(tree),
+        blocks=blocks,
+    )
+
+
+def _parse(text: str):
+    try:
+        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+        tree = lxml_html.document_fromstring(text, parser=parser)
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on garbage
+        return None
+    return tree
+
+
+@lru_cache(maxsize=256)
+def _xpath(selector: str):
+    from cssselect import GenericTranslator
+    from lxml.etree import XPath
+
+    try:
+        return XPath(GenericTranslator().css_to_xpath(selector))
+    except Exception:  # noqa: BLE001 - a bad selector in an outlet config
+        log.warning("ignoring CSS selector that cannot be read: %r", selector)
+        return None
+
+
+def css_selector_error(selector: str) -> str | None:
+    """Why a `drop_selectors` entry cannot be used, or None when it is fine."""
     from cssselect import GenericTranslator
 
-    return GenericTranslator().css_to_xpath(selector)
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except Exception as exc:  # noqa: BLE001
+        return f"{selector!r}: {exc}"
+    return None
+
+
+def _drop_selected(tree, selectors: Sequence[str]) -> None:
+    for sel in selectors:
+        xp = _xpath(sel)
+        if xp is None:
+            continue
+        try:
+            found = xp(tree)
+        except Exception:  # noqa: BLE001
+            continue
+        for el in found:
+            if hasattr(el, "getparent") and el.getparent() is not None:
+                el.drop_tree()
+
+
+def _drop_footnote_sups(tree) -> None:
+    """`China<sup>1</sup>` -> `China`; `km<sup>2</sup>` stays."""
+    for sup in list(tree.iter("sup")):
+        content = sup.text_content()
+        if not _FOOTNOTE_SUP.match(content or ""):
+            continue
+        prev = sup.getprevious()
+        before = (prev.tail if prev is not None else sup.getparent().text) or ""
+        if prev is not None and not before:
+            before = prev.text_content() if hasattr(prev, "text_content") else ""
+        if not before.strip() or _UNIT_BEFORE.search(before):
+            continue
+        sup.drop_tree()
+
+
+def _extensive_date(tree, url: str | None) -> str | None:
+    """A date from the page text when markup has none; a bare year ("YYYY-01-01") is no date."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, url=url, extensive_search=True, original_date=True)
+    except Exception:  # noqa: BLE001
+        return None
+    if not found or found.endswith("-01-01"):
+        return None
+    return found
+
+
+def _clean_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    return title or None
+
+
+def _html_lang(tree) -> str | None:
+    lang = (tree.get("lang") or "").strip().split("-")[0].lower()
+    return lang if re.fullmatch(r"[a-z]{2,3}", lang) else None

@@ -1,0 +1,201 @@
+"""Date phrases ("on 29 August", "in April 2024", "since 2020", "last week") -> ISO dates
+with their granularity kept (YYYY, YYYY-MM, YYYY-MM-DD; XXXX for an unknown year).
+
+Common shapes are read by rules; other phrases go to dateparser (English only, the phrase
+alone, never a whole article), with results cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+_MON = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_YEAR = r"((?:19|20)\d\d)"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+CUMULATIVE_PREFIX = re.compile(r"^(since|as of|as at|so far|to date|until|till|through|throughout|by)\b")
+PERIOD_RE = [
+    re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/|to|until|till|through)\s*(\d{{2,4}})\b"),
+    re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+{_YEAR}\b"),
+    re.compile(rf"\bfrom\s+{_YEAR}\s+(?:to|until|till|through)\s+{_YEAR}\b"),
+]
+DAY_MONTH_RE = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?\b")
+MONTH_DAY_RE = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+{_YEAR})?")
+MONTH_YEAR_RE = re.compile(rf"\b{_MON}(?:,?\s+(?:of\s+)?{_YEAR})?\b")
+YEAR_RE = re.compile(rf"(?<![\d,.]){_YEAR}(?![\d,])")
+ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+RELATIVE_RE = re.compile(
+    r"\b(yesterday|today|tonight|this week|last week|past week|previous week|this month|last month|"
+    r"past month|previous month|this year|last year|past year|previous year|the year|that year|"
+    r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|"
+    r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b")
+
+
+@dataclass(frozen=True)
+class DateValue:
+    date: str
+    date_end: str | None = None
+    cumulative: bool = False
+    relative: bool = False
+    explicit_year: bool = False
+
+
+def _parse_published(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    m = ISO_RE.search(published) or re.match(r"^((?:19|20)\d\d)-(\d\d)$", published)
+    try:
+        if m and len(m.groups()) == 3:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+def _year_for(month: int, day: int | None, anchor_year: int | None, pub: dt.date | None) -> str:
+    if anchor_year:
+        return str(anchor_year)
+    if pub:
+        y = pub.year
+        try:
+            cand = dt.date(y, month, day or 1)
+        except ValueError:
+            cand = dt.date(y, month, 1)
+        if cand > pub:
+            y -= 1
+        return str(y)
+    return "XXXX"
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(phrase: str, base: str | None) -> dt.datetime | None:
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover
+        return None
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base:
+        settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(base)
+    try:
+        return dateparser.parse(phrase, languages=["en"], settings=settings)
+    except Exception:  # dateparser raises on odd input
+        return None
+
+
+def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> DateValue | None:
+    p = phrase
+    if re.search(r"\b(the year|that year|the same year)\b", p):
+        if anchor_year:
+            return DateValue(str(anchor_year), relative=True)
+        return DateValue(str(pub.year), relative=True) if pub else None
+    if pub is None:
+        return None
+    if re.search(r"\bthis year\b|earlier this year|later this year", p):
+        return DateValue(str(pub.year), relative=True)
+    if re.search(r"\b(last|past|previous) year\b", p):
+        return DateValue(str(pub.year - 1), relative=True)
+    if re.search(r"\bthis month\b|earlier this month", p):
+        return DateValue(pub.strftime("%Y-%m"), relative=True)
+    if re.search(r"\b(last|past|previous) month\b", p):
+        first = pub.replace(day=1) - dt.timedelta(days=1)
+        return DateValue(first.strftime("%Y-%m"), relative=True)
+    if re.search(r"\b(today|tonight)\b", p):
+        return DateValue(pub.isoformat(), relative=True)
+    if re.search(r"\byesterday\b", p):
+        return DateValue((pub - dt.timedelta(days=1)).isoformat(), relative=True)
+    if re.search(r"\bthis week\b|earlier this week", p):
+        return DateValue(pub.isoformat(), relative=True)
+    if re.search(r"\b(last|past|previous) week\b", p):
+        return DateValue((pub - dt.timedelta(days=7)).isoformat(), relative=True)
+    m = re.search(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", p)
+    if m:
+        wd = WEEKDAYS[m.group(1)]
+        delta = (pub.weekday() - wd) % 7
+        if re.search(r"\blast\s+" + m.group(1), p) and delta == 0:
+            delta = 7
+        return DateValue((pub - dt.timedelta(days=delta)).isoformat(), relative=True)
+    m = re.search(r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b", p)
+    if m:
+        d = _dateparser(m.group(0), pub.isoformat())
+        if d:
+            unit = m.group(2)
+            if unit == "year":
+                return DateValue(str(d.year), relative=True)
+            if unit == "month":
+                return DateValue(d.strftime("%Y-%m"), relative=True)
+            return DateValue(d.date().isoformat(), relative=True)
+    return None
+
+
+def resolve_date(phrase: str, published: str | None = None, anchor_year: int | None = None) -> DateValue | None:
+    """Resolve one date phrase. `anchor_year` is a year given nearby in the text (it wins over
+    the publication date for month/day phrases without a year)."""
+    p = " ".join(phrase.lower().replace("’", "'").split())
+    p = re.sub(r"(\d),(\d{3})\b", r"\1\2", p) if False else p
+    if not p:
+        return None
+    pub = _parse_published(published)
+    cumulative = bool(CUMULATIVE_PREFIX.match(p)) or bool(re.search(r"\b(so far|to date|since)\b", p))
+    for rx in PERIOD_RE:
+        m = rx.search(p)
+        if m:
+            y1, y2 = m.group(1), m.group(2)
+            if len(y2) == 2:
+                y2 = y1[:2] + y2
+            if int(y2) >= int(y1):
+                return DateValue(y1, y2, cumulative=True, explicit_year=True)
+    m = ISO_RE.search(p)
+    if m:
+        return DateValue(m.group(0), cumulative=cumulative, explicit_year=True)
+    m = DAY_MONTH_RE.search(p)
+    if m:
+        day, mon, year = int(m.group(1)), MONTHS[m.group(2)], m.group(3)
+        if 1 <= day <= 31:
+            y = year or _year_for(mon, day, anchor_year, pub)
+            return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
+    m = MONTH_DAY_RE.search(p)
+    if m and not (m.group(1) == "may" and not re.search(r"\bmay\s+\d", p)):
+        mon, day, year = MONTHS[m.group(1)], int(m.group(2)), m.group(3)
+        if 1 <= day <= 31:
+            y = year or _year_for(mon, day, anchor_year, pub)
+            return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
+    for m in MONTH_YEAR_RE.finditer(p):
+        word = m.group(1)
+        if word in ("may", "mar", "jan", "dec", "sep", "oct", "nov", "jun", "jul", "aug", "feb", "apr") and not (
+            m.group(2) or re.search(rf"\b(in|of|since|until|by|early|late|mid|last|this|during|from|through|throughout|end of|beginning of)\s+(?:early\s+|late\s+|mid-?\s*)?{word}\b", p)
+            or p.strip() == word
+        ):
+            continue
+        mon, year = MONTHS[word], m.group(2)
+        if year:
+            return DateValue(f"{year}-{mon:02d}", cumulative=cumulative, explicit_year=True)
+        if re.search(r"\blast\s+" + word, p) and pub:
+            y = pub.year if mon < pub.month else pub.year - 1
+            return DateValue(f"{y}-{mon:02d}", cumulative=cumulative)
+        y = _year_for(mon, None, anchor_year, pub)
+        return DateValue(f"{y}-{mon:02d}", cumulative=cumulative)
+    m = YEAR_RE.search(p)
+    if m:
+        return DateValue(m.group(1), cumulative=cumulative, explicit_year=True)
+    rel = _relative(p, pub, anchor_year)
+    if rel:
+        return DateValue(rel.date, cumulative=cumulative or rel.cumulative, relative=True)
+    return None
+
+
+def looks_like_date(phrase: str) -> bool:
+    """A phrase worth resolving: has a month, a year, a weekday or a relative day word."""
+    p = phrase.lower()
+    return bool(YEAR_RE.search(p) or re.search(r"\b" + _MON + r"\b", p) or RELATIVE_RE.search(p))
