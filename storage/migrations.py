@@ -133,3 +133,21 @@ def m002_reviews_events_search(db: Database) -> None:
     db["reviews"].create_index(["claim_id"])
     db["reviews"].create_index(["batch"])
     db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
+
+
+@migrations()
+def m003_feed_state(db: Database) -> None:
+    """Validators (ETag, Last-Modified) of each feed and sitemap, for conditional requests."""
+    db["feed_state"].create(
+        {
+            "url": str,
+            "source": str,
+            "etag": str,
+            "last_modified": str,
+            "checked_at": str,
+            "status": int,  # HTTP status of the last fetch (304: not modified)
+            "links": int,  # article links it listed last time it changed
+        },
+        pk="url",
+    )
+    db["crawl_runs"].create_index(["run_id"], if_not_exists=True)
