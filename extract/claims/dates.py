@@ -24,7 +24,7 @@ _MON = r"(january|february|march|april|may|june|july|august|september|october|no
 _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 
-CUMULATIVE_PREFIX = re.compile(r"^(since|as of|as at|so far|to date|until|till|through|throughout|by)\b")
+CUMULATIVE_PREFIX = re.compile(r"^(since|as of|as at|so far|to date|until|till|by)\b")
 PERIOD_RE = [
     re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/|to|until|till|through)\s*(\d{{2,4}})\b"),
     re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+{_YEAR}\b"),

@@ -62,6 +62,7 @@ class Lexicon:
     negative_phrases: tuple[str, ...]
     other_events: frozenset[str]
     cumulative_markers: tuple[str, ...]
+    event_verbs: frozenset[str]
     places: dict[str, Place]  # lower-case name or alias -> place
     stem_re: re.Pattern = field(repr=False, default=None)  # type: ignore[assignment]
 
@@ -130,6 +131,7 @@ def load_lexicon(config_dir: str | None = None) -> Lexicon:
         negative_phrases=tuple(r["context"]["negative_phrases"]),
         other_events=frozenset(r["context"]["other_events"]),
         cumulative_markers=tuple(r["cumulative"]["markers"]),
+        event_verbs=frozenset(r.get("dates", {}).get("event_verbs", [])),
         places=places,
     )
     lex.stem_re = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)), re.I)

@@ -1,0 +1,286 @@
+"""Returnee claims: statements that a number of people were returned across a border.
+
+    from extract.claims import find_claims, find_claims_many, EXTRACTOR_VERSION
+
+`find_claims(text, published=None, title=None) -> list[Claim]`; every claim's
+`text[start:end] == evidence`. Pure: no network, no database. The spaCy pipeline
+(`extract.claims.nlp.get_nlp`) is built once per process; a cheap lexicon pass first
+picks the paragraphs worth parsing (those with a trigger word, plus two neighbours each
+side for date context), so articles that say nothing about returns cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from extract.claims.core import date_phrases
+from extract.claims.dates import resolve_date
+from extract.claims.lexicon import Lexicon, load_lexicon
+from extract.claims.nlp import get_nlp, normalise_for_nlp
+from extract.types import Claim
+
+EXTRACTOR_VERSION = "claims-1.0"
+
+__all__ = ["find_claims", "find_claims_many", "EXTRACTOR_VERSION", "select_chunks"]
+
+NEIGHBOURS = 2
+BATCH = 64
+
+
+def _config_key(config_dir: str | os.PathLike | None) -> str | None:
+    if config_dir:
+        return str(config_dir)
+    return os.environ.get("NEWSMON_CONFIG") or None
+
+
+# ---------------------------------------------------------------- paragraph selection
+def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
+    """Character ranges of `text` worth parsing: runs of lines around lines with a trigger stem."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    hits = [i for i, (a, b) in enumerate(lines) if lex.stem_re.search(text, a, b)]
+    if not hits:
+        return []
+    keep: set[int] = set()
+    for i in hits:
+        keep.update(range(max(0, i - neighbours), min(len(lines), i + neighbours + 1)))
+    chunks: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in sorted(keep):
+        if run and i != run[-1] + 1:
+            chunks.append((lines[run[0]][0], lines[run[-1]][1]))
+            run = []
+        run.append(i)
+    if run:
+        chunks.append((lines[run[0]][0], lines[run[-1]][1]))
+    return chunks
+
+
+# ---------------------------------------------------------------- dates
+def _paragraph_of(doc, char: int) -> int:
+    return doc.text.count("\n", 0, char)
+
+
+def _in_clause(doc, tok_i: int, heads: list[int]) -> bool:
+    t = doc[tok_i]
+    for _ in range(12):
+        if t.i in heads:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
+def _anchor_year(doc, phrases: list[dict], ph: dict, published: str | None) -> int | None:
+    """A year named earlier in the same paragraph (or in the phrase itself)."""
+    para = _paragraph_of(doc, doc[ph["start"]].idx)
+    year = None
+    for other in phrases:
+        if other["start"] > ph["start"]:
+            break
+        if _paragraph_of(doc, doc[other["start"]].idx) != para:
+            continue
+        v = resolve_date(other["text"], None, None)
+        if v is not None and v.explicit_year and v.date[:4].isdigit():
+            year = int(v.date[:4])
+    return year
+
+
+def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[int]], published, lex) -> tuple:
+    sents = list(doc.sents)
+    sent_idx = next(i for i, s in enumerate(sents) if s.start == cand["sent_start"])
+    heads = [cand["trigger"]] + ([cand["gov"]] if cand["gov"] is not None else [])
+
+    def resolve(ph):
+        return resolve_date(ph["text"], published, _anchor_year(doc, phrases, ph, published))
+
+    own = [p for p in phrases if cand["sent_start"] <= p["start"] < cand["sent_end"]]
+    if own:
+        in_clause = [p for p in own if _in_clause(doc, p["root"], heads)]
+        pool = in_clause or own
+        pool.sort(key=lambda p: abs(p["root"] - cand["num_start"]))
+        for p in pool:
+            v = resolve(p)
+            if v is not None:
+                return v, "sentence"
+    # neighbours: the sentence before or after in the same paragraph, then further
+    # sentences that tell of the same movement
+    para = _paragraph_of(doc, doc[cand["sent_start"]].idx)
+    order = []
+    for dist in range(1, 7):
+        for j in (sent_idx + dist, sent_idx - dist):
+            if 0 <= j < len(sents) and (j > sent_idx or dist <= 2):
+                order.append((dist, j))
+    blocked_fwd = blocked_back = False
+    for dist, j in order:
+        if (j > sent_idx and blocked_fwd) or (j < sent_idx and blocked_back):
+            continue
+        s = sents[j]
+        other_counts = claim_sents.get(s.start, set())
+        if other_counts - {cand["count"]}:
+            if j > sent_idx:
+                blocked_fwd = True
+            else:
+                blocked_back = True
+            continue
+        same_para = _paragraph_of(doc, s.start_char) == para
+        sp = [p for p in phrases if s.start <= p["start"] < s.end]
+        if not sp:
+            continue
+        if not (dist == 1 and same_para):
+            if not any(t._.trigger is not None or t.lemma_.lower() in lex.event_verbs for t in s):
+                continue
+        for p in sorted(sp, key=lambda p: p["start"]):
+            v = resolve(p)
+            if v is None:
+                continue
+            if not (dist == 1 and same_para) and len(v.date) < 7:
+                continue  # a bare year far away says little about this return
+            return v, "neighbour"
+    return None, None
+
+
+# ---------------------------------------------------------------- assembly
+def _claims_from_doc(doc, offset: int, text: str, published: str | None, lex: Lexicon) -> list[Claim]:
+    cands = doc._.candidates or []
+    if not cands:
+        return []
+    phrases = date_phrases(doc)
+    claim_sents: dict[int, set[int]] = {}
+    for c in cands:
+        if not c["vague"]:
+            claim_sents.setdefault(c["sent_start"], set()).add(c["count"])
+    out: list[Claim] = []
+    for c in cands:
+        v, where = _pick_date(doc, c, phrases, claim_sents, published, lex)
+        date = v.date if v else None
+        date_end = v.date_end if v else None
+        kind = "cumulative" if (c["cumulative"] or (v is not None and v.cumulative and where == "sentence")) else "event"
+        conf = c["confidence"] + (0.07 if where == "sentence" else 0.03 if where else 0.0)
+        start, end = offset + c["ev_start"], offset + c["ev_end"]
+        while start < end and (text[start].isspace() or text[start] in "–—-:|•*·>"):
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        locs: list[str] = []
+        places: list[dict] = []
+        for a, b in c["places"]:
+            name = text[offset + a: offset + b].strip()
+            name = name.rstrip("0123456789").strip()
+            if name.lower().startswith("the "):
+                name = name[4:]
+            if not name or name.lower() in (x.lower() for x in locs):
+                continue
+            locs.append(name)
+            pl = lex.place_for(name)
+            places.append({"name": name, **(pl.to_dict() if pl else {})} if pl else {"name": name})
+            if pl:
+                places[-1]["name"] = name
+                places[-1]["canonical"] = pl.name
+        qualifier = "more_than" if c["vague"] else c["qualifier"]
+        claim = Claim(
+            count=int(c["count"]), qualifier=qualifier, who=c["who"], date=date,
+            date_end=date_end, kind=kind, locations=locs, evidence=text[start:end],
+            start=start, end=end, confidence=round(max(0.05, min(0.99, conf)), 2),
+            count_high=c["count_high"], vague=bool(c["vague"]),
+        )
+        claim.places = places  # type: ignore[attr-defined]
+        claim._date_where = where  # type: ignore[attr-defined]
+        out.append(claim)
+    return out
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    n = min(len(a), len(b))
+    for x, y in zip(a[:n], b[:n]):
+        if x != y and "X" not in (x, y):
+            return False
+    return True
+
+
+def _merge(claims: list[Claim]) -> list[Claim]:
+    """One claim per figure and event: same count and compatible dates -> one claim."""
+    claims = sorted(claims, key=lambda c: c.start)
+    merged: list[Claim] = []
+    for c in claims:
+        # the same sentence found twice (two numbers of one range, or two triggers)
+        target = None
+        for m in merged:
+            if m.count == c.count and m.vague == c.vague and _compatible(m.date, c.date):
+                target = m
+                break
+        if target is None:
+            merged.append(c)
+            continue
+        if c.start == target.start and c.end == target.end:
+            continue
+        if any(o["start"] == c.start for o in target.other_evidence):
+            continue
+        target.other_evidence.append({"evidence": c.evidence, "start": c.start, "end": c.end})
+        mw = getattr(target, "_date_where", None)
+        cw = getattr(c, "_date_where", None)
+        if target.date is None and c.date is not None or (mw == "neighbour" and cw == "sentence" and c.date):
+            target.date, target.date_end = c.date, c.date_end
+            target._date_where = cw  # type: ignore[attr-defined]
+        if target.kind == "event" and c.kind == "cumulative" and target.qualifier == c.qualifier:
+            target.kind = "cumulative"
+        if not target.who and c.who:
+            target.who = c.who
+        target.confidence = round(min(0.99, max(target.confidence, c.confidence) + 0.02), 2)
+    for m in merged:
+        if hasattr(m, "_date_where"):
+            delattr(m, "_date_where")
+    return merged
+
+
+def _prepare(text: str, lex: Lexicon) -> list[tuple[int, str]]:
+    return [(a, normalise_for_nlp(text[a:b], lex)) for a, b in select_chunks(text, lex)]
+
+
+def find_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | None = None,
+                     batch_size: int = BATCH) -> Iterator[list[Claim]]:
+    """Claims of many (text, published) pairs, parsed in batches with `nlp.pipe`."""
+    key = _config_key(config_dir)
+    lex = load_lexicon(key)
+    nlp = None
+    buf: list[tuple[str, str | None]] = []
+
+    def flush(items):
+        nonlocal nlp
+        jobs = []
+        for di, (text, published) in enumerate(items):
+            text = text or ""
+            for offset, chunk in _prepare(text, lex):
+                jobs.append((chunk, (di, offset)))
+        results: list[list[Claim]] = [[] for _ in items]
+        if jobs:
+            if nlp is None:
+                nlp = get_nlp(key)
+            for doc, (di, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
+                text, published = items[di]
+                results[di].extend(_claims_from_doc(doc, offset, text, published, lex))
+        return [_merge(r) for r in results]
+
+    for item in docs:
+        buf.append((item[0], item[1] if len(item) > 1 else None))
+        if len(buf) >= batch_size:
+            yield from flush(buf)
+            buf = []
+    if buf:
+        yield from flush(buf)
+
+
+def find_claims(text: str, published: str | None = None, title: str | None = None,
+                config_dir: str | None = None) -> list[Claim]:
+    """The returnee claims of one article (headline first, paragraphs separated by blank lines).
+    `title` is used only when the text does not already start with it: claims' offsets always
+    point into `text`."""
+    return next(find_claims_many([(text or "", published)], config_dir=config_dir))

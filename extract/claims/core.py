@@ -1,0 +1,542 @@
+"""Rules over one parsed Doc: which numbers are returnee figures, and their hedge, people,
+places and date phrases. Called by the `newsmon_claims` pipeline component."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from extract.claims.dates import looks_like_date
+from extract.claims.lexicon import Lexicon
+
+LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "toward", "towards",
+             "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over"}
+TOTAL_NOUNS = {"total", "number", "figure", "tally", "count", "sum", "toll", "overall", "amount"}
+QUANTITY_NOUNS = TOTAL_NOUNS | {"group", "batch", "contingent", "convoy", "wave", "busload",
+                                "planeload", "boatload", "total", "majority", "minimum", "maximum", "estimate"}
+TOTAL_VERBS = {"bring", "reach", "rise", "climb", "stand", "increase", "jump", "hit", "grow",
+               "total", "swell", "push", "take", "soar", "surge", "top", "exceed", "surpass",
+               "be", "number", "amount", "put", "raise", "double", "pass", "cross"}
+MISPARSED_QUAL_PREPS = {"over", "about", "around", "under", "above", "nearly", "some", "almost", "upwards"}
+CAUSATIVES = {"make", "force", "compel", "coerce", "pressure", "have", "get", "order", "let"}
+TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+              "decade", "decades", "minute", "minutes", "night", "nights"}
+MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+               "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+DATE_PREPS = {"since", "in", "on", "as", "from", "between", "until", "till", "by", "through",
+              "throughout", "during", "of", "before", "after", "early", "late", "mid"}
+WALK_DEPS = {"xcomp", "dobj", "pobj", "pcomp", "prep", "acl", "amod", "compound", "nsubj",
+             "nsubjpass", "attr", "auxpass", "advcl", "oprd", "acomp", "agent", "dative"}
+
+
+def _is_year(tok_text: str) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d", tok_text))
+
+
+# ---------------------------------------------------------------- date phrases
+def date_phrases(doc: Doc) -> list[dict]:
+    """Date phrases of a doc: DATE entities that name a day, month, year or a relative day,
+    without durations ("25 years") or years that only modify a noun ("a 1986 protocol")."""
+    out: list[dict] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        text = ent.text
+        if not looks_like_date(text):
+            continue
+        low = text.lower()
+        if re.search(r"\b\d+\s*(-\s*)?(years?|months?|weeks?|days?|decades?)\b(?!\s+ago)", low) and not re.search(r"(19|20)\d\d", low):
+            continue
+        if re.fullmatch(r"(the\s+)?(\w+\s+)?(years?|months?|weeks?|days?|decades?)", low.strip()) and not re.search(r"\b(this|last|past|that|the same|previous|the)\b", low):
+            continue
+        root = ent.root
+        if root.dep_ in ("nummod", "compound", "amod", "nmod", "poss") and root.head.pos_ in ("NOUN", "PROPN") \
+                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS:
+            continue  # "a 2014 United Nations Commission", "a 1986 border protocol"
+        start = ent.start
+        if start > 0 and doc[start - 1].lower_ in DATE_PREPS:
+            start -= 1
+            if start > 0 and doc[start - 1].lower_ == "as" and doc[start].lower_ == "of":
+                start -= 1
+        out.append({"start": start, "end": ent.end, "root": root.i, "text": doc[start:ent.end].text,
+                    "sent_start": ent.sent.start})
+        covered.update(range(ent.start, ent.end))
+    # month names and years the recogniser missed ("in August (with 80 individuals)")
+    for tok in doc:
+        if tok.i in covered:
+            continue
+        if tok.lower_ in MONTH_WORDS and tok.text[0].isupper() and tok.lower_ not in ("may", "mar", "jan", "dec"):
+            s, e = tok.i, tok.i + 1
+            if e < len(doc) and re.fullmatch(r"\d{1,2}|(19|20)\d\d", doc[e].text):
+                e += 1
+            if s > 0 and re.fullmatch(r"\d{1,2}", doc[s - 1].text):
+                s -= 1
+            if s > 0 and doc[s - 1].lower_ in DATE_PREPS:
+                s -= 1
+            out.append({"start": s, "end": e, "root": tok.i, "text": doc[s:e].text, "sent_start": tok.sent.start})
+            covered.update(range(s, e))
+        elif _is_year(tok.text) and tok.i > 0 and doc[tok.i - 1].lower_ in ("in", "since", "as", "during", "of", "by", "until", "from", "throughout"):
+            if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
+                continue
+            out.append({"start": tok.i - 1, "end": tok.i + 1, "root": tok.i, "text": doc[tok.i - 1:tok.i + 1].text,
+                        "sent_start": tok.sent.start})
+            covered.add(tok.i)
+    out.sort(key=lambda d: d["start"])
+    return out
+
+
+# ---------------------------------------------------------------- helpers
+def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
+    idx: dict[int, tuple[int, int]] = {}
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            for i in range(ent.start, ent.end):
+                idx[i] = (ent.start, ent.end)
+    for s, e in doc._.places or []:
+        # a gazetteer hit inside a NORP ("North Korean") is a nationality, not a place
+        if any(doc[i].ent_type_ == "NORP" for i in range(s, e)):
+            continue
+        if e < len(doc) and doc[e].lower_ in ("nationals", "national", "citizens", "citizen", "authorities", "government", "officials", "police", "embassy"):
+            pass
+        for i in range(s, e):
+            idx.setdefault(i, (s, e))
+    return idx
+
+
+def _is_people(tok: Token, lex: Lexicon) -> bool:
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    if lemma in lex.people_nouns or low in lex.people_nouns or lemma in lex.people_triggers:
+        return True
+    if low in lex.demonyms:
+        return True
+    if tok.ent_type_ == "NORP" and tok.pos_ in ("PROPN", "NOUN") and (low.endswith("s") or low in lex.demonyms or tok.tag_ in ("NNPS", "NNS")):
+        return True
+    # "North Koreans": compound head
+    span = " ".join(t.lower_ for t in tok.lefts if t.dep_ == "compound") + " " + low
+    return span.strip() in lex.demonyms
+
+
+def _verb_trigger(tok: Token) -> bool:
+    return tok._.trigger in ("verb", "phrasal")
+
+
+def _has_subject(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
+def _contains_trigger(tok: Token) -> Token | None:
+    for t in tok.subtree:
+        if t._.trigger is not None:
+            return t
+    return None
+
+
+def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> str:
+    before = []
+    k = start - 1
+    while k >= 0 and len(before) < 5 and doc[k].text not in ("(", ",", ";", ":", "\n") and "\n" not in doc[k].text:
+        before.insert(0, doc[k].lower_)
+        k -= 1
+    for words, q in lex.qualifiers:
+        n = len(words)
+        if n <= len(before) and tuple(before[-n:]) == words:
+            # "over 500" only when "over" sits right before the number
+            return q
+    after = [t.lower_ for t in doc[end:end + 2]]
+    if after and after[0] == "+":
+        return "at_least"
+    for words in lex.at_least_after:
+        if tuple(after[:len(words)]) == words and words != ("+",):
+            return "at_least"
+    return "exact"
+
+
+def _numeric_value(doc: Doc, i: int) -> int | None:
+    from extract.claims.numbers import parse_number_words
+    if i >= len(doc):
+        return None
+    return parse_number_words([doc[i].text])
+
+
+def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
+    s, e = num["start"], num["end"]
+    first, last = doc[s], doc[e - 1]
+    nxt = doc[e] if e < len(doc) else None
+    nxt2 = doc[e + 1] if e + 1 < len(doc) else None
+    prev = doc[s - 1] if s > 0 else None
+    if not num["vague"]:
+        if e - s == 1 and _is_year(first.text):
+            # a year, unless it plainly counts people ("2000 migrants were deported")
+            if not (nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.ent_type_ == "NORP") and nxt.lower_ not in TIME_UNITS
+                    and not (prev is not None and prev.lower_ in DATE_PREPS | MONTH_WORDS | {",", "-", "–"})):
+                return True
+        if num["value"] == 0:
+            return True
+        ent = first.ent_type_
+        if ent in ("TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
+            return True
+        if ent == "DATE":
+            ent_span = next((x for x in doc.ents if x.start <= s < x.end), None)
+            if ent_span is not None and any(t.lower_ in MONTH_WORDS | TIME_UNITS or _is_year(t.text) for t in ent_span if t.i < s or t.i >= e):
+                return True
+    if nxt is not None:
+        nl = nxt.lower_
+        if nl in lex.unit_followers or nl in ("%", "percent"):
+            return True
+        if nl == "-" and nxt2 is not None and nxt2.lower_ in lex.unit_followers | {"year", "month", "week", "day"}:
+            return True
+        if nl in (":", "/", "st", "nd", "rd", "th") and not nxt.whitespace_:
+            return True
+        if nl.startswith("-year") or nl.startswith("year-old"):
+            return True
+        if nl == "per" and nxt2 is not None and nxt2.lower_ in ("cent",):
+            return True
+    if prev is not None:
+        pl = prev.lower_
+        if pl in lex.label_precursors or pl.endswith("$") or pl in ("$", "€", "£", "¥"):
+            return True
+        if pl in ("aged", "age", "ages") or (pl == "of" and s > 1 and doc[s - 2].lower_ in ("age", "ages")):
+            return True
+        if pl in (".", ")") and not prev.whitespace_:
+            return True
+    # list numbers: "1. What is..." / "2) ..." at the start of a line
+    if (first.is_sent_start or s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_)) and nxt is not None and nxt.text in (".", ")") and not num["vague"]:
+        return True
+    if first.text.startswith(("$", "€", "£")):
+        return True
+    return False
+
+
+def _rate(doc: Doc, pos: int, lex: Lexicon) -> bool:
+    words = [t.lower_ for t in doc[pos:pos + 3]]
+    for marker in lex.rate_markers:
+        n = len(marker)
+        if tuple(words[:n]) == marker:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- linking
+def _link(x: Token, lex: Lexicon) -> tuple[Token | None, str, Token | None]:
+    """Tie the counted word `x` (people noun, or the number itself) to a trigger.
+    Returns (trigger, how, governing verb)."""
+    # climb coordinations and appositions to the word that carries the role
+    seen = 0
+    while x.dep_ in ("conj", "appos") and seen < 6 and x.head.i != x.i:
+        x = x.head
+        seen += 1
+    if x.dep_ == "pobj" and x.head.lower_ in ("including", "among", "like", "plus") and x.head.head.i != x.head.i:
+        x = x.head.head
+        while x.dep_ in ("conj", "appos") and x.head.i != x.i:
+            x = x.head
+    if x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.lemma_.lower() in QUANTITY_NOUNS:
+        x = x.head.head
+    if x._.trigger == "people":
+        return x, "people", None
+    for c in x.children:
+        if c.dep_ in ("amod", "acl", "relcl") and _verb_trigger(c) and c.i != x.i:
+            return c, "modifier", None
+        if c.dep_ in ("amod", "compound") and c._.trigger == "people":
+            return c, "people", None
+    for c in x.children:  # "300 Afghans who were arrested and deported"
+        if c.dep_ in ("acl", "relcl"):
+            for cc in c.children:
+                if cc.dep_ == "conj" and _verb_trigger(cc):
+                    return cc, "modifier", None
+    h = x.head
+    dep = x.dep_
+    if h.i == x.i:
+        return None, "", None
+    if _verb_trigger(h):
+        if dep in ("dobj", "nsubjpass", "oprd", "dative", "attr"):
+            return h, "direct", h
+        if dep == "nsubj" and not any(c.dep_ == "dobj" for c in h.children):
+            return h, "direct", h
+        if dep == "npadvmod":
+            return h, "direct", h
+    if h._.trigger == "noun" and dep in ("compound", "nmod", "amod", "nummod"):
+        return h, "noun", None
+    if dep == "pobj":
+        p = h
+        g = p.head
+        pl = p.lower_
+        if pl == "of" and g._.trigger in ("noun", "verb"):
+            return g, "noun", None
+        if pl in ("with", "of", "involving", "affecting", "totalling", "totaling", "numbering") and g._.trigger == "noun":
+            return g, "noun", None
+        if pl in ("with", "involving", "affecting"):
+            # "forced returns took place in August (with 80 individuals), September (with 40 ...)"
+            v = g
+            for _ in range(4):
+                if v.pos_ in ("VERB", "AUX"):
+                    for c in v.children:
+                        if c.dep_ in ("nsubj", "nsubjpass") and c._.trigger == "noun":
+                            return c, "noun", v
+                    break
+                if v.head.i == v.i:
+                    break
+                v = v.head
+        if pl in MISPARSED_QUAL_PREPS and _verb_trigger(g):
+            return g, "direct", g
+        if pl in ("to", "at", "past", "above", "beyond") and g.lemma_.lower() in TOTAL_VERBS:
+            for c in g.children:
+                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.i != p.i:
+                    t = _contains_trigger(c)
+                    if t is not None:
+                        return t, "total", g
+    if dep in ("attr", "dobj", "npadvmod", "oprd", "acomp") and h.lemma_.lower() in TOTAL_VERBS:
+        for c in h.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i != x.i:
+                t = _contains_trigger(c)
+                if t is not None:
+                    return t, "total", h
+    if dep in ("nsubj", "nsubjpass") and h.pos_ in ("VERB", "AUX"):
+        for c in h.children:
+            if c.dep_ in ("conj", "advcl", "xcomp") and _verb_trigger(c) and not _has_subject(c):
+                return c, "shared", h
+            if c.dep_ == "prep" and c.lower_ in ("after", "before", "following", "upon", "on", "since", "when", "while"):
+                for cc in c.children:
+                    if cc.dep_ in ("pcomp", "pobj") and _verb_trigger(cc):
+                        return cc, "shared", h
+                    if cc.dep_ == "pobj" and cc._.trigger == "noun":
+                        return cc, "shared", h
+            if c.dep_ == "ccomp" and h.lemma_.lower() in CAUSATIVES and _verb_trigger(c):
+                return c, "shared", h
+        # "China made 60 refugees go back": the counted word is the subject of the trigger
+        # clause under a causative verb, handled above by `direct` when the parse says so.
+    return None, "", None
+
+
+def _negative(trigger: Token, gov: Token | None, x: Token, lex: Lexicon) -> bool:
+    starts = [trigger] + ([gov] if gov is not None and gov.i != trigger.i else [])
+    for start in starts:
+        cur = start
+        steps = 0
+        while steps < 8:
+            for c in cur.children:
+                if c.dep_ in ("aux", "auxpass") and (c.lemma_.lower() in lex.negative_aux or c.lower_ in lex.negative_aux):
+                    return True
+                if c.dep_ == "neg" and cur.i in (trigger.i, getattr(gov, "i", -1)):
+                    return True
+                if c.dep_ == "aux" and c.lower_ == "to" and cur.i == trigger.i and cur.dep_ in ("xcomp", "acl", "advcl", "ccomp", "relcl", "ROOT"):
+                    # an infinitive: "to deport" (a plan), unless governed by a past event verb
+                    if cur.head.lemma_.lower() not in ("force", "compel", "make", "oblige", "coerce", "begin", "start", "continue") or cur.dep_ == "ROOT":
+                        return True
+            if cur.i != start.i and (cur.lemma_.lower() in lex.negative_governors or cur.lower_ in lex.negative_governors):
+                return True
+            if cur.dep_ not in WALK_DEPS or cur.head.i == cur.i:
+                break
+            if cur.dep_ == "advcl" and cur.i != start.i:
+                break
+            cur = cur.head
+            steps += 1
+    return False
+
+
+def _window_text(doc: Doc, a: int, b: int) -> str:
+    return " " + " ".join(t.lower_ for t in doc[a:b]) + " "
+
+
+def _who(doc: Doc, num: dict, noun: Token | None) -> str:
+    if noun is None:
+        return ""
+    if noun.i >= num["end"]:
+        first = num["end"]
+        while first < noun.i and doc[first].lower_ in ("of", "the", "more", "than", "-", "+", "or", "so"):
+            first += 1
+    else:
+        first = min([t.i for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound", "det", "nmod")] + [noun.i])
+    last = noun.i + 1
+    # a short relative clause tells who ("individuals who had escaped from North Korea")
+    for c in noun.children:
+        if c.dep_ in ("relcl", "acl") and c._.trigger is None and c.i > noun.i and len(list(c.subtree)) <= 8:
+            last = c.right_edge.i + 1
+            break
+    return doc[first:last].text.strip()
+
+
+def _places_of(tok: Token, places: dict[int, tuple[int, int]], skip: set[int], out: list[tuple[int, int]], depth: int = 0) -> None:
+    if depth > 4:
+        return
+    for c in tok.children:
+        if c.i in skip:
+            continue
+        if c.dep_ == "prep" and c.lower_ in LOC_PREPS or (c.dep_ == "advmod" and c.lower_ in ("back", "home")) \
+                or (c.dep_ == "prt" and c.lower_ in ("back", "over", "out")):
+            for p in c.children:
+                if p.dep_ in ("pobj", "prep", "pcomp") or (p.dep_ == "advmod"):
+                    _collect_place_np(p, places, skip, out, depth)
+            _places_of(c, places, skip, out, depth + 1)
+        elif c.dep_ == "agent":
+            for p in c.children:
+                _collect_place_np(p, places, skip, out, depth)
+
+
+def _collect_place_np(np: Token, places, skip, out, depth) -> None:
+    for t in np.subtree:
+        if t.i in skip:
+            continue
+        if t.i in places:
+            # a place inside a relative clause of the noun is not where the return went
+            anc = t
+            ok = True
+            while anc.i != np.i:
+                if anc.dep_ in ("relcl", "acl", "advcl", "ccomp") :
+                    ok = False
+                    break
+                anc = anc.head
+            if ok:
+                span = places[t.i]
+                if span not in out:
+                    out.append(span)
+
+
+def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple[int, int]]) -> None:
+    for c in v.children:
+        if c.dep_ == "nsubj" and c.i in places:
+            span = places[c.i]
+            if span not in out:
+                out.append(span)
+        if c.dep_ == "nsubj" and c.dep_ != "nsubjpass":
+            for cc in c.children:
+                if cc.dep_ == "conj" and cc.i in places and places[cc.i] not in out:
+                    out.append(places[cc.i])
+
+
+def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
+    s, e = span
+    line_start = s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_) or doc[s].is_sent_start
+    return line_start and e < len(doc) and doc[e].text in ("-", "–", "—", ":", ",", "(")
+
+
+def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
+    if not doc._.triggers:
+        return []
+    places = _place_index(doc)
+    out: list[dict] = []
+    consumed: set[int] = set()
+    nums = doc._.numbers or []
+    for num in nums:
+        s, e = num["start"], num["end"]
+        if s in consumed:
+            continue
+        if _excluded(doc, num, lex):
+            continue
+        root = doc[s:e].root
+        # range: "between 400 and 600", "400 to 600", "400-600"
+        count_high = None
+        nxt = doc[e] if e < len(doc) else None
+        for other in nums:
+            if other["start"] in (e + 1,) and nxt is not None and nxt.lower_ in ("to", "-", "–", "and") and not other["vague"] \
+                    and other["value"] > num["value"] and (nxt.lower_ != "and" or (s > 0 and doc[s - 1].lower_ == "between")):
+                count_high = other["value"]
+                consumed.add(other["start"])
+                break
+        if count_high is not None and nxt is not None and nxt.lower_ in ("-", "–") and root.dep_ == "":
+            pass
+        # the counted word
+        noun: Token | None = None
+        if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.pos_ in ("NOUN", "PROPN", "ADJ") and root.head.i >= e:
+            noun = root.head
+        if noun is None or noun.lemma_.lower() in QUANTITY_NOUNS:
+            for c in (noun or root).children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN", "PRON"):
+                            noun = p
+        if count_high is not None and noun is None:
+            hi_tok = doc[e + 1: e + 2].root if e + 1 < len(doc) else None
+            if hi_tok is not None and hi_tok.dep_ in ("nummod",) and hi_tok.head.pos_ in ("NOUN", "PROPN"):
+                noun = hi_tok.head
+        x = noun if noun is not None else root
+        people = None
+        if noun is not None:
+            if noun.pos_ == "PRON" and noun.lower_ in ("them", "whom", "those", "these"):
+                people = True
+            elif _is_people(noun, lex) or noun._.trigger == "people":
+                people = True
+            elif noun._.trigger == "noun":
+                people = False  # "300 deportations": acts counted, kept with lower confidence
+            else:
+                continue  # "25 flights", "300 arrests": a figure about something else
+        trig, how, gov = _link(x, lex)
+        if trig is None and noun is not None and noun.pos_ == "PRON":
+            trig, how, gov = _link(root, lex)
+        if trig is None:
+            continue
+        if how != "people" and _negative(trig, gov, x, lex):
+            continue
+        sent = doc[s].sent
+        lo, hi = min(trig.i, s, x.i), max(trig.i, e - 1, x.i)
+        window = _window_text(doc, max(sent.start, lo - 4), hi + 1)
+        if any(f" {ph} " in window for ph in lex.negative_phrases):
+            continue
+        if _rate(doc, e, lex) or (noun is not None and _rate(doc, noun.i + 1, lex)):
+            continue
+        if gov is not None and gov.i != trig.i and gov.lemma_.lower() in lex.other_events and how not in ("shared", "total"):
+            continue
+        qualifier = _qualifier(doc, s, e, lex)
+        if count_high is not None:
+            qualifier = "at_least" if qualifier == "exact" else qualifier
+        # places tied to the return
+        spans: list[tuple[int, int]] = []
+        skip: set[int] = set()
+        if noun is not None:
+            for c in noun.children:
+                if c.dep_ in ("relcl", "acl") and c.i != trig.i:
+                    skip.update(t.i for t in c.subtree)
+        _places_of(trig, places, skip, spans)
+        if noun is not None and noun.i != trig.i:
+            _places_of(noun, places, skip, spans)
+        if gov is not None and gov.i != trig.i:
+            _places_of(gov, places, skip, spans)
+        if trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB"):
+            if not any(c.dep_ == "nsubjpass" for c in trig.children):
+                _subject_place(trig, places, spans)
+            if trig.dep_ in ("ccomp", "xcomp") and trig.head.lemma_.lower() in CAUSATIVES:
+                _subject_place(trig.head, places, spans)
+            if trig.dep_ == "conj":
+                _subject_place(trig.head, places, spans)
+        elif trig._.trigger == "noun":
+            for c in trig.children:
+                if c.dep_ == "poss" and c.i in places:
+                    spans.append(places[c.i])
+        spans = [sp for sp in spans if not _is_dateline(doc, sp)]
+        spans.sort()
+        cum = how == "total"
+        cw = _window_text(doc, max(sent.start, lo - 10), min(sent.end, hi + 10))
+        if any(f" {m} " in cw for m in lex.cumulative_markers if m not in ("since", "as of", "this year", "throughout the year")):
+            cum = True
+        conf = 0.45
+        if how in ("direct", "people", "modifier", "noun"):
+            conf += 0.2
+        elif how in ("total",):
+            conf += 0.15
+        else:
+            conf += 0.05
+        if people:
+            conf += 0.15
+        elif people is None:
+            conf -= 0.05
+        if trig._.trigger in ("verb", "phrasal", "people"):
+            conf += 0.05
+        if num["vague"]:
+            conf -= 0.3
+        if spans:
+            conf += 0.03
+        ev_start = sent.start_char
+        ev_end = sent.end_char
+        out.append({
+            "count": num["value"], "count_high": count_high, "vague": num["vague"],
+            "qualifier": qualifier, "who": _who(doc, num, noun),
+            "num_start": s, "num_end": e, "trigger": trig.i, "gov": gov.i if gov is not None else None,
+            "x": x.i, "how": how, "people": people, "cumulative": cum,
+            "places": [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in spans],
+            "sent_start": sent.start, "sent_end": sent.end,
+            "ev_start": ev_start, "ev_end": ev_end, "confidence": conf,
+        })
+    return out
