@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from newsmon.commands.demo_cmd import demo_command
+from newsmon.commands.export_cmd import export_command
 from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
+from newsmon.commands.serve_cmd import serve_command
 from newsmon.context import AppContext, common_options
 
 
@@ -26,6 +28,8 @@ cli.add_command(run_command)
 cli.add_command(crawl_command)
 cli.add_command(extract_command)
 cli.add_command(demo_command)
+cli.add_command(serve_command)
+cli.add_command(export_command)
 
 
 def main() -> None:
