@@ -151,3 +151,10 @@ def m003_feed_state(db: Database) -> None:
         pk="url",
     )
     db["crawl_runs"].create_index(["run_id"], if_not_exists=True)
+
+
+@migrations()
+def m004_crawl_runs_article_counts(db: Database) -> None:
+    """Per run and outlet: article requests made and article links found (layout-change warnings)."""
+    db["crawl_runs"].add_column("article_requests", int)
+    db["crawl_runs"].add_column("article_links", int)
