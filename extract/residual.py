@@ -321,7 +321,6 @@ def clean_blocks(
     _drop_bios(blocks, drop, protected, author, lex)
     _drop_toc(blocks, drop)
     _drop_by_wording(blocks, drop, protected, lex)
-    _strip_prompts(blocks, drop, lex)
     _drop_orphan_headings(blocks, drop)
 
     out: list[Block] = []
@@ -434,47 +433,57 @@ def _drop_toc(blocks, drop) -> None:
 
 def _drop_by_wording(blocks, drop, protected, lex) -> None:
     for i, b in enumerate(blocks):
-        if drop[i] or protected[i] or b.kind == TABLE:
+        if drop[i] or b.kind == TABLE:
             continue
         kept: list[str] = []
         for line in b.lines:
-            if is_boilerplate_line(line, lex, position=i) or has_boilerplate_wording(line, lex):
-                if b.kind != LIST and states_returnee_figure(line, lex) and ends_sentence(line):
+            if is_boilerplate_line(line, lex, position=i):
+                if b.kind != LIST and protected[i] and states_returnee_figure(line, lex):
                     kept.append(line)
                 continue
-            kept.append(line)
+            rest = _without_boilerplate_sentences(line, lex)
+            if rest:
+                kept.append(rest)
         if not kept:
             drop[i] = True
-        elif len(kept) != len(b.lines):
+        elif kept != b.lines:
             b.lines = kept
 
 
-def _strip_prompts(blocks, drop, lex) -> None:
-    for i, b in enumerate(blocks):
-        if drop[i] or b.kind not in (PARAGRAPH, QUOTE) or not b.lines:
-            continue
-        line = b.lines[-1]
-        bounds = sentence_starts(line)
-        sentences = [(s, line[s:e]) for s, e in zip(bounds, bounds[1:] + [len(line)]) if line[s:e].strip()]
-        cut = None
-        while sentences:
-            start, sent = sentences[-1]
-            if lex.prompts.search(sent) and nwords(sent) <= 30 and not states_returnee_figure(sent, lex):
-                cut = start
-                sentences.pop()
-            else:
-                break
-        if cut is None:
-            continue
-        rest = [s for _, s in sentences]
-        if not rest or all(lex.reader_question.search(s) and not states_returnee_figure(s, lex)
-                           for s in rest):
-            if len(b.lines) == 1:
-                drop[i] = True
-            else:
-                b.lines = b.lines[:-1]
-        else:
-            b.lines[-1] = line[:cut].rstrip()
+def _without_boilerplate_sentences(line: str, lex: Lexicon) -> str:
+    """The line without the boilerplate sentences that END it; "" when it is all boilerplate.
+
+    A sentence is boilerplate when it has notice / reader-addressed wording or is
+    a reader prompt ("Share your thoughts in the comments below."); a question
+    to the reader goes with them when nothing else is left. A sentence stating a
+    returnee figure is never boilerplate. Boilerplate wording in the middle of
+    prose is left alone.
+    """
+    if nwords(line) > 400:
+        return line
+    starts = sentence_starts(line)
+    sentences = [(s, line[s:e]) for s, e in zip(starts, starts[1:] + [len(line)]) if line[s:e].strip()]
+
+    def flagged(sent: str) -> bool:
+        if states_returnee_figure(sent, lex):
+            return False
+        if nwords(sent) <= 40 and lex.prompts.search(sent):
+            return True
+        return has_boilerplate_wording(sent, lex) and (
+            nwords(line) <= lex.phrase_max_words or nwords(sent) <= 40)
+
+    flags = [flagged(sent) for _, sent in sentences]
+    if not any(flags):
+        return line
+    cut = len(sentences)
+    while cut > 0 and flags[cut - 1]:
+        cut -= 1
+    if cut == len(sentences):
+        return line  # boilerplate wording only inside the prose: keep it all
+    rest = [sent for _, sent in sentences[:cut]]
+    if all(lex.reader_question.search(s) and not states_returnee_figure(s, lex) for s in rest):
+        return ""
+    return line[: sentences[cut][0]].rstrip()
 
 
 def _drop_orphan_headings(blocks, drop) -> None:

@@ -188,9 +188,8 @@ def _claims_from_doc(doc, offset: int, text: str, published: str | None, lex: Le
             count=int(c["count"]), qualifier=qualifier, who=c["who"], date=date,
             date_end=date_end, kind=kind, locations=locs, evidence=text[start:end],
             start=start, end=end, confidence=round(max(0.05, min(0.99, conf)), 2),
-            count_high=c["count_high"], vague=bool(c["vague"]),
+            count_high=c["count_high"], vague=bool(c["vague"]), places=places,
         )
-        claim.places = places  # type: ignore[attr-defined]
         claim._date_where = where  # type: ignore[attr-defined]
         out.append(claim)
     return out

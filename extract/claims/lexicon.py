@@ -83,10 +83,15 @@ def _words(phrase: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def load_lexicon(config_dir: str | None = None) -> Lexicon:
     base = config_path(config_dir) / "topics"
+    shipped = REPO_ROOT / "config" / "topics"
+    if not (base / "returnees.toml").exists():
+        base = shipped  # a config folder without lexicons uses the ones shipped with newsmon
     with open(base / "returnees.toml", "rb") as fh:
         r = tomllib.load(fh)
     places: dict[str, Place] = {}
     pfile = base / "places.toml"
+    if not pfile.exists():
+        pfile = shipped / "places.toml"
     if pfile.exists():
         with open(pfile, "rb") as fh:
             p = tomllib.load(fh)
