@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from newsmon.commands.claims_cmd import claims_command
 from newsmon.commands.demo_cmd import demo_command
+from newsmon.commands.eval_cmd import eval_command
 from newsmon.commands.export_cmd import export_command
 from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
 from newsmon.commands.serve_cmd import serve_command
@@ -28,6 +30,8 @@ cli.add_command(run_command)
 cli.add_command(crawl_command)
 cli.add_command(extract_command)
 cli.add_command(demo_command)
+cli.add_command(eval_command)
+cli.add_command(claims_command)
 cli.add_command(serve_command)
 cli.add_command(export_command)
 

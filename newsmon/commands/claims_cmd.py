@@ -1,0 +1,74 @@
+"""`newsmon claims FILE|URL|- [--published DATE] [--json]`: the claims of one page or text."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+
+from newsmon.context import AppContext, common_options, pass_app
+
+
+def _load(source: str) -> tuple[str, str | None, str | None]:
+    """(text, published, title) of a file, a URL or stdin. HTML goes through boilerplate removal."""
+    if source == "-":
+        return sys.stdin.read(), None, None
+    if re.match(r"^https?://", source, re.I):
+        from crawler.fetch import fetch_page
+        from extract.article import extract_article
+
+        html, final_url = fetch_page(source)
+        art = extract_article(html, final_url)
+        return art.text, art.published, art.title
+    with open(source, "rb") as fh:
+        raw = fh.read()
+    if source.lower().endswith((".html", ".htm")):
+        from extract.article import extract_article
+
+        art = extract_article(raw, None)
+        return art.text, art.published, art.title
+    return raw.decode("utf-8", errors="replace"), None, None
+
+
+@click.command("claims")
+@click.argument("source", metavar="FILE|URL|-")
+@click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for relative dates.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of claims.")
+@common_options
+@pass_app
+def claims_command(app: AppContext, source: str, published: str | None, as_json: bool) -> None:
+    """The returnee claims of one page (FILE.html, URL) or plain text (FILE, - for stdin)."""
+    from crawler.fetch import FetchError
+    from extract.claims import find_claims
+    from newsmon.evaluate import claim_json
+
+    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--published")
+    try:
+        text, page_published, _title = _load(source)
+    except FetchError as exc:
+        click.echo(f"newsmon claims: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"newsmon claims: {source}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    claims = find_claims(text, published or page_published, config_dir=str(app.config_dir))
+    if as_json:
+        rows = []
+        for c in claims:
+            row = claim_json(c)
+            row.pop("optional", None)
+            rows.append(row)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not claims:
+        click.echo("no claims")
+        return
+    for c in claims:
+        rng = f"{c.count}-{c.count_high}" if c.count_high else str(c.count)
+        vague = " (vague)" if c.vague else ""
+        click.echo(f"{rng}{vague}  {c.qualifier}  date {c.date or '-'}  {c.kind}  "
+                   f"{', '.join(c.locations) or '-'}  conf {c.confidence:.2f}")
+        click.echo(f"    [{c.start}:{c.end}] {' '.join(c.evidence.split())}")
