@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 MAX_XML_BYTES = 20 * 1024 * 1024
+MAX_SITEMAPS = 200  # nested sitemaps followed per outlet and run
 _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
 )
@@ -112,7 +113,7 @@ def sitemap_links(body: bytes, base_url: str) -> tuple[list[Link], list[str]] | 
         if _local(el.tag) == "sitemap":
             nested.append(url)
         else:
-            date = _child_text(el, "lastmod") or _news_date(el)
+            date = _news_date(el) or _child_text(el, "lastmod")
             pages.append(Link(url, _iso_date(date)))
     return pages, nested
 

@@ -1,18 +1,25 @@
-"""Run one crawl over several outlets in this process (Twisted's reactor starts once per process)."""
+"""Run one crawl over several outlets in this process (Twisted's reactor starts once per process).
+
+Each outlet gets its own Scrapy crawler (own politeness settings, own
+statistics), all running at once; an outlet whose server fails only fails its
+own crawler.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TextIO
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig
 from crawler.spider import SourceSpider
-from storage.articles import known_urls
 from storage.db import open_db
 
 
@@ -29,6 +36,11 @@ class SourceResult:
     skipped: dict[str, int] = field(default_factory=dict)
     status: str = "ok"  # ok | failed | empty
     message: str = ""
+    article_requests: int = 0
+    article_links: int = 0
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def _now() -> str:
@@ -37,54 +49,159 @@ def _now() -> str:
 
 def run_crawl(
     sources: Sequence[SourceConfig],
-    db_path: str,
+    db_path: str | None,
     crawl_options: dict[str, Any] | None = None,
     *,
     max_articles: int | None = None,
-    log_level: str = "WARNING",
-) -> list[SourceResult]:
-    """Crawl every outlet in `sources` at once; return one result per outlet."""
+    log_level: str = "ERROR",
+    progress: TextIO | None = None,
+    try_mode: bool = False,
+    try_samples: int = 3,
+) -> list[SourceResult] | list[SourceSpider]:
+    """Crawl every outlet in `sources` at once; return one result per outlet.
+
+    `progress`: a stream for progress lines (a live status line on a terminal,
+    a plain line per outlet started and finished otherwise). In `try_mode`
+    nothing is stored and the spiders themselves are returned (their `tried`).
+    """
     settings = scrapy_settings(crawl_options or {}, log_level=log_level)
-    settings["NEWSMON_DB"] = str(db_path)
-    db = open_db(db_path)
-    already = known_urls(db)
-    db.close()
+    if try_mode:
+        settings["ITEM_PIPELINES"] = {}
+    settings["NEWSMON_DB"] = str(db_path) if db_path else None
+    if db_path:
+        open_db(db_path).close()  # create and migrate once, before the crawlers open it
     process = CrawlerProcess(settings)
     started = _now()
     crawlers = []
+    dbs = []
+    reporter = Progress(progress) if progress is not None else None
     for source in sources:
         spider_cls = type(
             f"SourceSpider_{source.name.replace('-', '_')}",
             (SourceSpider,),
-            {"name": source.name, "custom_settings": per_source_settings(source)},
+            {"name": source.name, "custom_settings": per_source_settings(source, crawl_options)},
         )
         crawler = process.create_crawler(spider_cls)
-        process.crawl(crawler, source=source, known_urls=already, max_new_articles=max_articles)
+        db = open_db(db_path, migrate=False) if db_path else None
+        if db is not None:
+            dbs.append(db)
+        if reporter is not None:
+            reporter.watch(source.name, crawler)
+        process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
+                      try_mode=try_mode, try_samples=try_samples)
         crawlers.append((source, crawler))
-    process.start()
+    try:
+        process.start()
+    finally:
+        if reporter is not None:
+            reporter.finish()
+        for db in dbs:
+            db.close()
+    if try_mode:
+        return [crawler.spider for _source, crawler in crawlers]
     return [_result(source, crawler, started) for source, crawler in crawlers]
 
 
 def _result(source: SourceConfig, crawler, started: str) -> SourceResult:
     stats = crawler.stats.get_stats()
-    spider = crawler.spider
-    skipped = dict(spider.skipped) if spider is not None else {}
-    responses = stats.get("downloader/response_count", 0)
-    errors = stats.get("newsmon/errors", 0)
+    spider: SourceSpider | None = crawler.spider
     result = SourceResult(
         source=source.name,
         started_at=started,
         finished_at=_now(),
         requests=stats.get("downloader/request_count", 0),
         new_articles=stats.get("newsmon/new_articles", 0),
-        errors=errors,
-        skipped=skipped,
     )
-    if errors and not responses:
-        result.status, result.message = "failed", "no response from the outlet"
-    elif errors:
-        result.status = "ok"
-        result.message = f"{errors} request(s) failed"
-    elif result.new_articles == 0 and not skipped.get("already stored"):
-        result.status, result.message = "empty", "no article found"
+    if spider is None:  # the crawler never started (should not happen): count it as failed
+        result.status, result.message, result.errors = "failed", "the crawl did not start", 1
+        return result
+    result.errors = spider.errors
+    result.skipped = dict(spider.skipped)
+    result.article_requests = spider.article_requests
+    result.article_links = spider.article_links
+    not_modified = sum(n for reason, n in spider.skipped.items() if reason.endswith("not modified (304)"))
+    if spider.discovery_ok == 0 and spider.discovery_failed:
+        result.status = "failed"
+        result.message = "no feed, sitemap or listing page could be read"
+    elif spider.article_links == 0 and not not_modified:
+        result.status = "empty"
+        result.message = "no article link found: has the site changed its layout?"
+    if result.errors and result.status != "failed":
+        result.message = "; ".join(filter(None, [result.message, f"{result.errors} request(s) failed"]))
     return result
+
+
+class Progress:
+    """Per-outlet progress: a redrawn status line on a terminal, plain log lines otherwise."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.state: dict[str, dict[str, Any]] = {}
+        self._last_draw = 0.0
+
+    def watch(self, name: str, crawler) -> None:
+        self.state[name] = {"pages": 0, "new": 0, "done": False}
+
+        def on_response(response, request, spider) -> None:
+            self.state[name]["pages"] += 1
+            self._draw()
+
+        def on_item(item, response, spider) -> None:
+            if isinstance(item, dict) and item.get("outcome") == "new":
+                self.state[name]["new"] += 1
+            self._draw()
+
+        def on_open(spider) -> None:
+            self._line(f"{name}: crawl started")
+
+        def on_close(spider, reason) -> None:
+            state = self.state[name]
+            state["done"] = True
+            self._line(f"{name}: crawl finished ({state['pages']} responses, {state['new']} new articles)")
+
+        # Keep references: Scrapy's signal manager holds only weak references.
+        crawler._newsmon_progress = (on_response, on_item, on_open, on_close)
+        crawler.signals.connect(on_response, signal=signals.response_received)
+        crawler.signals.connect(on_item, signal=signals.item_scraped)
+        crawler.signals.connect(on_open, signal=signals.spider_opened)
+        crawler.signals.connect(on_close, signal=signals.spider_closed)
+
+    def _line(self, text: str) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if self.tty:
+            self.stream.write("\r\033[K")
+        self.stream.write(f"{stamp} {text}\n")
+        self.stream.flush()
+        self._draw(force=True)
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.tty:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_draw < 0.2:
+            return
+        self._last_draw = now
+        parts = [f"{name} {s['pages']}p/{s['new']}n{' ✓' if s['done'] else ''}" for name, s in self.state.items()]
+        line = "crawling: " + " | ".join(parts)
+        width = _terminal_width()
+        self.stream.write("\r\033[K" + line[: width - 1])
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 20)).columns
+
+
+Echo = Callable[[str], None]
+
+
+def default_progress_stream() -> TextIO:
+    return sys.stderr

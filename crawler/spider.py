@@ -1,147 +1,381 @@
-"""The one spider: driven by an outlet config, it finds article URLs and fetches only new ones."""
+"""The one spider: driven by an outlet config, it finds article URLs and fetches only new ones.
+
+Discovery documents (feeds, sitemaps, robots.txt `Sitemap:` lines, listing
+pages) lead to article URLs. Each URL is normalised and checked against the
+database before it is requested, so a page already stored is never fetched
+again. Every URL or page left aside is counted under its reason
+(`spider.skipped`, written to `crawl_runs.skipped`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 
 from crawler import discovery
 from crawler.sources import SourceConfig
+from crawler.urls import normalise_url, same_site
 
-HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# URL endings that are files, not article pages: never requested as articles.
+FILE_EXTENSIONS = re.compile(
+    r"\.(pdf|jpe?g|png|gif|webp|svg|bmp|tiff?|ico|mp[34]|m4a|m4v|mov|avi|webm|ogg|wav|zip|gz|rar|7z|"
+    r"docx?|xlsx?|pptx?|odt|ods|epub|exe|dmg|apk|css|js|json|xml|rss|atom|txt|csv)$", re.I)
+# Magic numbers of files served where an HTML page was expected.
+MAGIC = ((b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
+         (b"RIFF", "media"), (b"PK\x03\x04", "archive"), (b"\x1f\x8b", "gzip"))
+CANONICAL_RE = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.I)
+HREF_RE = re.compile(rb"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+
+
+@dataclass
+class DiscoveryDoc:
+    """A feed or sitemap fetched in this run, and whether its validators may be saved."""
+
+    url: str
+    kind: str
+    status: int = 0
+    links: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    complete: bool = True  # False when one of its new articles was capped or failed
+
+
+@dataclass
+class TryRecord:
+    """`newsmon sources try`: what the crawl would do with each URL, and the first pages fetched."""
+
+    documents: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, url, outcome)
+    articles: list[tuple[str, str]] = field(default_factory=list)  # (url, "new" | skip reason)
+    samples: list[dict] = field(default_factory=list)
 
 
 class SourceSpider(scrapy.Spider):
-    """Crawl one outlet: feeds, sitemaps and listing pages lead to articles.
+    """Crawl one outlet: feeds, sitemaps and listing pages lead to new articles.
 
-    `known_urls` are the URLs already stored: they are never requested again.
+    `db` (a sqlite-utils Database or None) answers "is this URL stored?" and
+    holds the feeds' validators. In `try_mode` nothing is stored: article URLs
+    are recorded in `self.tried`, and only the first `try_samples` are fetched.
     """
 
     name = "newsmon-source"
 
-    def __init__(self, source: SourceConfig, known_urls: set[str] | None = None, max_new_articles: int | None = None, **kwargs: Any):
+    def __init__(self, source: SourceConfig, db=None, max_new_articles: int | None = None,
+                 try_mode: bool = False, try_samples: int = 3, **kwargs: Any):
         super().__init__(name=source.name, **kwargs)
         self.source = source
+        self.db = db
         self.allowed_domains = source.hosts()
-        self.known_urls = known_urls or set()
         self.max_new_articles = min(max_new_articles or source.max_new_articles, source.max_new_articles)
+        self.try_mode = try_mode
+        self.try_samples = try_samples
+        self.tried = TryRecord()
         self._article_res = [re.compile(p) for p in source.article_url_patterns]
         self._deny_res = [re.compile(p) for p in source.deny_url_patterns]
-        self._requested: set[str] = set()
+        self._listing_res = [re.compile(p) for p in source.listing_url_patterns]
+        self._seen: set[str] = set()  # feeds, sitemaps and listing pages requested in this run
+        self._articles: dict[str, str] = {}  # article URL -> what was decided in this run
+        self.docs: dict[str, DiscoveryDoc] = {}
         self.skipped: Counter[str] = Counter()
         self.article_requests = 0
+        self.article_links = 0  # article URLs found (new or not): 0 several runs in a row = layout changed?
+        self.discovery_ok = 0
+        self.discovery_failed = 0
+        self.errors = 0
+        self.oldest = (date.today() - timedelta(days=source.sitemap_max_age_days)).isoformat() \
+            if source.sitemap_max_age_days else None
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        return spider
+
+    # -- start -----------------------------------------------------------
     async def start(self):
         for url in self.source.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, dont_filter=True)
+            yield self._document_request(url, "feed", self.parse_feed)
         for url in self.source.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=True)
+            yield self._document_request(url, "sitemap", self.parse_sitemap)
+        if self.source.robots_sitemaps:
+            for root in self.source.site_roots():
+                yield self._document_request(root + "/robots.txt", "robots", self.parse_robots)
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                                 cb_kwargs={"depth": 0}, dont_filter=True)
+            request = self._document_request(url, "listing", self.parse_listing)
+            request.cb_kwargs["depth"] = 0
+            yield request
+
+    def _document_request(self, url: str, kind: str, callback) -> scrapy.Request:
+        self._seen.add(normalise_url(url) or url)
+        headers = {}
+        meta: dict[str, Any] = {"kind": kind}
+        if kind in ("feed", "sitemap"):
+            self.docs[url] = DiscoveryDoc(url, kind)
+            meta["handle_httpstatus_list"] = [304]
+            if self.db is not None and not self.try_mode:
+                from storage.feeds import feed_validators
+
+                headers = feed_validators(self.db, url)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta,
+                              dont_filter=True)
 
     # -- discovery -------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        doc = self._document_answered(response, "feed")
+        if doc is None:
+            return
         links = discovery.feed_links(response.body, response.url)
         if links is None:
-            self.skip("malformed feed", response.url)
+            self._malformed(doc, "malformed feed")
             return
+        doc.links = len(links)
+        self._record_doc("feed", response.url, f"{len(links)} links")
         for link in links:
-            yield from self.consider_article(link.url, link.published)
+            yield from self.consider_article(link.url, link.published, origin=doc.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        doc = self._document_answered(response, "sitemap")
+        if doc is None:
+            return
         parsed = discovery.sitemap_links(response.body, response.url)
         if parsed is None:
-            self.skip("malformed sitemap", response.url)
+            self._malformed(doc, "malformed sitemap")
             return
         pages, nested = parsed
+        doc.links = len(pages)
+        self._record_doc("sitemap", response.url, f"{len(pages)} links, {len(nested)} sitemaps")
         for url in nested:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield from self._follow_sitemap(url)
         for link in pages:
-            yield from self.consider_article(link.url, link.published)
+            if self.oldest and link.published and link.published < self.oldest:
+                self.skip("older than sitemap_max_age_days", link.url)
+                continue
+            yield from self.consider_article(link.url, link.published, origin=doc.url)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        self.discovery_ok += 1
+        urls = discovery.robots_sitemaps(response.body)
+        self._record_doc("robots", response.url, f"{len(urls)} sitemaps")
+        for url in urls:
+            yield from self._follow_sitemap(url)
+
+    def _follow_sitemap(self, url: str) -> Iterator[scrapy.Request]:
+        norm = normalise_url(url)
+        if norm is None or norm in self._seen:
+            return
+        if not same_site(norm, self.allowed_domains):
+            self.skip("off-site sitemap", url)
+            return
+        if len(self.docs) >= discovery.MAX_SITEMAPS:
+            self.skip("too many sitemaps", url)
+            return
+        yield self._document_request(url, "sitemap", self.parse_sitemap)
 
     def parse_listing(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
-        if not self._is_html(response):
-            self.skip("listing not html", response.url)
+        problem = self._page_problem(response)
+        if problem:
+            self.discovery_failed += 1
+            self.skip(f"listing {problem}", response.url)
+            self._record_doc("listing", response.url, problem)
             return
-        for anchor in response.css("a[href]"):
-            href = anchor.attrib.get("href", "")
-            url = self.normalise(response.urljoin(href))
-            if not url or not self._allowed(url):
+        self.discovery_ok += 1
+        unseen = 0
+        articles = 0
+        next_pages: list[str] = []
+        sections: list[str] = []
+        for anchor in response.css("a[href], link[rel~=next][href]"):
+            url = normalise_url(response.urljoin(anchor.attrib.get("href", "")), drop_params=self.source.drop_query_params)
+            if not url:
                 continue
             if self.is_article_url(url):
-                yield from self.consider_article(url, None)
-            elif depth < self.source.listing_depth and discovery.is_pagination_link(
-                url, " ".join(anchor.css("::text").getall()), anchor.attrib.get("rel")
-            ):
-                if url not in self._requested:
-                    self._requested.add(url)
-                    yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                                         cb_kwargs={"depth": depth + 1})
-
-    def consider_article(self, url: str, published: str | None) -> Iterator[scrapy.Request]:
-        url = self.normalise(url)
-        if not url or url in self._requested:
-            return
-        if not self._allowed(url):
-            self.skip("off-site or denied", url)
-            return
-        if not self.is_article_url(url):
-            self.skip("not an article url", url)
-            return
-        self._requested.add(url)
-        if url in self.known_urls:
-            self.skip("already stored", url)
-            return
+                articles += 1
+                outcome = yield from self.consider_article(url, None, origin=None)
+                unseen += outcome in ("new", "capped")
+                continue
+            if depth >= self.source.listing_depth or url in self._seen or not self._on_site(url) or self._denied(url):
+                continue
+            text = " ".join(anchor.css("::text").getall())
+            if discovery.is_pagination_link(url, text, anchor.attrib.get("rel")):
+                next_pages.append(url)
+            elif any(p.search(url) for p in self._listing_res):
+                sections.append(url)
+        self._record_doc("listing", response.url, f"{articles} article links, {unseen} new")
+        if self.source.stop_at_seen_page and unseen == 0 and next_pages:
+            self.skip("pagination stopped: no unseen article on the page", response.url)
+            next_pages = []
         if self.article_requests >= self.max_new_articles:
-            self.skip("over the per-run cap", url)
-            return
+            next_pages = []
+        for url in dict.fromkeys([*next_pages, *sections]):
+            if url in self._seen:
+                continue
+            self._seen.add(url)
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                                 meta={"kind": "listing"}, cb_kwargs={"depth": depth + 1}, dont_filter=True)
+
+    def consider_article(self, url: str, published: str | None, origin: str | None):
+        """Request `url` when it is a new article of this outlet; return what was decided.
+
+        A generator (yields the request, if any) that returns "new", "capped",
+        "known", "seen" or "skipped".
+        """
+        norm = normalise_url(url, drop_params=self.source.drop_query_params)
+        if norm is None:
+            self.skip("not an http(s) URL", url)
+            return "skipped"
+        if norm in self._articles:  # found earlier in this run (a feed and a listing, say)
+            if self._articles[norm] == "capped":
+                self._incomplete(origin)
+            return self._articles[norm]
+        outcome = self._articles[norm] = self._decide(norm, url, origin)
+        if outcome != "new" or (self.try_mode and self.article_requests >= self.try_samples):
+            return outcome
         self.article_requests += 1
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
-                             cb_kwargs={"published": published, "requested_url": url})
+        self.crawler.stats.inc_value("newsmon/article_requests")
+        yield scrapy.Request(norm, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                             meta={"kind": "article", "origin": origin},
+                             cb_kwargs={"published": published, "requested_url": norm})
+        return "new"
+
+    def _decide(self, norm: str, url: str, origin: str | None) -> str:
+        reason = self.article_url_problem(norm)
+        if reason:
+            self.skip(reason, norm)
+            self._tried(norm, reason)
+            return "skipped"
+        self.article_links += 1
+        if self._is_stored(norm, url):
+            self.skip("already stored", norm)
+            self._tried(norm, "already stored")
+            return "known"
+        if self.article_requests >= self.max_new_articles:
+            self.skip("over the per-run cap (max_new_articles)", norm)
+            self._tried(norm, "over the per-run cap (max_new_articles)")
+            self._incomplete(origin)
+            return "capped"
+        self._tried(norm, "new")
+        return "new"
+
+    def article_url_problem(self, url: str) -> str | None:
+        """Why `url` is not treated as an article of this outlet (None: it is one)."""
+        if not self._on_site(url):
+            return "off-site"
+        if self._denied(url):
+            return "denied by deny_url_patterns"
+        if FILE_EXTENSIONS.search(urlsplit(url).path):
+            return "a file, not a page (by its extension)"
+        if self._article_res and not self.is_article_url(url):
+            return "not an article URL (article_url_patterns)"
+        return None
 
     # -- articles --------------------------------------------------------
     def parse_article(self, response: Response, published: str | None, requested_url: str) -> Iterator[dict]:
-        if not self._is_html(response):
-            self.skip("not html", response.url)
+        problem = self._page_problem(response)
+        if problem:
+            self.skip(problem, response.url)
+            self._incomplete(response.meta.get("origin"))
             return
-        if not response.body.strip():
-            self.skip("empty page", response.url)
+        final = normalise_url(response.url, drop_params=self.source.drop_query_params) or requested_url
+        url = final
+        if self.source.canonical:
+            canonical = self._canonical(response)
+            if canonical and canonical != final:
+                if self._on_site(canonical) and not self._denied(canonical):
+                    url = canonical
+                else:
+                    self.skip("canonical off-site or denied (ignored)", canonical)
+        if self.try_mode:
+            self.tried.samples.append({"url": url, "requested_url": requested_url, "html": response.body,
+                                       "published": published})
             return
         yield {
-            "url": self.normalise(response.url) or response.url,
-            "requested_url": requested_url,
+            "url": url,
+            "urls": [u for u in dict.fromkeys([requested_url, final]) if u != url],
             "source": self.source.name,
             "html": response.body,
             "published": published,
         }
 
     # -- helpers ---------------------------------------------------------
-    def normalise(self, url: str) -> str | None:
-        url, _fragment = urldefrag(url.strip())
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https"):
-            return None
-        return url
-
     def is_article_url(self, url: str) -> bool:
         return any(p.search(url) for p in self._article_res)
 
-    def _allowed(self, url: str) -> bool:
-        host = urlparse(url).hostname or ""
-        if self.allowed_domains and not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+    def _on_site(self, url: str) -> bool:
+        return not self.allowed_domains or same_site(url, self.allowed_domains)
+
+    def _denied(self, url: str) -> bool:
+        return any(p.search(url) for p in self._deny_res)
+
+    def _is_stored(self, norm: str, raw: str) -> bool:
+        if self.db is None:
             return False
-        return not any(p.search(url) for p in self._deny_res)
+        from storage.articles import is_known_url_any
+
+        return is_known_url_any(self.db, {norm, raw.strip()})
+
+    def _canonical(self, response: Response) -> str | None:
+        head = response.body[:200_000]
+        for tag in CANONICAL_RE.findall(head):
+            m = HREF_RE.search(tag)
+            if m:
+                href = next(g for g in m.groups() if g is not None).decode("utf-8", "replace").strip()
+                if href:
+                    return normalise_url(response.urljoin(href), drop_params=self.source.drop_query_params)
+        return None
 
     @staticmethod
-    def _is_html(response: Response) -> bool:
-        ctype = (response.headers.get(b"Content-Type") or b"text/html").lower()
-        return any(t in ctype for t in HTML_TYPES)
+    def _page_problem(response: Response) -> str | None:
+        """Why a response is no HTML page worth keeping (None: it is one)."""
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+        body = response.body
+        for magic, kind in MAGIC:
+            if body.startswith(magic):
+                return f"not html ({ctype or kind})"
+        if ctype and ctype not in HTML_TYPES:
+            return f"not html ({ctype})"
+        if not body.strip():
+            return "empty page"
+        if not ctype and b"<" not in body[:2048]:
+            return "not html (no content type)"
+        return None
+
+    def _document_answered(self, response: Response, kind: str) -> DiscoveryDoc | None:
+        doc = self.docs.get(response.request.url) or self.docs.setdefault(response.url, DiscoveryDoc(response.url, kind))
+        doc.status = response.status
+        self.discovery_ok += 1
+        if response.status == 304:
+            self.skip(f"{kind} not modified (304)", response.url)
+            self._record_doc(kind, response.url, "not modified (304)")
+            return None
+        doc.etag = _header(response, b"ETag")
+        doc.last_modified = _header(response, b"Last-Modified")
+        return doc
+
+    def _malformed(self, doc: DiscoveryDoc, reason: str) -> None:
+        self.skip(reason, doc.url)
+        self._record_doc(doc.kind, doc.url, reason)
+        doc.complete = False
+        self.discovery_ok -= 1
+        self.discovery_failed += 1
+
+    def _incomplete(self, origin: str | None) -> None:
+        if origin and origin in self.docs:
+            self.docs[origin].complete = False
+
+    def _record_doc(self, kind: str, url: str, outcome: str) -> None:
+        if self.try_mode:
+            self.tried.documents.append((kind, url, outcome))
+
+    def _tried(self, url: str, outcome: str) -> None:
+        if self.try_mode:
+            self.tried.articles.append((url, outcome))
 
     def skip(self, reason: str, url: str) -> None:
         self.skipped[reason] += 1
@@ -149,6 +383,91 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure) -> None:
         request = getattr(failure, "request", None)
-        self.skipped["error: " + failure.type.__name__] += 1
+        url = getattr(request, "url", "?")
+        kind = request.meta.get("kind", "page") if request is not None else "page"
+        reason, is_error = classify_failure(failure)
+        if kind == "robots" and reason.startswith("http 4"):  # no robots.txt: nothing to read
+            is_error = False
+        if kind in ("feed", "sitemap", "listing", "robots"):
+            if kind in ("feed", "sitemap") and url in self.docs:
+                self.docs[url].complete = False
+            if is_error:
+                self.discovery_failed += 1
+            self._record_doc(kind, url, reason)
+            reason = f"{kind} {reason}"
+        else:
+            self._incomplete(request.meta.get("origin") if request is not None else None)
+            self._tried(url, reason)
+        self.skipped[reason] += 1
+        if is_error:
+            self.errors += 1
+            self.crawler.stats.inc_value("newsmon/errors")
+            self.logger.warning("%s: %s", url, reason)
+        else:
+            self.logger.info("skip (%s): %s", reason, url)
+
+    def _on_spider_error(self, failure, response, spider) -> None:
+        if spider is not self:
+            return
+        self.errors += 1
+        self.skipped[f"error: {failure.type.__name__} in a callback"] += 1
         self.crawler.stats.inc_value("newsmon/errors")
-        self.logger.warning("%s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
+
+    def closed(self, reason: str) -> None:
+        """Save the validators of every feed and sitemap all of whose new articles were handled."""
+        if self.db is None or self.try_mode:
+            return
+        from storage.feeds import save_feed_state
+
+        with self.db.conn:
+            for doc in self.docs.values():
+                if doc.status == 304 or (doc.status == 200 and doc.complete):
+                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=doc.etag,
+                                    last_modified=doc.last_modified, status=doc.status,
+                                    links=doc.links if doc.status == 200 else None)
+                elif doc.status:
+                    # Something was left for later: the next run fetches the feed in full.
+                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=None,
+                                    last_modified=None, status=doc.status, links=doc.links)
+
+
+def classify_failure(failure) -> tuple[str, bool]:
+    """(reason, is_error) for a failed request: an error is the server's or the network's fault;
+    the rest (robots.txt, size cap, redirect loops) are pages skipped on purpose."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    exc = failure.value
+    name = type(exc).__name__
+    message = str(exc)
+    if isinstance(exc, HttpError):
+        return f"http {exc.response.status}", True
+    if isinstance(exc, IgnoreRequest):
+        if "robots.txt" in message:
+            return "forbidden by robots.txt", False
+        if "redirections" in message:
+            return "too many redirects (chain or loop)", False
+        if "offsite" in message.lower():
+            return "redirected off-site", False
+        return f"ignored ({message})", False
+    if name == "DownloadCancelledError" or "max size" in message or "larger than download" in message:
+        return "over the size cap (max_page_bytes)", False
+    if "Timeout" in name or "timed out" in message.lower():
+        return "timeout", True
+    if "ConnectionRefused" in name or "refused" in message.lower():
+        return "connection refused", True
+    if "DNS" in name or "CannotResolveHost" in name or "DNSLookup" in name:
+        return "host not found", True
+    if name in ("ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "ResponseFailed",
+                "ResponseDataLossError", "DownloadFailedError", "ConnectError", "TCPTimedOutError"):
+        return "connection lost", True
+    return f"error: {name}", True
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

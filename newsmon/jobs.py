@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,23 +36,38 @@ def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = 
 
 
 def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *, max_articles: int | None = None,
-          echo: Echo = print) -> list:
-    """Crawl `sources` and record one `crawl_runs` row per outlet."""
+          echo: Echo = print, progress=None) -> list:
+    """Crawl `sources`, record one `crawl_runs` row per outlet and print a line per outlet.
+
+    `progress`: a stream for progress while crawling (see `crawler.runner.Progress`).
+    """
     from crawler.runner import run_crawl
+    from crawler.settings import CrawlSettingsError
 
     if not sources:
         raise JobError("no valid outlet to crawl")
-    run_id = uuid.uuid4().hex[:12]
-    results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles)
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    open_db(db_path).close()  # an unusable database stops the run before any request
+    try:
+        results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress)
+    except CrawlSettingsError as exc:
+        raise JobError(str(exc)) from None
     db = open_db(db_path)
     try:
         for r in results:
-            record_run(db, {"run_id": run_id, **r.__dict__})
-            echo(f"{r.source:<24} requests {r.requests:>4}  new articles {r.new_articles:>4}  "
-                 f"errors {r.errors:>3}  {r.status}{'  (' + r.message + ')' if r.message else ''}")
+            record_run(db, {"run_id": run_id, **r.row()})
+            echo(outlet_line(r))
     finally:
         db.close()
     return results
+
+
+def outlet_line(r) -> str:
+    """One line per outlet: what it cost, what it gave, what went wrong."""
+    skipped = sum(r.skipped.values())
+    line = (f"{r.source:<24} {r.status:<6} requests {r.requests:>4} (articles {r.article_requests:>3})  "
+            f"new {r.new_articles:>4}  errors {r.errors:>3}  skipped {skipped:>4}")
+    return line + (f"  ({r.message})" if r.message else "")
 
 
 @dataclass

@@ -24,8 +24,13 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
-            raise AlreadyRunning(f"{self.path}: another newsmon run holds the lock; this one stops") from None
+            try:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            finally:
+                os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise AlreadyRunning(f"another newsmon run{who} is using {str(self.path)[:-5]}; "
+                                 f"this one stops without doing anything") from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd

@@ -23,6 +23,19 @@ def decompress_html(blob: bytes | None) -> bytes:
     return zlib.decompress(blob) if blob else b""
 
 
+MIN_HASHED_TEXT = 200  # shorter texts (stubs, "page not found") are never merged as duplicates
+
+
+def content_hash_of(text: str | None) -> str | None:
+    """The duplicate key of a clean text: same words in the same order, whatever the spacing or case."""
+    if not text:
+        return None
+    normalised = " ".join(text.split()).casefold()
+    if len(normalised) < MIN_HASHED_TEXT:
+        return None
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
+
+
 def known_urls(db: Database, source: str | None = None) -> set[str]:
     """Every URL already stored (optionally for one outlet), to skip before requesting."""
     if source is None:
@@ -36,6 +49,66 @@ def is_known_url(db: Database, url: str) -> bool:
     return db.execute("select 1 from article_urls where url = ?", [url]).fetchone() is not None
 
 
+def is_known_url_any(db: Database, urls) -> bool:
+    """Whether any of `urls` is already stored (one query)."""
+    urls = list(urls)
+    if not urls:
+        return False
+    marks = ",".join("?" * len(urls))
+    return db.execute(f"select 1 from article_urls where url in ({marks}) limit 1", urls).fetchone() is not None
+
+
+def known_url_article(db: Database, url: str) -> int | None:
+    """The id of the article stored under `url` (any of its addresses), or None."""
+    row = db.execute("select article_id from article_urls where url = ?", [url]).fetchone()
+    return row[0] if row else None
+
+
+def article_with_hash(db: Database, content_hash: str) -> int | None:
+    row = db.execute("select id from articles where content_hash = ? order by id limit 1", [content_hash]).fetchone()
+    return row[0] if row else None
+
+
+def store_page(
+    db: Database,
+    *,
+    url: str,
+    source: str,
+    html: bytes,
+    urls: list[str] | tuple[str, ...] = (),
+    published: str | None = None,
+    content_hash: str | None = None,
+) -> tuple[int, str]:
+    """Store a fetched page once; return (article id, outcome).
+
+    outcome is "new" (a row was added), "known url" (one of its addresses was
+    already stored) or "same text" (another address, perhaps another outlet,
+    carries the same text word for word: `content_hash` matched). In the last
+    two cases only the new addresses are recorded, under the existing article,
+    so that none of them is fetched again and every address stays known.
+    """
+    now = utc_now()
+    addresses = list(dict.fromkeys([url, *urls]))
+    with db.atomic():
+        for address in addresses:
+            existing = known_url_article(db, address)
+            if existing is not None:
+                _remember_urls(db, existing, source, addresses, now)
+                return existing, "known url"
+        if content_hash:
+            existing = article_with_hash(db, content_hash)
+            if existing is not None:
+                _remember_urls(db, existing, source, addresses, now)
+                return existing, "same text"
+        cursor = db.execute(
+            "insert into articles (url, source, fetched_at, published, html, content_hash) values (?, ?, ?, ?, ?, ?)",
+            [url, source, now, published, compress_html(html), content_hash],
+        )
+        article_id = cursor.lastrowid
+        _remember_urls(db, article_id, source, addresses, now)
+    return article_id, "new"
+
+
 def store_fetched(
     db: Database,
     *,
@@ -44,28 +117,18 @@ def store_fetched(
     html: bytes,
     urls: list[str] | tuple[str, ...] = (),
     published: str | None = None,
+    content_hash: str | None = None,
 ) -> int | None:
-    """Store a newly fetched page; return its id, or None when the URL was already stored.
-
-    `urls` are other addresses that led to the page (the requested URL before a
-    redirect, the feed's link): each is recorded so it is never fetched again.
-    """
-    now = utc_now()
-    with db.atomic():
-        if is_known_url(db, url):
-            _remember_urls(db, _article_id_for(db, url), source, urls, now)
-            return None
-        cursor = db.execute(
-            "insert into articles (url, source, fetched_at, published, html) values (?, ?, ?, ?, ?)",
-            [url, source, now, published, compress_html(html)],
-        )
-        article_id = cursor.lastrowid
-        _remember_urls(db, article_id, source, [url, *urls], now)
-    return article_id
+    """Store a newly fetched page; return its id, or None when it was already stored (see `store_page`)."""
+    article_id, outcome = store_page(db, url=url, source=source, html=html, urls=urls, published=published,
+                                     content_hash=content_hash)
+    return article_id if outcome == "new" else None
 
 
-def _article_id_for(db: Database, url: str) -> int:
-    return db.execute("select article_id from article_urls where url = ?", [url]).fetchone()[0]
+def urls_of_article(db: Database, article_id: int) -> list[dict]:
+    """Every address that led to an article, with the outlet that gave it."""
+    return list(db.query("select url, source, first_seen from article_urls where article_id = ? order by first_seen, url",
+                         [article_id]))
 
 
 def _remember_urls(db: Database, article_id: int, source: str, urls, now: str) -> None:
@@ -85,12 +148,15 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
         "text": text,
         "sitename": fields.get("sitename"),
         "language": fields.get("language"),
-        "content_hash": hashlib.sha1(text.encode("utf-8")).hexdigest() if text else None,
         "extracted_at": utc_now(),
         "extractor_version": extractor_version,
     }
     if fields.get("published"):
         values["published"] = fields["published"]
+    # content_hash is set when the page is stored (the crawler's duplicate check); an
+    # article stored without one gets the hash of its clean text.
+    if text and db.execute("select content_hash from articles where id = ?", [article_id]).fetchone()[0] is None:
+        values["content_hash"] = content_hash_of(text)
     db["articles"].update(article_id, values)
 
 

@@ -9,7 +9,23 @@ import click
 from newsmon.context import AppContext, common_options, pass_app
 from newsmon.jobs import JobError, crawl, extract_stored, select_sources
 from newsmon.lock import AlreadyRunning, RunLock
+from newsmon.settings import SettingsError
 from storage.db import StorageError
+
+
+EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings
+EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, try later
+
+
+def _crawl_stage(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> list:
+    selected = select_sources(app.config_dir, sources, echo=click.echo)
+    return crawl(selected, app.db_path, app.settings.get("crawl", {}), max_articles=max_articles,
+                 echo=click.echo, progress=sys.stderr)
+
+
+def _fail(command: str, exc: Exception) -> None:
+    click.echo(f"newsmon {command}: {exc}", err=True)
+    sys.exit(EXIT_LOCKED if isinstance(exc, AlreadyRunning) else EXIT_NOTHING_RAN)
 
 
 @click.command("run")
@@ -20,18 +36,23 @@ from storage.db import StorageError
 def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
     """Crawl every enabled outlet, extract claims from new articles, queue them for review.
 
-    Meant for cron: one run at a time (a second one exits at once), one line
-    per outlet, exit status 0 unless nothing could run.
+    Meant for cron: one run at a time, one line per outlet, a summary line.
+    Exit status: 0 when the run ran (even if some outlets failed: see
+    `newsmon status`); 1 when nothing could run (no valid outlet, unusable
+    database or settings); 75 when another run holds the lock (this one
+    exits at once, doing nothing).
     """
     try:
         with RunLock(app.db_path):
-            selected = select_sources(app.config_dir, sources, echo=click.echo)
-            crawl(selected, app.db_path, app.settings.get("crawl", {}), max_articles=max_articles, echo=click.echo)
+            results = _crawl_stage(app, sources, max_articles)
             summary = extract_stored(app.db_path, app.config_dir, echo=click.echo)
-            click.echo(f"extracted {summary.articles} new article(s): {summary.claims} claim(s) queued")
-    except (AlreadyRunning, JobError, StorageError) as exc:
-        click.echo(f"newsmon run: {exc}", err=True)
-        sys.exit(1)
+    except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
+        _fail("run", exc)
+    failed = [r.source for r in results if r.status == "failed"]
+    click.echo(f"run: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s), "
+               f"{summary.articles} extracted, {summary.claims} claim(s) queued"
+               + (f", {summary.failed} extraction(s) failed" if summary.failed else "")
+               + (f"; failed outlets: {', '.join(failed)}" if failed else ""))
 
 
 @click.command("crawl")
@@ -40,14 +61,16 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
 @common_options
 @pass_app
 def crawl_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
-    """Crawl outlets and store new articles, without extracting claims."""
+    """Crawl outlets and store new articles, without extracting claims.
+
+    Same lock and exit status as `newsmon run`.
+    """
     try:
         with RunLock(app.db_path):
-            selected = select_sources(app.config_dir, sources, echo=click.echo)
-            crawl(selected, app.db_path, app.settings.get("crawl", {}), max_articles=max_articles, echo=click.echo)
-    except (AlreadyRunning, JobError, StorageError) as exc:
-        click.echo(f"newsmon crawl: {exc}", err=True)
-        sys.exit(1)
+            results = _crawl_stage(app, sources, max_articles)
+    except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
+        _fail("crawl", exc)
+    click.echo(f"crawl: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s)")
 
 
 @click.command("extract")
