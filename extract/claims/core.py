@@ -144,7 +144,9 @@ def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> str:
     for words, q in lex.qualifiers:
         n = len(words)
         if n <= len(before) and tuple(before[-n:]) == words:
-            # "over 500" only when "over" sits right before the number
+            first = doc[start - n]
+            if first.dep_ == "prt" or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn", "hand-")):
+                continue  # "handed over 25 Syrians": a particle, not a hedge
             return q
     after = [t.lower_ for t in doc[end:end + 2]]
     if after and after[0] == "+":
@@ -236,7 +238,7 @@ def _link(x: Token, lex: Lexicon) -> tuple[Token | None, str, Token | None]:
     if x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.lemma_.lower() in QUANTITY_NOUNS:
         x = x.head.head
     if x._.trigger == "people":
-        return x, "people", None
+        return x, "people", (x.head if x.head.pos_ in ("VERB", "AUX") and x.head.i != x.i else None)
     for c in x.children:
         if c.dep_ in ("amod", "acl", "relcl") and _verb_trigger(c) and c.i != x.i:
             return c, "modifier", None
@@ -251,6 +253,15 @@ def _link(x: Token, lex: Lexicon) -> tuple[Token | None, str, Token | None]:
     dep = x.dep_
     if h.i == x.i:
         return None, "", None
+    # "a deportation flight carrying 120 migrants", "two buses of returnees with 80 people"
+    if dep in ("dobj", "pobj") and (h.lemma_.lower() in ("carry", "transport", "bring", "take", "ferry", "with")):
+        vehicle = h.head if h.dep_ in ("acl", "prep", "relcl") else None
+        if vehicle is not None and vehicle.i != h.i:
+            if vehicle._.trigger == "noun":
+                return vehicle, "noun", h
+            for c in vehicle.children:
+                if c.dep_ in ("compound", "amod", "nmod") and (c._.trigger is not None):
+                    return c, "noun", h
     if _verb_trigger(h):
         if dep in ("dobj", "nsubjpass", "oprd", "dative", "attr"):
             return h, "direct", h
@@ -407,6 +418,13 @@ def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple
                     out.append(places[cc.i])
 
 
+def spans_hint(trig: Token, places: dict[int, tuple[int, int]]) -> bool:
+    """Does the trigger's own phrase name a place (to / from / across ...)?"""
+    out: list[tuple[int, int]] = []
+    _places_of(trig, places, set(), out)
+    return bool(out)
+
+
 def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     s, e = span
     line_start = s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_) or doc[s].is_sent_start
@@ -477,8 +495,15 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             continue
         if _rate(doc, e, lex) or (noun is not None and _rate(doc, noun.i + 1, lex)):
             continue
-        if gov is not None and gov.i != trig.i and gov.lemma_.lower() in lex.other_events and how not in ("shared", "total"):
+        if gov is not None and gov.i != trig.i and gov.lemma_.lower() in lex.other_events and how not in ("shared", "total", "people"):
             continue
+        if trig.lemma_.lower() in lex.ambiguous_verbs and how not in ("people", "total", "noun"):
+            migrantish = noun is not None and (noun.lemma_.lower() in lex.migrant_nouns or noun.lower_ in lex.demonyms
+                                               or noun.ent_type_ == "NORP" or _is_people(noun, lex) and any(
+                                                   c.ent_type_ == "NORP" or c.lower_ in lex.demonyms for c in noun.lefts))
+            homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree)
+            if not (migrantish or spans_hint(trig, places) or homeward):
+                continue
         qualifier = _qualifier(doc, s, e, lex)
         if count_high is not None:
             qualifier = "at_least" if qualifier == "exact" else qualifier

@@ -46,6 +46,8 @@ class Lexicon:
     trigger_nouns: frozenset[str]
     people_triggers: frozenset[str]
     stems: tuple[str, ...]
+    stem_patterns: tuple[str, ...]
+    migrant_nouns: frozenset[str]
     ambiguous_verbs: frozenset[str]
     phrase_blocklist: tuple[str, ...]
     people_nouns: frozenset[str]
@@ -74,6 +76,19 @@ class Lexicon:
             key2 = re.sub(r"\s+(province|provinces|state|region|prefecture|county)$", "", key)
             hit = self.places.get(key2)
         return hit
+
+
+def _inflections(verbs: list[str]) -> set[str]:
+    """Forms of each verb, so a lemmatiser slip ("readmitted" -> "readmitte") does not hide it."""
+    out: set[str] = set()
+    for v in verbs:
+        v = v.lower()
+        out.update({v, v + "s", v + "es", v + "d", v + "ed", v + "ing"})
+        if v.endswith("e"):
+            out.update({v[:-1] + "ing", v + "d"})
+        if re.search(r"[aeiou][bdgklmnprt]$", v):
+            out.update({v + v[-1] + "ed", v + v[-1] + "ing"})
+    return out
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -115,11 +130,13 @@ def load_lexicon(config_dir: str | None = None) -> Lexicon:
     vague = {_words(k): int(v) for k, v in r.get("vague", {}).items()}
     stems = tuple(s.lower() for s in trig["stems"])
     lex = Lexicon(
-        trigger_verbs=frozenset(trig["verbs"]),
+        trigger_verbs=frozenset(_inflections(trig["verbs"])),
         phrasal={k: frozenset(v) for k, v in phrasal.items()},
         trigger_nouns=frozenset(trig["nouns"]),
         people_triggers=frozenset(trig["people_triggers"]),
         stems=stems,
+        stem_patterns=tuple(trig.get("stem_patterns", [])),
+        migrant_nouns=frozenset(trig.get("migrant_nouns", [])),
         ambiguous_verbs=frozenset(trig.get("ambiguous_verbs", [])),
         phrase_blocklist=tuple(s.lower() for s in trig.get("phrase_blocklist", [])),
         people_nouns=frozenset(r["people"]["nouns"]),
@@ -139,5 +156,6 @@ def load_lexicon(config_dir: str | None = None) -> Lexicon:
         event_verbs=frozenset(r.get("dates", {}).get("event_verbs", [])),
         places=places,
     )
-    lex.stem_re = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)), re.I)
+    alts = [re.escape(s) for s in sorted(stems, key=len, reverse=True)] + list(lex.stem_patterns)
+    lex.stem_re = re.compile("|".join(alts), re.I)
     return lex
