@@ -96,11 +96,6 @@ def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
             for i in range(ent.start, ent.end):
                 idx[i] = (ent.start, ent.end)
     for s, e in doc._.places or []:
-        # a gazetteer hit inside a NORP ("North Korean") is a nationality, not a place
-        if any(doc[i].ent_type_ == "NORP" for i in range(s, e)):
-            continue
-        if e < len(doc) and doc[e].lower_ in ("nationals", "national", "citizens", "citizen", "authorities", "government", "officials", "police", "embassy"):
-            pass
         for i in range(s, e):
             idx.setdefault(i, (s, e))
     return idx
@@ -460,17 +455,19 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
         noun: Token | None = None
         if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.pos_ in ("NOUN", "PROPN", "ADJ") and root.head.i >= e:
             noun = root.head
+        carrier: Token | None = None  # the word that carries the grammatical role
         if noun is None or noun.lemma_.lower() in QUANTITY_NOUNS:
             for c in (noun or root).children:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     for p in c.children:
                         if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN", "PRON"):
+                            carrier = noun or root
                             noun = p
         if count_high is not None and noun is None:
             hi_tok = doc[e + 1: e + 2].root if e + 1 < len(doc) else None
             if hi_tok is not None and hi_tok.dep_ in ("nummod",) and hi_tok.head.pos_ in ("NOUN", "PROPN"):
                 noun = hi_tok.head
-        x = noun if noun is not None else root
+        x = carrier if carrier is not None else (noun if noun is not None else root)
         people = None
         if noun is not None:
             if noun.pos_ == "PRON" and noun.lower_ in ("them", "whom", "those", "these"):
@@ -515,6 +512,11 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 if c.dep_ in ("relcl", "acl") and c.i != trig.i:
                     skip.update(t.i for t in c.subtree)
         _places_of(trig, places, skip, spans)
+        for c in trig.children:  # "deported or forced back from Pakistan" (one subject)
+            if c.dep_ == "conj" and c._.trigger is not None and not _has_subject(c):
+                _places_of(c, places, skip, spans)
+        if trig.dep_ == "conj" and trig.head._.trigger is not None and not _has_subject(trig):
+            _places_of(trig.head, places, skip, spans)
         if noun is not None and noun.i != trig.i:
             _places_of(noun, places, skip, spans)
         if gov is not None and gov.i != trig.i:
@@ -534,7 +536,7 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
         spans.sort()
         cum = how == "total"
         cw = _window_text(doc, max(sent.start, lo - 10), min(sent.end, hi + 10))
-        if any(f" {m} " in cw for m in lex.cumulative_markers if m not in ("since", "as of", "this year", "throughout the year")):
+        if any(f" {m} " in cw for m in lex.cumulative_markers if m not in ("as of",)):
             cum = True
         conf = 0.45
         if how in ("direct", "people", "modifier", "noun"):

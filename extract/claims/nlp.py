@@ -211,8 +211,11 @@ def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
                 kind = "people"
             elif lemma in lex.trigger_nouns or low in lex.trigger_nouns:
                 kind = "noun"
-        if kind is None and tok.pos_ not in ("NOUN", "PROPN", "VERB") and (low in lex.trigger_verbs or lemma in lex.trigger_verbs):
-            kind = "verb"
+        if kind is None and tok.pos_ not in ("VERB",) and (low in lex.trigger_verbs or lemma in lex.trigger_verbs):
+            # a verb form the tagger read as a noun (title-case headlines): "Pakistan Deports 1,000"
+            if tok.pos_ not in ("NOUN", "PROPN") or (low not in lex.trigger_nouns and low.rstrip("s") not in lex.trigger_nouns
+                                                    and any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children)):
+                kind = "verb"
         if kind is None:
             continue
         # fixed phrases that are not returns of people ("tax return", "returned to the field")
