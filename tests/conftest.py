@@ -52,6 +52,12 @@ def db_path(tmp_path) -> Path:
 def sample_db(db_path):
     """Three outlets, three articles, seven pending claims; the "more than 500" of October is on two outlets."""
     db = open_db(db_path)
+    fill_sample(db)
+    yield db
+    db.close()
+
+
+def fill_sample(db) -> None:
     add_article(db, url="https://wire.example/2023/10/china-returns-500/", source="demo-world-wire",
                 title="China Forcibly Returns More than 500 to North Korea", text=HRW_TEXT, published="2023-10-17",
                 claims=[
@@ -78,5 +84,3 @@ def sample_db(db_path):
                     claim_at(TALLY_TEXT, "In April 2024, 60 individuals were repatriated from Jilin and Liaoning "
                              "provinces", 60, date="2024-04", locations=["Jilin", "Liaoning"]),
                 ])
-    yield db
-    db.close()
