@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 # Pages beyond this are cut before parsing: no news article is this long, and
 # trafilatura's cost grows with the tree.
-MAX_HTML_CHARS = 4_000_000
+MAX_HTML_CHARS = 2_500_000
+_SCRIPTS = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _FOOTNOTE_SUP = re.compile(r"^\s*\[?\s*(\d{1,3}(\s*[,–-]\s*\d{1,3})*|[*†‡§])\s*\]?\s*$")
 _UNIT_BEFORE = re.compile(r"(\b(km|cm|mm|m|ft|mi|in|sq|m3|cm3|kg|x|e|10)|\d)\s*$", re.IGNORECASE)
@@ -93,7 +94,9 @@ def extract_raw(
         text = decode_html(html or b"")
     except Exception:  # noqa: BLE001 - decode_html never raises, but a page must not stop a crawl
         return empty
-    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)[:MAX_HTML_CHARS]
+    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    if len(text) > MAX_HTML_CHARS:  # inline scripts and data first, then the tail
+        text = _SCRIPTS.sub("", text)[:MAX_HTML_CHARS]
     if not text.strip():
         return empty
     tree = _parse(text)
@@ -214,3 +217,18 @@ def _clean_title(title: str | None) -> str | None:
 def _html_lang(tree) -> str | None:
     lang = (tree.get("lang") or "").strip().split("-")[0].lower()
     return lang if re.fullmatch(r"[a-z]{2,3}", lang) else None
+
+
+def clean_text(
+    text: str | bytes,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
+) -> str:
+    """Plain text (paragraphs on lines or separated by blank lines) through the residual cleaner."""
+    if isinstance(text, bytes):
+        text = decode_html(text)
+    blocks = text_to_blocks(text)
+    lexicon = load_lexicon([language or "en"], config_dir)
+    return render(title, clean_blocks(blocks, title=title, lexicon=lexicon))

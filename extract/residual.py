@@ -58,6 +58,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
 _ELLIPSIS_END = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\])[\"'”’)\]]*$")
 _EDGE_PUNCT = " \t.:;,!?…»›><«‹|•·*–—-=#"
 # Sentence ends, also where a space is missing after the stop ("below.Don’t").
+_REPORTED = re.compile(r"[\"“”]|\b(said|says|told|tells|according|asked|wrote|added)\b", re.IGNORECASE)
 _SENTENCE_STOP = re.compile(r"[.!?]+[\"'”’)\]]*(\s*)")
 
 
@@ -137,7 +138,7 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
         return out
 
     prefixes = many("link_line_prefixes")
-    link_line = (rf"(?:{'|'.join(prefixes)})\s*[:|–—>»-]\s*\S.{{0,200}}" if prefixes else _NEVER)
+    link_line = (rf"(?:{'|'.join(prefixes)})\s*(?::|\||»|>|\s[–—-]\s)\s*\S.{{0,200}}" if prefixes else _NEVER)
     max_words = max([int(t.get("phrase_max_words", 60)) for t in tables] or [60])
     return Lexicon(
         section_triggers=_union(many("section_triggers")),
@@ -162,9 +163,16 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
 
 
 def norm(text: str) -> str:
-    """Lower-cased, spaces collapsed, edge punctuation trimmed: what wording is matched on."""
-    text = re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip(_EDGE_PUNCT)
-    return text.lower()
+    """Spaces collapsed, quotes straightened, edge punctuation trimmed: what wording is matched on.
+
+    Case is kept (patterns are case-insensitive unless they say `(?-i:...)`).
+    """
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip(_EDGE_PUNCT)
+
+
+def key(text: str) -> str:
+    """`norm` folded to lower case: for comparing blocks with each other."""
+    return norm(text).casefold()
 
 
 def nwords(text: str) -> int:
@@ -230,8 +238,8 @@ def is_boilerplate_line(line: str, lex: Lexicon, *, position: int = 99) -> bool:
     t = norm(line)
     if n <= 30 and lex.lines.fullmatch(t):
         return True
-    if n <= 30 and lex.link_line.fullmatch(t) and not ends_sentence(line.rstrip(" .")+"x"):
-        rest = re.split(r"[:|–—>»-]", line, maxsplit=1)[-1]
+    if n <= 30 and lex.link_line.fullmatch(t):
+        rest = re.split(r":|\||»|>|\s[–—-]\s", t, maxsplit=1)[-1].strip()
         if is_title_line(rest) or is_excerpt(rest):
             return True
     if position < 4 and n <= 12 and lex.byline.fullmatch(t) and not ends_sentence(line):
@@ -336,10 +344,10 @@ def clean_blocks(
 def _drop_title_copies(blocks: list[Block], drop: list[bool], title: str | None) -> None:
     if not title or nwords(title) < 2:
         return
-    t = norm(title)
+    t = key(title)
     for i, b in enumerate(blocks):
         line = _single_line(b)
-        if line is not None and norm(line) == t:
+        if line is not None and key(line) == t:
             drop[i] = True
 
 
@@ -396,9 +404,9 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
 
 def _drop_bios(blocks, drop, protected, author, lex) -> None:
     n = len(blocks)
-    keys = [norm(b.text) for b in blocks]
+    keys = [key(b.text) for b in blocks]
     counts = Counter(k for k, b in zip(keys, blocks) if b.kind == PARAGRAPH and nwords(k) >= 8)
-    author_n = norm(author) if author and nwords(author) <= 6 else None
+    author_n = key(author) if author and nwords(author) <= 6 else None
     for i, b in enumerate(blocks):
         if b.kind != PARAGRAPH or protected[i] or nwords(b.text) > 160:
             continue
@@ -409,7 +417,7 @@ def _drop_bios(blocks, drop, protected, author, lex) -> None:
         prev_is_heading = bool(prev_line and nwords(prev_line) <= 8
                                and lex.bio_headings.fullmatch(norm(prev_line)))
         prev_is_name = bool(prev_line and nwords(prev_line) <= 6 and not ends_sentence(prev_line)
-                            and norm(prev_line) and norm(prev_line) in keys[i])
+                            and key(prev_line) and key(prev_line) in keys[i])
         repeated = counts.get(keys[i], 0) >= 2
         by_author = bool(author_n and author_n in keys[i] and i >= n * 0.5)
         if prev_is_heading or prev_is_name or repeated or by_author:
@@ -419,13 +427,13 @@ def _drop_bios(blocks, drop, protected, author, lex) -> None:
 
 
 def _drop_toc(blocks, drop) -> None:
-    headings = {norm(b.text) for b in blocks if b.kind == HEADING}
-    headings |= {norm(b.lines[0]) for b in blocks if b.kind == PARAGRAPH and len(b.lines) == 1
+    headings = {key(b.text) for b in blocks if b.kind == HEADING}
+    headings |= {key(b.lines[0]) for b in blocks if b.kind == PARAGRAPH and len(b.lines) == 1
                  and is_title_line(b.lines[0])}
     for i, b in enumerate(blocks):
         if b.kind != LIST or drop[i] or len(b.lines) < 2:
             continue
-        items = [norm(re.sub(r"^\s*(\d+[.)]|[ivx]+[.)])\s*", "", it)) for it in b.lines]
+        items = [key(re.sub(r"^\s*(\d+[.)]|[ivx]+[.)])\s*", "", it)) for it in b.lines]
         hits = sum(1 for it in items if it in headings)
         if hits >= max(2, 0.6 * len(items)):
             drop[i] = True
@@ -465,7 +473,7 @@ def _without_boilerplate_sentences(line: str, lex: Lexicon) -> str:
     sentences = [(s, line[s:e]) for s, e in zip(starts, starts[1:] + [len(line)]) if line[s:e].strip()]
 
     def flagged(sent: str) -> bool:
-        if states_returnee_figure(sent, lex):
+        if states_returnee_figure(sent, lex) or _REPORTED.search(sent):
             return False
         if nwords(sent) <= 40 and lex.prompts.search(sent):
             return True
