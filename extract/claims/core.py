@@ -130,7 +130,7 @@ def _contains_trigger(tok: Token) -> Token | None:
     return None
 
 
-def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> str:
+def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[str, int]:
     before = []
     k = start - 1
     while k >= 0 and len(before) < 5 and doc[k].text not in ("(", ",", ";", ":", "\n") and "\n" not in doc[k].text:
@@ -142,14 +142,14 @@ def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> str:
             first = doc[start - n]
             if first.dep_ == "prt" or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn", "hand-")):
                 continue  # "handed over 25 Syrians": a particle, not a hedge
-            return q
+            return q, start - n
     after = [t.lower_ for t in doc[end:end + 2]]
     if after and after[0] == "+":
-        return "at_least"
+        return "at_least", start
     for words in lex.at_least_after:
         if tuple(after[:len(words)]) == words and words != ("+",):
-            return "at_least"
-    return "exact"
+            return "at_least", start
+    return "exact", start
 
 
 def _numeric_value(doc: Doc, i: int) -> int | None:
@@ -174,7 +174,8 @@ def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
         if num["value"] == 0:
             return True
         ent = first.ent_type_
-        if ent in ("TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
+        if ent == "ORDINAL" or (ent == "MONEY" and re.search(r"[$€£¥]|\b(dollars?|euros?|pounds?|yuan|won|rupees?|afghanis?|usd|eur)\b",
+                                                             " ".join(t.lower_ for t in doc[max(0, s - 2):e + 3]))):
             return True
         if ent == "DATE":
             ent_span = next((x for x in doc.ents if x.start <= s < x.end), None)
@@ -210,6 +211,8 @@ def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
 
 def _rate(doc: Doc, pos: int, lex: Lexicon) -> bool:
     words = [t.lower_ for t in doc[pos:pos + 3]]
+    if len(words) == 3 and words[2] in ("earlier", "later", "ago", "before", "after", "prior"):
+        return False
     for marker in lex.rate_markers:
         n = len(marker)
         if tuple(words[:n]) == marker:
@@ -218,9 +221,20 @@ def _rate(doc: Doc, pos: int, lex: Lexicon) -> bool:
 
 
 # ---------------------------------------------------------------- linking
-def _link(x: Token, lex: Lexicon) -> tuple[Token | None, str, Token | None]:
+def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token | None, str, Token | None]:
     """Tie the counted word `x` (people noun, or the number itself) to a trigger.
-    Returns (trigger, how, governing verb)."""
+    Returns (trigger, how, governing verb). `qual`: token indices of the hedge before the
+    number ("upwards of", "at most"), which the parser sometimes makes the head."""
+    if qual and x.head.i in qual:
+        t = x
+        for _ in range(4):
+            if t.head.i in qual and t.head.i != t.i:
+                t = t.head
+            else:
+                break
+        if _verb_trigger(t.head) and t.head.i != t.i:
+            return t.head, "direct", t.head
+        x = t
     # climb coordinations and appositions to the word that carries the role
     seen = 0
     while x.dep_ in ("conj", "appos") and seen < 6 and x.head.i != x.i:
@@ -455,6 +469,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
         noun: Token | None = None
         if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.pos_ in ("NOUN", "PROPN", "ADJ") and root.head.i >= e:
             noun = root.head
+            if noun.lower_ in TIME_UNITS and any(t.lower_ in ("last", "this", "next", "past", "previous") for t in doc[e:noun.i]):
+                noun = None  # "reached 275 last month": the parser hung the number on "month"
         carrier: Token | None = None  # the word that carries the grammatical role
         if noun is None or noun.lemma_.lower() in QUANTITY_NOUNS:
             for c in (noun or root).children:
@@ -478,9 +494,11 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 people = False  # "300 deportations": acts counted, kept with lower confidence
             else:
                 continue  # "25 flights", "300 arrests": a figure about something else
-        trig, how, gov = _link(x, lex)
+        qualifier, qstart = _qualifier(doc, s, e, lex)
+        qual_tokens = set(range(qstart, s))
+        trig, how, gov = _link(x, lex, qual_tokens)
         if trig is None and noun is not None and noun.pos_ == "PRON":
-            trig, how, gov = _link(root, lex)
+            trig, how, gov = _link(root, lex, qual_tokens)
         if trig is None:
             continue
         if how != "people" and _negative(trig, gov, x, lex):
@@ -501,7 +519,6 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree)
             if not (migrantish or spans_hint(trig, places) or homeward):
                 continue
-        qualifier = _qualifier(doc, s, e, lex)
         if count_high is not None:
             qualifier = "at_least" if qualifier == "exact" else qualifier
         # places tied to the return

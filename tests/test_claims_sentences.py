@@ -1,0 +1,158 @@
+"""Returnee claims in single sentences written from the shapes of real reporting
+(deportation flights, UNHCR/IOM figures, Afghans from Pakistan and Iran, Rohingya,
+Uyghurs from Thailand, US and EU removals): figure, hedge, date, places."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.claims import find_claims
+
+PUB = "2025-06-10"
+
+# sentence, count, count_high, qualifier, date (published 2025-06-10), locations
+POSITIVES = [
+    ('Pakistan deported 1,200 Afghans through the Torkham border crossing on Monday.', 1200, None, 'exact', '2025-06-09', ['Pakistan', 'Torkham']),
+    ('More than 3,000 Afghans were deported from Iran last week, the UN refugee agency said.', 3000, None, 'more_than', '2025-06-03', ['Iran']),
+    ('Thai authorities deported 40 Uyghurs to China in February, despite warnings from the UN.', 40, None, 'exact', '2025-02', ['China']),
+    ('Thailand Deports 40 Uyghurs to China Despite UN Warnings', 40, None, 'exact', None, ['Thailand', 'China']),
+    ('At least 48 Uyghurs were sent back to China on Thursday.', 48, None, 'at_least', '2025-06-05', ['China']),
+    ('Some 1,500 Rohingya were pushed back into Myanmar by Bangladeshi border guards in May.', 1500, None, 'about', '2025-05', ['Myanmar']),
+    ('Nearly 600,000 Afghans have returned from Pakistan since September 2023, according to IOM.', 600000, None, 'about', '2023-09', ['Pakistan']),
+    ('A deportation flight carrying 120 migrants landed in Guatemala City on Tuesday.', 120, None, 'exact', '2025-06-10', []),
+    ('ICE removed 271,484 noncitizens in fiscal year 2024.', 271484, None, 'exact', '2024', []),
+    ('The US deported 64 Venezuelans to Caracas on Friday.', 64, None, 'exact', '2025-06-06', ['US', 'Caracas']),
+    ('Iran has expelled an estimated 1.2 million Afghans so far this year.', 1200000, None, 'about', '2025', ['Iran']),
+    ('Turkish police handed over 25 Syrians to authorities across the border in Idlib.', 25, None, 'exact', None, ['Idlib']),
+    ('Germany deported 28 Afghan nationals to Kabul on a charter flight in August 2024.', 28, None, 'exact', '2024-08', ['Germany', 'Kabul']),
+    ('Between 400 and 600 North Koreans were repatriated in October.', 400, 600, 'at_least', '2024-10', []),
+    ('China forcibly returned about 60 North Korean defectors in late April.', 60, None, 'about', '2025-04', ['China']),
+    ('Over 500 people were readmitted to Turkey under the EU deal in 2016.', 500, None, 'more_than', '2016', ['Turkey']),
+    ('The deportation of 300 Afghans from Pakistan drew criticism from rights groups.', 300, None, 'exact', None, ['Pakistan']),
+    ('1,200 returnees crossed at Islam Qala on Wednesday.', 1200, None, 'exact', '2025-06-04', ['Islam Qala']),
+    ('Sixty asylum seekers were flown back to Iraq last month.', 60, None, 'exact', '2025-05', ['Iraq']),
+    ('Five hundred migrants were expelled from Algeria into Niger in March.', 500, None, 'exact', '2025-03', ['Algeria', 'Niger']),
+    ('Malaysia deported 114 Myanmar nationals on October 23.', 114, None, 'exact', '2024-10-23', ['Malaysia']),
+    ('Greek coast guards pushed back 45 migrants to Turkish waters on 3 June.', 45, None, 'exact', '2025-06-03', []),
+    ('Authorities said 2,000 undocumented Afghans had been repatriated through Chaman since January.', 2000, None, 'exact', '2025-01', ['Chaman']),
+    ('In 2023, 11,000 North Koreans were sent back from Russia, the report said.', 11000, None, 'exact', '2023', ['Russia']),
+    ('A total of 1,076 North Koreans have been repatriated since 2020.', 1076, None, 'exact', '2020', []),
+    ('The number of Afghans deported from Iran rose to 1.5 million in 2024.', 1500000, None, 'exact', '2024', ['Iran']),
+    ('Bangladesh returned 26 Rohingya to Myanmar in a pilot repatriation.', 26, None, 'exact', None, ['Bangladesh', 'Myanmar']),
+    ('Mexico deported 4,000 Hondurans through its southern border in January.', 4000, None, 'exact', '2025-01', ['Mexico']),
+    ('Roughly 200 Haitians were deported from the Dominican Republic on Monday.', 200, None, 'about', '2025-06-09', ['Dominican Republic']),
+    ('Some 80 migrants were returned to Libya after being intercepted at sea.', 80, None, 'about', None, ['Libya']),
+    ('The UK returned 1,000 Albanians in the first half of the year.', 1000, None, 'exact', '2025', ['UK']),
+    ("No fewer than 300 refugees were handed over to Myanmar's military.", 300, None, 'at_least', None, ['Myanmar']),
+    ('Upwards of 700 migrants were sent back to Tunisia in 2023.', 700, None, 'more_than', '2023', ['Tunisia']),
+    ('The Trump administration deported 238 Venezuelans to El Salvador in March.', 238, None, 'exact', '2025-03', ['El Salvador']),
+    ('As many as 900 Afghans were forcibly returned from Iran on Sunday alone.', 900, None, 'up_to', '2025-06-08', ['Iran']),
+    ('A dozen North Koreans were repatriated from Dandong last week.', 12, None, 'exact', '2025-06-03', ['Dandong']),
+    ('In January 2024,108 North Korean workers were returned after a wage protest.', 108, None, 'exact', '2024-01', []),
+    ('Chinese police sent 50 defectors back across the Yalu river to Sinuiju.', 50, None, 'exact', None, ['Yalu', 'Sinuiju']),
+    ('Fewer than 100 Rohingya have been repatriated since the agreement was signed.', 100, None, 'fewer_than', None, []),
+    ('Officials confirmed that 87 Cambodians had been deported from Thailand.', 87, None, 'exact', None, ['Thailand']),
+    ('Iranian authorities deported 2,345 Afghan migrants through the Islam Qala crossing yesterday.', 2345, None, 'exact', '2025-06-09', ['Islam Qala']),
+    ('According to the IOM, 15,000 undocumented Afghans returned from Iran in the past week.', 15000, None, 'exact', '2025-06-03', ['Iran']),
+    ("Over 1,000 Rohingya refugees were repatriated to Myanmar's Rakhine State in 2018.", 1000, None, 'more_than', '2018', ['Myanmar', 'Rakhine State']),
+    ('The Thai government deported 109 Uighurs to China in July 2015.', 109, None, 'exact', '2015-07', ['China']),
+    ('US immigration authorities deported 1,500 Guatemalans in April, officials said.', 1500, None, 'exact', '2025-04', []),
+    ('Around 2,500 migrants were expelled from Tunisia to the Libyan border in July.', 2500, None, 'about', '2024-07', ['Tunisia']),
+    ('Russia handed over 12 North Korean workers to Pyongyang on May 5.', 12, None, 'exact', '2025-05-05', ['Russia', 'Pyongyang']),
+    ('Some 3,500 Afghans were forcibly returned from Pakistan on Saturday, the Taliban said.', 3500, None, 'about', '2025-06-07', ['Pakistan']),
+    ('A charter flight with 37 deportees arrived in Kabul on Wednesday.', 37, None, 'exact', '2025-06-04', []),
+    ('More than 700,000 Afghans have been deported or forced back from Pakistan since late 2023.', 700000, None, 'more_than', '2023', ['Pakistan']),
+    ('Britain removed 5,000 people to European countries under the Dublin rules last year.', 5000, None, 'exact', '2024', ['Britain']),
+    ('Sweden deported 24 Iraqis on a chartered flight to Baghdad on March 3, 2024.', 24, None, 'exact', '2024-03-03', ['Sweden', 'Baghdad']),
+    ('The ministry said 44 Vietnamese nationals had been repatriated via the Moc Bai border gate.', 44, None, 'exact', None, []),
+    ('Between 2020 and 2023, China repatriated 660 North Koreans.', 660, None, 'exact', '2020', ['China']),
+    ('Hungary pushed back more than 4,000 migrants to Serbia in 2022.', 4000, None, 'more_than', '2022', ['Hungary', 'Serbia']),
+    ('Nearly 90 Afghan families were deported from Turkey on Tuesday.', 90, None, 'about', '2025-06-10', ['Turkey']),
+    ('On 12 March, Malaysian authorities deported 58 Myanmar nationals.', 58, None, 'exact', '2025-03-12', []),
+    ('Lebanon deported about 130 Syrians this month.', 130, None, 'about', '2025-06', ['Lebanon']),
+    ('Some 45,000 people were returned to Afghanistan from Iran and Pakistan in January, according to UNHCR.', 45000, None, 'about', '2025-01', ['Afghanistan', 'Iran', 'Pakistan']),
+    ('Forty-two Haitians were repatriated from the Bahamas on Thursday.', 42, None, 'exact', '2025-06-05', ['Bahamas']),
+    ("Libya's coast guard returned 1,200 migrants to Tripoli last month.", 1200, None, 'exact', '2025-05', ['Tripoli']),
+    ('Myanmar took back 300 Rohingya from Bangladesh under a pilot scheme.', 300, None, 'exact', None, ['Myanmar', 'Bangladesh']),
+    ('Japan deported 44 Sri Lankans on a charter flight in 2020.', 44, None, 'exact', '2020', ['Japan']),
+    ('Italy sent back 150 Tunisians in September.', 150, None, 'exact', '2024-09', ['Italy']),
+    ('The Dominican Republic deported 276,000 Haitians in 2024.', 276000, None, 'exact', '2024', ['Dominican Republic']),
+    ('Two hundred and fifty Afghans were deported from Tajikistan.', 250, None, 'exact', None, ['Tajikistan']),
+    ('Pakistan has deported over 20,000 Afghans since the campaign began on November 1.', 20000, None, 'more_than', '2024-11-01', ['Pakistan']),
+]
+
+
+@pytest.mark.parametrize("sentence,count,high,qualifier,date,locations", POSITIVES)
+def test_positive_sentence(sentence, count, high, qualifier, date, locations):
+    claims = find_claims(sentence, PUB)
+    assert claims, f"no claim in: {sentence}"
+    c = claims[0]
+    assert (c.count, c.count_high, c.qualifier, c.date) == (count, high, qualifier, date)
+    assert [x.lower() for x in c.locations] == [x.lower() for x in locations]
+    assert sentence[c.start:c.end] == c.evidence
+    assert not c.vague
+    assert 0.0 <= c.confidence <= 1.0
+
+
+NEGATIVES = [
+    "Pakistan plans to deport 5,000 Afghans a week starting in November.",
+    "The centre has capacity to process up to 10,000 a week.",
+    "More than 1.7 million Afghans are at risk of deportation from Pakistan.",
+    "Some 300 North Koreans face forced repatriation after being arrested in Shenyang.",
+    "Thailand is set to deport 48 Uyghurs held in immigration detention for more than a decade.",
+    "Police arrested 200 migrants in a raid on Tuesday.",
+    "The IRS processed 150 million tax returns last year.",
+    "She returned to the field after 25 years.",
+    "He returned to the team for the final 10 minutes of the match.",
+    "The fund posted a 12% return on investment in 2023.",
+    "At least 45 people died when the boat capsized off Lampedusa.",
+    "About 3,000 North Koreans are believed to be detained in China.",
+    "Authorities detained 600 migrants at the border in March.",
+    "The government said it would deport 2,000 more in the coming weeks.",
+    "Officials vowed to expel 10,000 undocumented workers by the end of the year.",
+    "Returnees face the threat of torture in 25 prison camps.",
+    "China has deported North Koreans for 25 years under a 1986 protocol.",
+    "A 2014 United Nations report documented the fate of those forcibly returned.",
+    "The flight returned to Kabul with 150 passengers after a technical fault.",
+    "Rights groups urged Thailand not to deport the 43 Uyghurs still held in Bangkok.",
+    "Germany could send back up to 1,000 Afghans under the new deal.",
+    "Iran threatened to expel 2 million Afghans.",
+    "The repatriation programme will cost $50 million.",
+    "Over 20 NGOs condemned the deportations.",
+    "Two years ago, he was deported to Mexico.",
+    "About 70% of returnees are women and children.",
+    "Only 3 of the 10 countries accept deportation flights.",
+    "The bill would allow the deportation of 11 million undocumented immigrants.",
+    "More than 400 people have been killed since the border was sealed.",
+    "UNHCR said 1.3 million refugees remain in Pakistan, many of them fearing deportation.",
+    "In 2019, the ministry returned 45 million euros to the budget.",
+    "The player returned from injury to score 2 goals.",
+    "Police handed over 3 suspects to prosecutors.",
+    "Trump promised to deport 11 million people.",
+    "The agency expects about 50,000 returns next year.",
+    "The UN said 2,000 people were killed in the fighting.",
+    "More than 5 million Afghans live in Iran.",
+    "The government plans to repatriate 200,000 Afghans by the end of 2025.",
+    "Some 1,000 people protested against the deportations in Berlin.",
+    "The deportation center holds 500 detainees.",
+    "He was deported in 2019 after serving 5 years in prison.",
+    "A 30-year-old man was deported to Mexico on Friday.",
+    "The ship returned to port with 300 tonnes of fish.",
+    "Germany has deported people to Afghanistan twice since 2021.",
+    "About 40 percent of those deported were children.",
+    "The Rohingya crisis began in 2017 when 700,000 people fled to Bangladesh.",
+    "Authorities intercepted 150 migrants at sea and took them to a detention centre.",
+    "Officials said the deportation of 300 people was postponed.",
+    "The court halted the deportation of 200 Venezuelans.",
+    "The plan would return 50,000 asylum seekers to Rwanda.",
+    "Some 500 families returned to their homes after the floods receded.",
+    "Thousands of students returned to school on Monday.",
+    "The returns on the bonds fell 3 percent.",
+    "Over 100 countries signed the convention on refugees.",
+]
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_negative_sentence(sentence):
+    claims = [c for c in find_claims(sentence, PUB) if not c.vague]
+    assert claims == [], f"unexpected claim {claims[0].count} in: {sentence}"
