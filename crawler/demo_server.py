@@ -7,6 +7,7 @@ the fly by the outlet's real address, so the same files work on any port.
 from __future__ import annotations
 
 import errno
+import hashlib
 import http.server
 import threading
 import zlib
@@ -32,9 +33,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_file() and path.suffix in TEMPLATED_SUFFIXES:
             body = path.read_bytes().replace(PLACEHOLDER, self.base_url.encode())
+            # Feeds and sitemaps answer conditional requests, as most real servers do.
+            etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+            if etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return None
             self.send_response(200)
             self.send_header("Content-Type", CONTENT_TYPES[path.suffix])
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
             self.end_headers()
             from io import BytesIO
 

@@ -42,8 +42,13 @@ def maybe_gunzip(body: bytes) -> bytes:
 
 
 def parse_xml(body: bytes):
+    """The root element of an XML document, or None (empty, not XML, or declaring entities).
+
+    Feeds and sitemaps never need a DTD: one that declares entities is an
+    entity bomb or an external-entity probe, and is refused unread.
+    """
     body = maybe_gunzip(body)[:MAX_XML_BYTES]
-    if not body.strip():
+    if not body.strip() or b"<!ENTITY" in body[:65536].upper():
         return None
     try:
         return etree.fromstring(body, parser=_XML_PARSER)

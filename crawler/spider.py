@@ -47,6 +47,7 @@ class DiscoveryDoc:
     etag: str | None = None
     last_modified: str | None = None
     complete: bool = True  # False when one of its new articles was capped or failed
+    nested: int = 0  # sitemaps it lists (a sitemap index)
 
 
 @dataclass
@@ -151,6 +152,7 @@ class SourceSpider(scrapy.Spider):
             return
         pages, nested = parsed
         doc.links = len(pages)
+        doc.nested = len(nested)
         self._record_doc("sitemap", response.url, f"{len(pages)} links, {len(nested)} sitemaps")
         for url in nested:
             yield from self._follow_sitemap(url)
@@ -299,7 +301,7 @@ class SourceSpider(scrapy.Spider):
             "url": url,
             "urls": [u for u in dict.fromkeys([requested_url, final]) if u != url],
             "source": self.source.name,
-            "html": response.body,
+            "html": keep_http_charset(response.body, response.headers.get(b"Content-Type")),
             "published": published,
         }
 
@@ -337,9 +339,10 @@ class SourceSpider(scrapy.Spider):
         body = response.body
         for magic, kind in MAGIC:
             if body.startswith(magic):
-                return f"not html ({ctype or kind})"
+                return f"not html ({kind})"
         if ctype and ctype not in HTML_TYPES:
-            return f"not html ({ctype})"
+            kind = ctype.split("/")[0] if ctype.startswith(("image/", "audio/", "video/")) else ctype
+            return f"not html ({'pdf' if ctype == 'application/pdf' else kind})"
         if not body.strip():
             return "empty page"
         if not ctype and b"<" not in body[:2048]:
@@ -421,7 +424,12 @@ class SourceSpider(scrapy.Spider):
 
         with self.db.conn:
             for doc in self.docs.values():
-                if doc.status == 304 or (doc.status == 200 and doc.complete):
+                if doc.nested:
+                    # A sitemap index is always fetched in full: the sitemaps it lists change
+                    # while it does not, and each of them is fetched conditionally.
+                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=None,
+                                    last_modified=None, status=doc.status, links=doc.links)
+                elif doc.status == 304 or (doc.status == 200 and doc.complete):
                     save_feed_state(self.db, url=doc.url, source=self.source.name, etag=doc.etag,
                                     last_modified=doc.last_modified, status=doc.status,
                                     links=doc.links if doc.status == 200 else None)
@@ -429,6 +437,37 @@ class SourceSpider(scrapy.Spider):
                     # Something was left for later: the next run fetches the feed in full.
                     save_feed_state(self.db, url=doc.url, source=self.source.name, etag=None,
                                     last_modified=None, status=doc.status, links=doc.links)
+
+
+def keep_http_charset(body: bytes, content_type: bytes | None) -> bytes:
+    """The page, made to declare the charset its HTTP header gave when it declares none itself.
+
+    Raw pages are stored without their headers; a page in a legacy charset that
+    only the header names would otherwise be guessed at when extracted. Only
+    a page that is not valid UTF-8, declares nothing and decodes cleanly with
+    the header's charset gets a `<meta charset>` line in front.
+    """
+    import codecs
+
+    from extract.encoding import declared_charset
+
+    match = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type or b"", re.I)
+    if not match or body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body
+    if re.search(rb"<meta[^>]+charset|<\?xml[^>]+encoding", body[:4096], re.I) or declared_charset(body):
+        return body
+    label = match.group(1).decode("ascii", "ignore").lower()
+    try:
+        body.decode("utf-8")
+        return body  # valid UTF-8: decoded right without help
+    except UnicodeDecodeError:
+        pass
+    try:
+        name = codecs.lookup(label).name
+        body.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return body
+    return f'<meta charset="{name}">\n'.encode("ascii") + body
 
 
 def classify_failure(failure) -> tuple[str, bool]:
