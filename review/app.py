@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 CSRF_COOKIE = "newsmon_csrf"
 TOKEN_COOKIE = "newsmon_token"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+QUALIFIER_WORDS = {"exact": "", "about": "about", "at_least": "at least", "more_than": "more than", "up_to": "up to",
+                   "fewer_than": "fewer than"}
 
 
 @dataclass
@@ -173,6 +175,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.filters["hedge"] = lambda q: QUALIFIER_WORDS.get(q or "exact", str(q))
     get_db = Db(config)
     app.state.config = config
 

@@ -36,7 +36,8 @@
     var cancel = document.getElementById("edit-cancel");
     if (cancel) cancel.addEventListener("click", closeEdit);
     var mark = document.getElementById("evidence");
-    if (mark && mark.scrollIntoView) mark.scrollIntoView({block: "center"});
+    var box = document.getElementById("article-text");
+    if (mark && box) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);  // .text is position: relative
     var form = document.getElementById("edit-form");
     if (form && !form.hidden) openEdit();
     var outlet = document.getElementById("filter-source");
