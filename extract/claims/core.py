@@ -140,7 +140,7 @@ def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[str, int]:
         n = len(words)
         if n <= len(before) and tuple(before[-n:]) == words:
             first = doc[start - n]
-            if first.dep_ == "prt" or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn", "hand-")):
+            if words == ("over",) and (first.dep_ == "prt" or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn"))):
                 continue  # "handed over 25 Syrians": a particle, not a hedge
             return q, start - n
     after = [t.lower_ for t in doc[end:end + 2]]
@@ -467,11 +467,13 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             pass
         # the counted word
         noun: Token | None = None
+        time_word: Token | None = None
         if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det") and root.head.pos_ in ("NOUN", "PROPN", "ADJ") and root.head.i >= e:
             noun = root.head
             if noun.lower_ in TIME_UNITS and any(t.lower_ in ("last", "this", "next", "past", "previous") for t in doc[e:noun.i]):
+                time_word = noun
                 noun = None  # "reached 275 last month": the parser hung the number on "month"
-        carrier: Token | None = None  # the word that carries the grammatical role
+        carrier: Token | None = time_word  # the word that carries the grammatical role
         if noun is None or noun.lemma_.lower() in QUANTITY_NOUNS:
             for c in (noun or root).children:
                 if c.dep_ == "prep" and c.lower_ == "of":
@@ -483,6 +485,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             hi_tok = doc[e + 1: e + 2].root if e + 1 < len(doc) else None
             if hi_tok is not None and hi_tok.dep_ in ("nummod",) and hi_tok.head.pos_ in ("NOUN", "PROPN"):
                 noun = hi_tok.head
+                if root.dep_ not in ("nummod", "quantmod", "compound"):
+                    carrier = root  # "deported 400 to 600 Afghans": "400" is the object
         x = carrier if carrier is not None else (noun if noun is not None else root)
         people = None
         if noun is not None:
