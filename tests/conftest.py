@@ -84,3 +84,28 @@ def fill_sample(db) -> None:
                     claim_at(TALLY_TEXT, "In April 2024, 60 individuals were repatriated from Jilin and Liaoning "
                              "provinces", 60, date="2024-04", locations=["Jilin", "Liaoning"]),
                 ])
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """A database filled by `newsmon demo` (the real crawl and extraction of the demo outlets), made once."""
+    from tests.helpers import run_newsmon
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = run_newsmon("demo", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def demo_db_path(demo_db_file, tmp_path) -> Path:
+    """A fresh copy of the demo database for one test."""
+    import sqlite3
+
+    target = tmp_path / "demo-copy.db"
+    source = sqlite3.connect(str(demo_db_file))
+    dest = sqlite3.connect(str(target))
+    source.backup(dest)
+    source.close()
+    dest.close()
+    return target

@@ -110,3 +110,26 @@ def test_a_split_claim_stays_apart_when_re_extracted(sample_db):
     replace_machine_claims(sample_db, rights["article_id"], [
         claim_at(RIGHTS_TEXT, rights["evidence"], 500, "more_than", date="2023-10")], "test-2")
     assert get_claim(sample_db, rights["id"])["event_id"] != get_claim(sample_db, wire["id"])["event_id"]
+
+
+def test_demo_outlets_more_than_500_of_october_is_one_event(demo_db_path):
+    """On the demo outlets (crawled and extracted for real), the October "more than 500" is one event."""
+    from storage.db import open_db
+
+    db_path = demo_db_path
+    db = open_db(db_path)
+    try:
+        rows = db.execute(
+            "select claims.event_id, articles.source from claims join articles on articles.id = claims.article_id "
+            "where claims.count = 500 and claims.qualifier = 'more_than'").fetchall()
+        events = {e for e, _ in rows}
+        assert len(rows) >= 2 and len(events) == 1, rows
+        event = get_event(db, events.pop())
+        assert event["outlet_count"] >= 2
+        first = event["first_report"]
+        assert first["published"] == min(r["published"] for r in event["reports"])
+        assert all(r["date"] is None or r["date"].startswith(("2023-10", "XXXX-10")) for r in event["reports"])
+        # an unrelated figure is not pulled in
+        assert {r["count"] for r in event["reports"]} == {500}
+    finally:
+        db.close()

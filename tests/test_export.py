@@ -90,15 +90,29 @@ def test_export_command_writes_a_file(reviewed_db, db_path, tmp_path):
     assert bad.returncode != 0
 
 
-def test_labelled_round_trip_through_eval(reviewed_db, db_path, tmp_path):
-    eval_cmd = Path(__file__).resolve().parent.parent / "newsmon" / "commands" / "eval_cmd.py"
-    if not eval_cmd.exists():
-        pytest.skip("newsmon eval is not there yet")
+def test_labelled_round_trip_through_eval(demo_db_path, tmp_path):
+    """Reviewed demo claims, exported as labelled, read back by `newsmon eval`: the decisions are the labels."""
+    from storage.db import open_db
+
+    db = open_db(demo_db_path)
+    claims = db.execute("select id, count from claims order by id").fetchall()
+    assert len(claims) >= 6
+    for claim_id, _ in claims:
+        decide(db, claim_id, "accept", "ana")
     target = tmp_path / "gold.jsonl"
-    result = run_newsmon("export", "--format", "labelled", "-o", str(target), "--db", str(db_path))
+    result = run_newsmon("export", "--format", "labelled", "-o", str(target), "--db", str(demo_db_path))
     assert result.returncode == 0, result.stderr
     scored = run_newsmon("eval", str(target), "--json")
     assert scored.returncode == 0, scored.stderr
     report = json.loads(scored.stdout)
-    assert report["documents"] == 2
-    assert {"precision", "recall", "f1"} <= set(report["count"])
+    n_docs = db.execute("select count(distinct article_id) from claims").fetchone()[0]
+    assert report["documents"] == n_docs
+    assert report["count"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": len(claims), "fp": 0, "fn": 0}
+
+    # A reviewer rejects one claim and corrects the figure of another: the extractor is now wrong twice.
+    decide(db, claims[0][0], "reject", "ana")
+    decide(db, claims[1][0], "edit", "ana", {"count": claims[1][1] + 1})
+    db.close()
+    result = run_newsmon("export", "--format", "labelled", "-o", str(target), "--db", str(demo_db_path))
+    report = json.loads(run_newsmon("eval", str(target), "--json").stdout)
+    assert (report["count"]["tp"], report["count"]["fp"], report["count"]["fn"]) == (len(claims) - 2, 2, 1)
