@@ -97,5 +97,9 @@ def parse_number_words(words: list[str]) -> int | None:
 
 def parse_number(text: str) -> int | None:
     """Parse a whole number phrase given as a string ("1,076", "five hundred", "1.2 million")."""
+    whole = text.strip()
+    if SUFFIXED_RE.match(whole):
+        v = parse_digits(whole)
+        return int(v) if v is not None and v == int(v) else None
     words = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]+|-", text)
     return parse_number_words(words)

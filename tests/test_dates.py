@@ -1,0 +1,77 @@
+"""Date phrases resolved against the publication date, granularity kept."""
+
+import pytest
+
+from extract.claims.dates import looks_like_date, resolve_date
+
+PUB = "2025-06-10"  # a Tuesday
+
+CASES = [
+    ("On 29 August", None, None, "XXXX-08-29"),
+    ("On September 18", None, None, "XXXX-09-18"),
+    ("on the night of October 9", None, None, "XXXX-10-09"),
+    ("in August", None, None, "XXXX-08"),
+    ("in April 2024", None, None, "2024-04"),
+    ("In January 2024", None, None, "2024-01"),
+    ("since 2020", None, None, "2020"),
+    ("as 2024", None, None, "2024"),
+    ("2020-2023", None, None, "2020"),
+    ("throughout the year", None, 2024, "2024"),
+    ("On 29 August", PUB, None, "2024-08-29"),
+    ("On 1 June", PUB, None, "2025-06-01"),
+    ("in April", PUB, None, "2025-04"),
+    ("in July", PUB, None, "2024-07"),
+    ("last week", PUB, None, "2025-06-03"),
+    ("on Monday", PUB, None, "2025-06-09"),
+    ("on Friday", PUB, None, "2025-06-06"),
+    ("last Tuesday", PUB, None, "2025-06-03"),
+    ("yesterday", PUB, None, "2025-06-09"),
+    ("today", PUB, None, "2025-06-10"),
+    ("this year", PUB, None, "2025"),
+    ("so far this year", PUB, None, "2025"),
+    ("last year", PUB, None, "2024"),
+    ("this month", PUB, None, "2025-06"),
+    ("earlier this month", PUB, None, "2025-06"),
+    ("last month", PUB, None, "2025-05"),
+    ("two weeks ago", PUB, None, "2025-05-27"),
+    ("3 days ago", PUB, None, "2025-06-07"),
+    ("August 29, 2023", PUB, None, "2023-08-29"),
+    ("29 August 2023", PUB, None, "2023-08-29"),
+    ("March 3", PUB, None, "2025-03-03"),
+    ("in late May", PUB, None, "2025-05"),
+    ("mid-January", PUB, None, "2025-01"),
+    ("December 2019", PUB, None, "2019-12"),
+    ("in 2019", PUB, None, "2019"),
+    ("2024-05-06", None, None, "2024-05-06"),
+    ("on 29 August", None, 2023, "2023-08-29"),
+    ("in March", None, 2022, "2022-03"),
+    ("last week", None, None, None),
+    ("on Monday", None, None, None),
+    ("this year", None, None, None),
+    ("recently", PUB, None, None),
+]
+
+
+@pytest.mark.parametrize("phrase,published,anchor,expected", CASES)
+def test_resolve(phrase, published, anchor, expected):
+    v = resolve_date(phrase, published, anchor)
+    assert (v.date if v else None) == expected
+
+
+@pytest.mark.parametrize("phrase,start,end", [
+    ("2020-2023", "2020", "2023"), ("between 2020 and 2023", "2020", "2023"),
+    ("from 2018 to 2021", "2018", "2021"), ("2024-25", "2024", "2025"),
+])
+def test_periods(phrase, start, end):
+    v = resolve_date(phrase)
+    assert (v.date, v.date_end, v.cumulative) == (start, end, True)
+
+
+@pytest.mark.parametrize("phrase,cumulative", [("since 2020", True), ("as of May 2024", True), ("in 2020", False), ("so far this year", True)])
+def test_cumulative_marker(phrase, cumulative):
+    assert resolve_date(phrase, PUB).cumulative is cumulative
+
+
+@pytest.mark.parametrize("phrase,ok", [("25 years", False), ("in April", True), ("last week", True), ("the 1990s", True), ("several", False)])
+def test_looks_like_date(phrase, ok):
+    assert looks_like_date(phrase) is ok
