@@ -156,3 +156,65 @@ NEGATIVES = [
 def test_negative_sentence(sentence):
     claims = [c for c in find_claims(sentence, PUB) if not c.vague]
     assert claims == [], f"unexpected claim {claims[0].count} in: {sentence}"
+
+
+# sentences with two figures, totals and noun counts: every (count, qualifier, date) expected
+MULTI = [
+    ("In 2023, Pakistan deported 500,000 Afghans, while Iran expelled 1.2 million.",
+     [(500000, "exact", "2023"), (1200000, "exact", "2023")]),
+    ("Some 2,000 Afghans were deported from Iran, bringing the total this year to 1.1 million.",
+     [(2000, "about", "2025"), (1100000, "exact", "2025")]),
+    ("The IOM recorded 11,305 returns from Iran in the week to 15 June.", [(11305, "exact", "2024-06-15")]),
+    ("Nearly 100 North Koreans were repatriated by China via Tumen and Hunchun in early October.",
+     [(100, "about", "2024-10")]),
+    ("More than 9,000 Rohingya have been deported back to Myanmar by India since 2017.", [(9000, "more_than", "2017")]),
+    ("Thailand on Thursday deported 40 Uyghur men who had been held for over a decade.", [(40, "exact", "2025-06-05")]),
+    ("UNHCR said 1,500 people returned spontaneously to Afghanistan last week.", [(1500, "exact", "2025-06-03")]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", MULTI)
+def test_several_figures(sentence, expected):
+    got = [(c.count, c.qualifier, c.date) for c in find_claims(sentence, PUB) if not c.vague]
+    assert got == expected
+
+
+def test_title_and_body_figure_is_one_claim():
+    text = ("Pakistan Deports Over 1,000 Afghans in a Single Day\n\n"
+            "ISLAMABAD — Pakistani authorities deported more than 1,000 Afghans on Tuesday, officials said.")
+    claims = find_claims(text, "2024-03-14")
+    assert [(c.count, c.qualifier) for c in claims] == [(1000, "more_than")]
+    c = claims[0]
+    assert c.date == "2024-03-12" and len(c.other_evidence) == 1
+    o = c.other_evidence[0]
+    assert text[o["start"]:o["end"]] == o["evidence"]
+
+
+def test_date_from_a_later_sentence_about_the_same_movement():
+    text = ("Chinese authorities have recently forcibly repatriated over 500 North Koreans.\n\n"
+            "Witnesses said the North Koreans were transported in vehicle convoys across the border on the night of October 9.")
+    (c,) = find_claims(text, None)
+    assert (c.count, c.date) == (500, "XXXX-10-09")
+
+
+def test_no_date_borrowed_across_another_figure():
+    text = ("Rights groups said China had forcibly returned more than 500 North Koreans.\n\n"
+            "On 29 August, China forcibly repatriated 80 North Koreans.")
+    got = {c.count: c.date for c in find_claims(text, None)}
+    assert got == {500: None, 80: "XXXX-08-29"}
+
+
+def test_footnotes_and_datelines_are_not_places():
+    text = "Seoul – Up to 600 North Koreans have vanished after being repatriated from China3."
+    (c,) = find_claims(text, None)
+    assert c.locations == ["China"] and c.qualifier == "up_to"
+    assert c.places and c.places[0]["canonical"] == "China"
+
+
+def test_article_without_trigger_is_not_parsed(monkeypatch):
+    import extract.claims as claims_mod
+
+    def boom(*a, **k):
+        raise AssertionError("the parser should not run")
+    monkeypatch.setattr(claims_mod, "get_nlp", boom)
+    assert claims_mod.find_claims("The football team won 3-1 on Sunday.\n\nFans cheered 20,000 strong.") == []

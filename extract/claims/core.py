@@ -248,6 +248,8 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         x = x.head.head
     if x._.trigger == "people":
         return x, "people", (x.head if x.head.pos_ in ("VERB", "AUX") and x.head.i != x.i else None)
+    if x._.trigger == "noun" and x.pos_ in ("NOUN", "PROPN"):
+        return x, "noun", None  # "11,305 returns from Iran"
     for c in x.children:
         if c.dep_ in ("amod", "acl", "relcl") and _verb_trigger(c) and c.i != x.i:
             return c, "modifier", None
@@ -308,6 +310,10 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                     t = _contains_trigger(c)
                     if t is not None:
                         return t, "total", g
+            # "... were deported, bringing the total this year to 1.1 million"
+            if any(c.dep_ in ("dobj", "nsubj") and c.lemma_.lower() in TOTAL_NOUNS for c in g.children) \
+                    and g.dep_ in ("advcl", "conj", "xcomp") and _verb_trigger(g.head):
+                return g.head, "total", g
     if dep in ("attr", "dobj", "npadvmod", "oprd", "acomp") and h.lemma_.lower() in TOTAL_VERBS:
         for c in h.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.i != x.i:
