@@ -189,8 +189,7 @@ class SourceSpider(scrapy.Spider):
             self._record_doc("listing", response.url, problem)
             return
         self.discovery_ok += 1
-        unseen = 0
-        articles = 0
+        on_page: dict[str, str] = {}  # article URL -> decision
         next_pages: list[str] = []
         sections: list[str] = []
         for anchor in response.css("a[href], link[rel~=next][href]"):
@@ -198,9 +197,8 @@ class SourceSpider(scrapy.Spider):
             if not url:
                 continue
             if self.is_article_url(url):
-                articles += 1
-                outcome = yield from self.consider_article(url, None, origin=None)
-                unseen += outcome in ("new", "capped")
+                if url not in on_page:
+                    on_page[url] = yield from self.consider_article(url, None, origin=None)
                 continue
             if depth >= self.source.listing_depth or url in self._seen or not self._on_site(url) or self._denied(url):
                 continue
@@ -209,7 +207,8 @@ class SourceSpider(scrapy.Spider):
                 next_pages.append(url)
             elif any(p.search(url) for p in self._listing_res):
                 sections.append(url)
-        self._record_doc("listing", response.url, f"{articles} article links, {unseen} new")
+        unseen = sum(outcome in ("new", "capped") for outcome in on_page.values())
+        self._record_doc("listing", response.url, f"{len(on_page)} article links, {unseen} new")
         if self.source.stop_at_seen_page and unseen == 0 and next_pages:
             self.skip("pagination stopped: no unseen article on the page", response.url)
             next_pages = []
