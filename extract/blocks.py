@@ -65,6 +65,8 @@ def tree_to_blocks(body) -> list[Block]:
     blocks: list[Block] = []
     if body is None:
         return blocks
+    if body.text and body.text.strip():
+        _add(blocks, PARAGRAPH, [clean_line(body.text)])
     for el in body:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "head":
@@ -83,9 +85,11 @@ def tree_to_blocks(body) -> list[Block]:
         elif tag == "quote":
             _add(blocks, QUOTE, [_text_of(el)])
         elif tag == "graphic":
-            continue
+            pass
         else:  # p, code, div and anything trafilatura may add later
             _add(blocks, PARAGRAPH, [_text_of(el)])
+        if el.tail and el.tail.strip():
+            _add(blocks, PARAGRAPH, [clean_line(el.tail)])
     return blocks
 
 

@@ -9,6 +9,8 @@ handles, URLs and e-mail addresses. Words like "Covid" that take a number are
 listed in the lexicon (`footnote_keep`).
 
 Bracketed marks after a word or sentence ("crimes[3]", "torture.[12]") go too.
+A word+digit token that a page repeats ("user1", "rect2") is a name, not a
+mark: the cleaner passes such tokens as `keep_tokens`.
 """
 
 from __future__ import annotations
@@ -17,23 +19,34 @@ import re
 from collections.abc import Iterable
 
 _GLUED = re.compile(
-    r"(?<![\w#@/.:\-'’])"               # the word starts here (not inside a handle, URL, "x-y")
+    r"(?<![\w#@/.:\-'’&`$*_(\[{<=])"     # the word starts here (not in a handle, URL, "x-y", code)
     r"(?P<word>[A-Z]?[a-z]{2,})"        # an ordinary word: "china", "China" (not "G", "MH", "iPhone")
     r"(?P<mark>\d{1,2}(?:,\d{1,2})*)"   # the mark: "1", "12", "3,4"
-    r"(?=[\s.,;:!?)\]”\"'’]|$)"        # then punctuation, space or the end
-    r"(?![.,]\d)"                       # not "word1.5" or "word1,000"
+    r"(?=$|\s|[.,;:!?)\]”\"'’](?:$|[\s”\"'’)\]]))"  # then the end, a space, or a stop and a space
+    r"(?!\s*[=({\[])"                    # not code: "width1 = 30", "item1(...)"
 )
-_BRACKETED = re.compile(r"(?<=[A-Za-z.,;:”\"')])\[\d{1,3}(?:[,–-]\d{1,3})*\]")
+_BRACKETED = re.compile(r"(?:(?<=[A-Za-z][A-Za-z])|(?<=[.,;:”\"')]))\[[1-9]\d{0,2}(?:[,–-][1-9]\d{0,2})*\](?=$|\s|[.,;:!?)”\"'’](?:$|[\s”\"'’)\]]))")
+_TOKEN = re.compile(r"(?<![\w])[A-Z]?[a-z]{2,}\d{1,2}\b")
 
 
-def strip_footnotes(text: str, keep: Iterable[str] = ()) -> str:
+def repeated_tokens(texts: Iterable[str], times: int = 3) -> set[str]:
+    """Word+digit tokens that occur `times` or more in a page: names ("user1", "rect2"), not marks."""
+    from collections import Counter
+
+    counts = Counter(tok for text in texts for tok in _TOKEN.findall(text))
+    return {tok for tok, n in counts.items() if n >= times}
+
+
+def strip_footnotes(text: str, keep: Iterable[str] = (), keep_tokens: Iterable[str] = ()) -> str:
+    """`text` without footnote marks. `keep` are words that take a number ("covid");
+    `keep_tokens` are whole tokens to leave alone (see `repeated_tokens`)."""
     keep_set = {k.lower() for k in keep}
+    keep_tok = set(keep_tokens)
 
     def glued(m: re.Match[str]) -> str:
         word = m.group("word")
-        if word.lower() in keep_set:
+        if word.lower() in keep_set or m.group(0) in keep_tok:
             return m.group(0)
-        # "word1,000": a number, not marks (already excluded for 3-digit groups).
         return word
 
     text = _BRACKETED.sub("", text)

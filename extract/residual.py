@@ -43,7 +43,7 @@ from pathlib import Path
 from collections.abc import Iterable, Sequence
 
 from extract.blocks import HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block
-from extract.footnotes import strip_footnotes
+from extract.footnotes import repeated_tokens, strip_footnotes
 
 LEXICON_FILE = Path("topics") / "boilerplate.toml"
 _REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -99,9 +99,11 @@ class Lexicon:
 _NEVER = r"(?!x)x"
 
 
-def _union(patterns: Iterable[str]) -> re.Pattern[str]:
+def _union(patterns: Iterable[str], *, word_start: bool = False) -> re.Pattern[str]:
+    """One pattern for a list; `word_start`: each must begin at a word boundary (for searching)."""
     pats = [p for p in patterns if p]
-    return re.compile("|".join(f"(?:{p})" for p in pats) or _NEVER, re.IGNORECASE)
+    lead = r"(?<!\w)" if word_start else ""
+    return re.compile("|".join(f"{lead}(?:{p})" for p in pats) or _NEVER, re.IGNORECASE)
 
 
 def lexicon_path(config_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -145,16 +147,16 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
         link_line=_union([link_line]),
         lines=_union(many("boilerplate_lines")),
         phrase_max_words=max_words,
-        reader_phrases=_union(many("reader_phrases")),
+        reader_phrases=_union(many("reader_phrases"), word_start=True),
         reader_address=_union(many("reader_address")),
-        notice_phrases=_union(many("notice_phrases")),
-        prompts=_union(many("prompt_sentences")),
+        notice_phrases=_union(many("notice_phrases"), word_start=True),
+        prompts=_union(many("prompt_sentences"), word_start=True),
         reader_question=_union(many("reader_question")),
         bio_headings=_union(many("bio_headings")),
-        bio_phrases=_union(many("bio_phrases")),
+        bio_phrases=_union(many("bio_phrases"), word_start=True),
         date_line=_union(many("date_line")),
         byline=_union(many("byline")),
-        returnee=_union(many("returnee_stems")),
+        returnee=_union(many("returnee_stems"), word_start=True),
         footnote_keep=frozenset(k.lower() for k in many("footnote_keep")),
     )
 
@@ -185,8 +187,13 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_excerpt(text: str) -> bool:
-    """A teaser excerpt: cut off with an ellipsis."""
-    return bool(_ELLIPSIS_END.search(text.rstrip())) and nwords(text) <= 90
+    """A teaser excerpt: words cut off with an ellipsis ("...have come…"), not code ("=> ...")."""
+    t = text.rstrip()
+    m = _ELLIPSIS_END.search(t)
+    if not m or not 4 <= nwords(t) <= 90:
+        return False
+    before = t[: m.start()].rstrip("[")
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",;’'\"”")
 
 
 def states_returnee_figure(text: str, lex: Lexicon) -> bool:
@@ -331,18 +338,19 @@ def clean_blocks(
     _drop_by_wording(blocks, drop, protected, lex)
     _drop_orphan_headings(blocks, drop)
 
+    names = repeated_tokens((ln for b in blocks for ln in b.lines), times=2)
     out: list[Block] = []
     for b, gone in zip(blocks, drop):
         if gone or not b.lines:
             continue
         if b.kind != TABLE:
-            b = Block(b.kind, [strip_footnotes(ln, lex.footnote_keep) for ln in b.lines])
+            b = Block(b.kind, [strip_footnotes(ln, lex.footnote_keep, names) for ln in b.lines])
         out.append(b)
     return out
 
 
 def _drop_title_copies(blocks: list[Block], drop: list[bool], title: str | None) -> None:
-    if not title or nwords(title) < 2:
+    if not title or not title.strip():
         return
     t = key(title)
     for i, b in enumerate(blocks):
@@ -391,7 +399,7 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
         while kinds and kinds[-1] == "title":
             kinds.pop()
             j -= 1
-        excerpts = kinds.count("excerpt") + kinds.count("card")
+        excerpts = kinds.count("excerpt")  # not "title Month D, YYYY" cards: a timeline looks like them
         dates = kinds.count("date")
         titled_dates = dates >= 2 and kinds.count("title") >= 2
         if excerpts >= 2 or titled_dates or (excerpts >= 1 and dates >= 1 and len(kinds) >= 3):
@@ -417,7 +425,7 @@ def _drop_bios(blocks, drop, protected, author, lex) -> None:
         prev_is_heading = bool(prev_line and nwords(prev_line) <= 8
                                and lex.bio_headings.fullmatch(norm(prev_line)))
         prev_is_name = bool(prev_line and nwords(prev_line) <= 6 and not ends_sentence(prev_line)
-                            and key(prev_line) and key(prev_line) in keys[i])
+                            and key(prev_line) and key(prev_line) in keys[i] and i >= n * 0.5)
         repeated = counts.get(keys[i], 0) >= 2
         by_author = bool(author_n and author_n in keys[i] and i >= n * 0.5)
         if prev_is_heading or prev_is_name or repeated or by_author:

@@ -11,6 +11,7 @@ side for date context), so articles that say nothing about returns cost almost n
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable, Iterator
 
@@ -63,7 +64,21 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
 
 # ---------------------------------------------------------------- dates
 def _paragraph_of(doc, char: int) -> int:
-    return doc.text.count("\n", 0, char)
+    """Index of the line holding `char` (newline offsets cached on the doc)."""
+    cache = doc.user_data.get("newsmon_newlines")
+    if cache is None:
+        text = doc.text
+        cache = [i for i, ch in enumerate(text) if ch == "\n"]
+        doc.user_data["newsmon_newlines"] = cache
+    return bisect.bisect_left(cache, char)
+
+
+def _sents(doc) -> list:
+    got = doc.user_data.get("newsmon_sents")
+    if got is None:
+        got = list(doc.sents)
+        doc.user_data["newsmon_sents"] = got
+    return got
 
 
 def _in_clause(doc, tok_i: int, heads: list[int]) -> bool:
@@ -93,7 +108,7 @@ def _anchor_year(doc, phrases: list[dict], ph: dict, published: str | None) -> i
 
 
 def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[int]], published, lex) -> tuple:
-    sents = list(doc.sents)
+    sents = _sents(doc)
     sent_idx = next(i for i, s in enumerate(sents) if s.start == cand["sent_start"])
     heads = [cand["trigger"]] + ([cand["gov"]] if cand["gov"] is not None else [])
 

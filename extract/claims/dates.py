@@ -139,11 +139,11 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
     return None
 
 
+@lru_cache(maxsize=16384)
 def resolve_date(phrase: str, published: str | None = None, anchor_year: int | None = None) -> DateValue | None:
     """Resolve one date phrase. `anchor_year` is a year given nearby in the text (it wins over
     the publication date for month/day phrases without a year)."""
     p = " ".join(phrase.lower().replace("’", "'").split())
-    p = re.sub(r"(\d),(\d{3})\b", r"\1\2", p) if False else p
     if not p:
         return None
     pub = _parse_published(published)

@@ -147,20 +147,25 @@ def _number_spans(doc: Doc, lex: Lexicon) -> list[dict]:
     i = 0
     n = len(doc)
     vague_keys = sorted(lex.vague, key=len, reverse=True)
+    vague_first = {k[0] for k in vague_keys}
     while i < n:
         tok = doc[i]
         low = tok.lower_
         # vague amounts
         hit = None
-        for key in vague_keys:
-            if tuple(t.lower_ for t in doc[i:i + len(key)]) == key:
-                hit = key
-                break
+        if low in vague_first:
+            for key in vague_keys:
+                if tuple(t.lower_ for t in doc[i:i + len(key)]) == key:
+                    hit = key
+                    break
         if hit is not None:
             end = i + len(hit)
             # "hundreds of thousands" etc. already longest-first; skip "thousands of dollars" later
             out.append({"start": i, "end": end, "value": lex.vague[hit], "vague": True})
             i = end
+            continue
+        if not (tok.is_digit or low[:1].isdigit() or low in NUMBER_WORDS or low in ("a", "an")):
+            i += 1
             continue
         is_digit = bool(DIGITS_RE.match(tok.text) or SUFFIXED_RE.match(tok.text))
         is_word = low in NUMBER_WORDS and low not in ("score",)
@@ -220,7 +225,7 @@ def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
             continue
         # fixed phrases that are not returns of people ("tax return", "returned to the field")
         s = tok.sent
-        window = low_text[max(s.start_char, tok.idx - 30) - doc[0].idx if False else max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)]
+        window = low_text[max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)]
         if any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp):
             continue
         tok._.trigger = kind
