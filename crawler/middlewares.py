@@ -6,7 +6,12 @@ import asyncio
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
+from urllib.parse import urlsplit
+
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.urls import same_site
 
 BACKOFF_META = "newsmon_backoff"
 
@@ -66,3 +71,27 @@ def _retry_after_seconds(value: bytes | None) -> float:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class OffsiteRedirectMiddleware:
+    """Never follow a redirect off the outlet's hosts.
+
+    The spider's requests skip Scrapy's duplicate and off-site filters (it
+    does its own checks on normalised URLs), so a redirect is checked here:
+    a redirected request to a host outside `allowed_domains` is dropped.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        if not request.meta.get("redirect_urls"):
+            return None
+        hosts = getattr(self.crawler.spider, "allowed_domains", None)
+        if hosts and not same_site(request.url, hosts):
+            raise IgnoreRequest(f"Filtered offsite request to {urlsplit(request.url).hostname!r}")
+        return None

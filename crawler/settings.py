@@ -64,6 +64,7 @@ def scrapy_settings(crawl: dict[str, Any], *, log_level: str = "ERROR") -> dict[
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.BackoffDelayMiddleware": 560,
+            "crawler.middlewares.OffsiteRedirectMiddleware": 55,
         },
         "AUTOTHROTTLE_ENABLED": bool(opts["autothrottle"]),
         "AUTOTHROTTLE_START_DELAY": 1.0,

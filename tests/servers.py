@@ -33,6 +33,7 @@ class Route:
     last_modified: str | None = None  # send it and answer a matching If-Modified-Since with 304
     gzip_body: bool = False  # gzip the body (a .gz file, not a Content-Encoding)
     handler: Callable | None = None  # full control: handler(request_handler) -> None
+    delay: float = 0.0  # seconds before answering (to see how many requests are in flight at once)
 
     def data(self, base: str) -> bytes:
         body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -56,6 +57,8 @@ class SiteServer:
         self.hang_limit = hang_limit
         self._stop = threading.Event()
         self._fails: dict[str, int] = {}
+        self.inflight = 0
+        self.max_inflight = 0
         self._lock = threading.Lock()
         outer = self
 
@@ -115,6 +118,15 @@ class SiteServer:
     def _handle(self, req: http.server.BaseHTTPRequestHandler) -> None:
         with self._lock:
             self.hits.append(Hit(req.path, {k: v for k, v in req.headers.items()}, time.monotonic()))
+            self.inflight += 1
+            self.max_inflight = max(self.max_inflight, self.inflight)
+        try:
+            self._answer(req)
+        finally:
+            with self._lock:
+                self.inflight -= 1
+
+    def _answer(self, req: http.server.BaseHTTPRequestHandler) -> None:
         route = self.routes.get(req.path)
         if route is None:
             return self._send(req, 404, {"Content-Type": "text/html"}, b"<html><body>not found</body></html>")
@@ -127,6 +139,8 @@ class SiteServer:
             if done < route.fail_first:
                 return self._send(req, route.fail_status, {"Content-Type": "text/html", "Retry-After": "0"},
                                   b"<html><body>try later</body></html>")
+        if route.delay:
+            self._stop.wait(route.delay)
         if route.hang:
             self._stop.wait(self.hang_limit)  # never answers; gives up when the server stops
             req.close_connection = True
