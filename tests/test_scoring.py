@@ -75,3 +75,15 @@ def test_date_matches(gold, pred, ok):
 ])
 def test_normalise_location(raw, norm):
     assert normalise_location(raw) == norm
+
+
+def test_extractor_on_own_articles():
+    """Ten hand-written articles in the shapes of wire stories (Afghans from Pakistan and
+    Iran, Uyghurs from Thailand, Rohingya, US flights, EU figures, Libya, negatives)."""
+    from newsmon.evaluate import evaluate
+
+    summary, _, _ = evaluate(_load("own_articles.jsonl"))
+    assert summary["count"]["f1"] >= 0.9
+    assert summary["qualifier_accuracy"] >= 0.9
+    assert summary["date_accuracy"] >= 0.8
+    assert summary["location_f1"] >= 0.8

@@ -157,6 +157,8 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
                 continue
             if not (dist == 1 and same_para) and len(v.date) < 7:
                 continue  # a bare year far away says little about this return
+            if v.cumulative or v.date_end:
+                continue  # "since January" dates a period, not this return
             return v, "neighbour"
     return None, None
 
@@ -220,7 +222,7 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return True
 
 
-def _merge(claims: list[Claim]) -> list[Claim]:
+def _merge(claims: list[Claim], text: str = "") -> list[Claim]:
     """One claim per figure and event: same count and compatible dates -> one claim."""
     claims = sorted(claims, key=lambda c: c.start)
     merged: list[Claim] = []
@@ -249,10 +251,62 @@ def _merge(claims: list[Claim]) -> list[Claim]:
         if not target.who and c.who:
             target.who = c.who
         target.confidence = round(min(0.99, max(target.confidence, c.confidence) + 0.02), 2)
+    merged = _merge_rounded_headlines(merged, text)
     for m in merged:
         if hasattr(m, "_date_where"):
             delattr(m, "_date_where")
     return merged
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of headline-like lines among the first three lines of the text."""
+    out = []
+    pos = 0
+    seen = 0
+    for line in text.split("\n"):
+        if line.strip():
+            seen += 1
+            words = line.split()
+            if len(words) <= 25 and not line.rstrip().endswith((".", ":", ";")):
+                out.append((pos, pos + len(line)))
+            if seen >= 3:
+                break
+        pos += len(line) + 1
+    return out
+
+
+def _consistent(headline: Claim, body: Claim) -> bool:
+    """A hedged headline figure that rounds a body figure: "more than 200" for 238."""
+    h, b = headline.count, body.count
+    if body.vague or headline.vague or b == h or h <= 0:
+        return False
+    if headline.qualifier in ("more_than", "at_least"):
+        return h <= b <= h * 1.5
+    if headline.qualifier == "about":
+        return abs(b - h) <= 0.2 * h
+    if headline.qualifier == "up_to":
+        return h * 0.6 <= b <= h
+    return False
+
+
+def _merge_rounded_headlines(claims: list[Claim], text: str) -> list[Claim]:
+    heads = _headline_lines(text)
+    if not heads:
+        return claims
+    out = list(claims)
+    for hc in claims:
+        if not any(a <= hc.start < b for a, b in heads):
+            continue
+        if any(o["start"] > hc.end for o in hc.other_evidence):
+            continue  # the same figure is in the body: already one claim
+        target = next((bc for bc in claims if bc is not hc and bc.start > hc.end
+                       and not any(a <= bc.start < b for a, b in heads) and _consistent(hc, bc)), None)
+        if target is None:
+            continue
+        target.other_evidence.insert(0, {"evidence": hc.evidence, "start": hc.start, "end": hc.end})
+        target.other_evidence.extend(hc.other_evidence)
+        out.remove(hc)
+    return out
 
 
 def _prepare(text: str, lex: Lexicon) -> list[tuple[int, str]]:
@@ -281,7 +335,7 @@ def find_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | N
             for doc, (di, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
                 text, published = items[di]
                 results[di].extend(_claims_from_doc(doc, offset, text, published, lex))
-        return [_merge(r) for r in results]
+        return [_merge(r, items[i][0] or "") for i, r in enumerate(results)]
 
     for item in docs:
         buf.append((item[0], item[1] if len(item) > 1 else None))

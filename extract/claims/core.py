@@ -19,6 +19,8 @@ TOTAL_VERBS = {"bring", "reach", "rise", "climb", "stand", "increase", "jump", "
                "total", "swell", "push", "take", "soar", "surge", "top", "exceed", "surpass",
                "be", "number", "amount", "put", "raise", "double", "pass", "cross"}
 MISPARSED_QUAL_PREPS = {"over", "about", "around", "under", "above", "nearly", "some", "almost", "upwards"}
+DAY_PARTS = {"morning", "afternoon", "evening", "night", "nights", "midnight", "dawn", "noon", "weekend"}
+HELD_VERBS = {"hold", "detain", "keep", "imprison", "jail", "confine", "house", "lock", "arrest", "intern"}
 CAUSATIVES = {"make", "force", "compel", "coerce", "pressure", "have", "get", "order", "let"}
 TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
               "decade", "decades", "minute", "minutes", "night", "nights"}
@@ -42,7 +44,7 @@ def date_phrases(doc: Doc) -> list[dict]:
     out: list[dict] = []
     covered: set[int] = set()
     for ent in doc.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ not in ("DATE", "TIME"):
             continue
         text = ent.text
         if not looks_like_date(text):
@@ -54,7 +56,7 @@ def date_phrases(doc: Doc) -> list[dict]:
             continue
         root = ent.root
         if root.dep_ in ("nummod", "compound", "amod", "nmod", "poss") and root.head.pos_ in ("NOUN", "PROPN") \
-                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS:
+                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS:
             continue  # "a 2014 United Nations Commission", "a 1986 border protocol"
         start = ent.start
         if start > 0 and doc[start - 1].lower_ in DATE_PREPS:
@@ -320,6 +322,12 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 t = _contains_trigger(c)
                 if t is not None:
                     return t, "total", h
+    if dep == "dobj" and h.pos_ == "VERB":
+        # "intercepted 1,050 migrants at sea and returned them to Tripoli"
+        for c in h.children:
+            if c.dep_ == "conj" and _verb_trigger(c) and any(
+                    o.dep_ == "dobj" and o.lower_ in ("them", "they", "all", "most", "many") for o in c.children):
+                return c, "shared", h
     if dep in ("nsubj", "nsubjpass") and h.pos_ in ("VERB", "AUX"):
         for c in h.children:
             if c.dep_ in ("conj", "advcl", "xcomp") and _verb_trigger(c) and not _has_subject(c):
@@ -527,7 +535,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                                                or noun.ent_type_ == "NORP" or _is_people(noun, lex) and any(
                                                    c.ent_type_ == "NORP" or c.lower_ in lex.demonyms for c in noun.lefts))
             homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree)
-            if not (migrantish or spans_hint(trig, places) or homeward):
+            subj_place: list[tuple[int, int]] = []
+            _subject_place(trig, places, subj_place)
+            if not (migrantish or spans_hint(trig, places) or homeward or subj_place):
                 continue
         if count_high is not None:
             qualifier = "at_least" if qualifier == "exact" else qualifier
@@ -546,6 +556,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             _places_of(trig.head, places, skip, spans)
         if noun is not None and noun.i != trig.i:
             _places_of(noun, places, skip, spans)
+            for c in noun.children:  # "North Koreans who had been held in Jilin": where held
+                if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in HELD_VERBS:
+                    _places_of(c, places, set(), spans)
         if gov is not None and gov.i != trig.i:
             _places_of(gov, places, skip, spans)
         if trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB"):

@@ -38,7 +38,7 @@ ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 RELATIVE_RE = re.compile(
     r"\b(yesterday|today|tonight|this week|last week|past week|previous week|this month|last month|"
     r"past month|previous month|this year|last year|past year|previous year|the year|that year|"
-    r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|"
+    r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|(?:the|last|this) weekend|"
     r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b")
 
@@ -119,6 +119,12 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return DateValue(pub.isoformat(), relative=True)
     if re.search(r"\b(last|past|previous) week\b", p):
         return DateValue((pub - dt.timedelta(days=7)).isoformat(), relative=True)
+    if re.search(r"\bweekend\b", p):
+        # the Saturday of the weekend before (or of) publication
+        delta = (pub.weekday() - 5) % 7
+        if re.search(r"\blast weekend\b", p) and delta < 2:
+            delta += 7
+        return DateValue((pub - dt.timedelta(days=delta)).isoformat(), relative=True)
     m = re.search(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", p)
     if m:
         wd = WEEKDAYS[m.group(1)]
