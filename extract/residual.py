@@ -203,10 +203,6 @@ def states_returnee_figure(text: str, lex: Lexicon) -> bool:
     return False
 
 
-def reads_as_prose(text: str) -> bool:
-    return (nwords(text) >= 10 and ends_sentence(text)) or (nwords(text) >= 30 and not is_excerpt(text))
-
-
 def is_protected(block: Block, lex: Lexicon) -> bool:
     """A paragraph (or list item) that is a complete statement of a returnee figure."""
     if block.kind == TABLE:
