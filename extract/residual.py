@@ -80,6 +80,7 @@ def sentence_starts(line: str) -> list[int]:
 @dataclass(frozen=True)
 class Lexicon:
     section_triggers: re.Pattern[str]
+    link_triggers: re.Pattern[str]
     link_line: re.Pattern[str]
     lines: re.Pattern[str]
     phrase_max_words: int
@@ -144,6 +145,7 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
     max_words = max([int(t.get("phrase_max_words", 60)) for t in tables] or [60])
     return Lexicon(
         section_triggers=_union(many("section_triggers")),
+        link_triggers=_union(many("link_triggers")),
         link_line=_union([link_line]),
         lines=_union(many("boilerplate_lines")),
         phrase_max_words=max_words,
@@ -226,9 +228,22 @@ def _single_line(block: Block) -> str | None:
     return None
 
 
-def is_trigger(block: Block, lex: Lexicon) -> bool:
+def trigger_kind(block: Block, lex: Lexicon) -> str | None:
+    """"link" for a line pointing elsewhere ("Keep reading"), "section" for a teaser
+    section's name ("Most read"), None for anything else."""
     line = _single_line(block)
-    return line is not None and nwords(line) <= 10 and bool(lex.section_triggers.fullmatch(norm(line)))
+    if line is None or nwords(line) > 10:
+        return None
+    t = norm(line)
+    if lex.link_triggers.fullmatch(t):
+        return "link"
+    if lex.section_triggers.fullmatch(t):
+        return "section"
+    return None
+
+
+def is_trigger(block: Block, lex: Lexicon) -> bool:
+    return trigger_kind(block, lex) is not None
 
 
 def is_boilerplate_line(line: str, lex: Lexicon, *, position: int = 99) -> bool:
@@ -247,8 +262,6 @@ def is_boilerplate_line(line: str, lex: Lexicon, *, position: int = 99) -> bool:
             return True
     if position < 4 and n <= 12 and lex.byline.fullmatch(t) and not ends_sentence(line):
         return True
-    if n <= 12 and lex.date_line.fullmatch(t):
-        return True  # a date alone: a dateline or a teaser's date, the date is metadata
     return False
 
 
@@ -332,6 +345,7 @@ def clean_blocks(
     _drop_bios(blocks, drop, protected, author, lex)
     _drop_toc(blocks, drop)
     _drop_by_wording(blocks, drop, protected, lex)
+    _drop_date_lines(blocks, drop, lex)
     _drop_orphan_headings(blocks, drop)
 
     names = repeated_tokens((ln for b in blocks for ln in b.lines), times=2)
@@ -359,10 +373,10 @@ def _drop_teaser_sections(blocks, drop, protected, lex) -> None:
     n = len(blocks)
     i = 0
     while i < n:
-        if drop[i] or not is_trigger(blocks[i], lex):
+        trigger = None if drop[i] else trigger_kind(blocks[i], lex)
+        if trigger is None:
             i += 1
             continue
-        drop[i] = True
         j = i + 1
         while j < n:
             if protected[j]:
@@ -376,7 +390,10 @@ def _drop_teaser_sections(blocks, drop, protected, lex) -> None:
                     break  # a heading of the article's own next section
             drop[j] = True
             j += 1
-        i = j
+        # The trigger line goes when it points elsewhere, led teasers, or ends the text.
+        if trigger == "link" or j > i + 1 or j >= n:
+            drop[i] = True
+        i = max(j, i + 1)
 
 
 def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
@@ -398,7 +415,11 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
         excerpts = kinds.count("excerpt")  # not "title Month D, YYYY" cards: a timeline looks like them
         dates = kinds.count("date")
         titled_dates = dates >= 2 and kinds.count("title") >= 2
-        if excerpts >= 2 or titled_dates or (excerpts >= 1 and dates >= 1 and len(kinds) >= 3):
+        # Two quotes trailing off in an interview look like excerpts: two make a
+        # run only at the end of the text, three anywhere.
+        at_tail = all(drop[k] or teaser_kind(blocks[k], lex) is not None for k in range(j, n))
+        if (excerpts >= 3 or (excerpts >= 2 and at_tail) or titled_dates
+                or (excerpts >= 1 and dates >= 1 and len(kinds) >= 3)):
             for k in range(i, j):
                 drop[k] = True
             i = j
@@ -440,6 +461,21 @@ def _drop_toc(blocks, drop) -> None:
         items = [key(re.sub(r"^\s*(\d+[.)]|[ivx]+[.)])\s*", "", it)) for it in b.lines]
         hits = sum(1 for it in items if it in headings)
         if hits >= max(2, 0.6 * len(items)):
+            drop[i] = True
+
+
+def _drop_date_lines(blocks, drop, lex) -> None:
+    """A date alone on its line is a dateline (near the top) or a teaser's date;
+    in a timeline, where article prose follows it, it stays."""
+    n = len(blocks)
+    for i, b in enumerate(blocks):
+        line = _single_line(b)
+        if drop[i] or line is None or not _is_date(line, lex):
+            continue
+        nxt = next((k for k in range(i + 1, n) if not drop[k]), None)
+        prose_follows = nxt is not None and teaser_kind(blocks[nxt], lex) is None \
+            and blocks[nxt].kind in (PARAGRAPH, QUOTE, LIST)
+        if i < 4 or not prose_follows:
             drop[i] = True
 
 

@@ -250,6 +250,8 @@ def _merge(claims: list[Claim], text: str = "") -> list[Claim]:
             target.kind = "cumulative"
         if not target.who and c.who:
             target.who = c.who
+        if target.qualifier == "exact" and c.qualifier != "exact":
+            target.qualifier = c.qualifier  # headlines drop hedges: "hand over 50" / "About 50 ..."
         target.confidence = round(min(0.99, max(target.confidence, c.confidence) + 0.02), 2)
     merged = _merge_rounded_headlines(merged, text)
     for m in merged:

@@ -237,6 +237,9 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         if _verb_trigger(t.head) and t.head.i != t.i:
             return t.head, "direct", t.head
         x = t
+    for c in x.children:  # "some 40,000 who were deported", "300 Afghans deported from Iran"
+        if c.dep_ in ("acl", "relcl") and _verb_trigger(c):
+            return c, "modifier", None
     # climb coordinations and appositions to the word that carries the role
     seen = 0
     while x.dep_ in ("conj", "appos") and seen < 6 and x.head.i != x.i:
@@ -278,8 +281,9 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
     if _verb_trigger(h):
         if dep in ("dobj", "nsubjpass", "oprd", "dative", "attr"):
             return h, "direct", h
-        if dep == "nsubj" and not any(c.dep_ == "dobj" for c in h.children):
-            return h, "direct", h
+        if dep == "nsubj" and not any(c.dep_ == "dobj" and (c.like_num or c.pos_ in ("PRON", "PROPN") or c.ent_type_ == "NORP"
+                                                            or _is_people(c, lex)) for c in h.children):
+            return h, "direct", h  # "4,300 Afghans returned ...": the subject is the one returned
         if dep == "npadvmod":
             return h, "direct", h
     if h._.trigger == "noun" and dep in ("compound", "nmod", "amod", "nummod"):
@@ -358,7 +362,9 @@ def _negative(trigger: Token, gov: Token | None, x: Token, lex: Lexicon) -> bool
                     return True
                 if c.dep_ == "aux" and c.lower_ == "to" and cur.i == trigger.i and cur.dep_ in ("xcomp", "acl", "advcl", "ccomp", "relcl", "ROOT"):
                     # an infinitive: "to deport" (a plan), unless governed by a past event verb
-                    if cur.head.lemma_.lower() not in ("force", "compel", "make", "oblige", "coerce", "begin", "start", "continue") or cur.dep_ == "ROOT":
+                    # or perfect ("is believed to have repatriated 600")
+                    perfect = any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in cur.children)
+                    if not perfect and (cur.head.lemma_.lower() not in ("force", "compel", "make", "oblige", "coerce", "begin", "start", "continue") or cur.dep_ == "ROOT"):
                         return True
             if cur.i != start.i and (cur.lemma_.lower() in lex.negative_governors or cur.lower_ in lex.negative_governors):
                 return True
