@@ -283,3 +283,29 @@ def test_every_lexicon_pattern_compiles():
         for key, value in table.items():
             for pattern in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
                 re.compile(pattern)
+
+
+# ----------------------------------------------------------------------------- article lines that look like boilerplate
+
+def test_dates_in_a_timeline_stay_but_a_dateline_at_the_top_goes():
+    blocks = [P("March 3, 2025"), P(PROSE), H("Timeline"), P(PROSE), P("April 14, 2025"),
+              P("A court in the capital rejects a challenge brought by two rights groups.")]
+    text = cleaned(blocks)
+    assert not text.startswith("March 3, 2025")
+    assert "April 14, 2025\n\nA court in the capital" in text
+
+
+def test_a_section_name_followed_by_prose_stays_a_link_line_does_not():
+    assert "Latest" in cleaned([P(PROSE), H("Latest"), P(FIGURE)])
+    assert "Keep reading" not in cleaned([P(PROSE), H("Keep reading"), P(FIGURE)])
+    assert "Most Read" not in cleaned([P(PROSE), H("Most Read"), L("Typhoon leaves 40,000 homeless", "Budget passes")])
+    assert cleaned([P(PROSE), H("Related")]) == PROSE
+
+
+def test_interview_answers_trailing_off_stay_in_the_middle_of_the_text():
+    blocks = [P(PROSE), P("What happened when the police came?"),
+              P("They knocked at five in the morning. They said pack one bag. My daughter was asleep…"),
+              P("And then?"), P("Then the bus, then the airport. Nobody told us anything. We waited for hours…"),
+              P(FIGURE)]
+    text = cleaned(blocks)
+    assert "My daughter was asleep…" in text and "We waited for hours…" in text
