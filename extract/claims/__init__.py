@@ -12,10 +12,12 @@ side for date context), so articles that say nothing about returns cost almost n
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Iterator
 
-from extract.claims.core import date_phrases
+from extract.claims.core import date_phrases, trigger_places
 from extract.claims.dates import resolve_date
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.nlp import get_nlp, normalise_for_nlp
@@ -26,6 +28,8 @@ EXTRACTOR_VERSION = "claims-1.0"
 __all__ = ["find_claims", "find_claims_many", "EXTRACTOR_VERSION", "select_chunks"]
 
 NEIGHBOURS = 2
+VAGUE_WEEK_RE = re.compile(r"\b(this|last|past|earlier this|later this|the) (week|weekend)\b|\bweekend\b", re.I)
+ANAPHORA_RE = re.compile(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ")
 BATCH = 64
 
 
@@ -116,6 +120,7 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
         return resolve_date(ph["text"], published, _anchor_year(doc, phrases, ph, published))
 
     own = [p for p in phrases if cand["sent_start"] <= p["start"] < cand["sent_end"]]
+    own_value = None
     if own:
         in_clause = [p for p in own if _in_clause(doc, p["root"], heads)]
         pool = in_clause or own
@@ -123,7 +128,18 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
         for p in pool:
             v = resolve(p)
             if v is not None:
-                return v, "sentence"
+                if VAGUE_WEEK_RE.search(p["text"]) and len(v.date) == 10 and not v.cumulative:
+                    own_value = v  # "earlier this week": a nearby "on Monday" may say which day
+                    break
+                return v, "sentence", None
+    # "Of them, 600 were deported.": the figure belongs to the sentence before
+    first_words = " ".join(t.lower_ for t in doc[cand["sent_start"]:cand["sent_start"] + 3])
+    if own_value is None and ANAPHORA_RE.match(first_words) and sent_idx > 0:
+        prev = sents[sent_idx - 1]
+        for p in sorted((p for p in phrases if prev.start <= p["start"] < prev.end), key=lambda p: p["start"]):
+            v = resolve(p)
+            if v is not None and not v.date_end:
+                return v, "neighbour", None
     # neighbours: the sentence before or after in the same paragraph, then further
     # sentences that tell of the same movement
     para = _paragraph_of(doc, doc[cand["sent_start"]].idx)
@@ -159,8 +175,15 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
                 continue  # a bare year far away says little about this return
             if v.cumulative or v.date_end:
                 continue  # "since January" dates a period, not this return
-            return v, "neighbour"
-    return None, None
+            if own_value is not None:
+                if len(v.date) == 10 and "X" not in v.date and abs(
+                        (dt.date.fromisoformat(v.date) - dt.date.fromisoformat(own_value.date)).days) <= 7:
+                    return v, "neighbour", j
+                continue
+            return v, "neighbour", j
+    if own_value is not None:
+        return own_value, "sentence", None
+    return None, None, None
 
 
 # ---------------------------------------------------------------- assembly
@@ -175,7 +198,10 @@ def _claims_from_doc(doc, offset: int, text: str, published: str | None, lex: Le
             claim_sents.setdefault(c["sent_start"], set()).add(c["count"])
     out: list[Claim] = []
     for c in cands:
-        v, where = _pick_date(doc, c, phrases, claim_sents, published, lex)
+        v, where, from_sent = _pick_date(doc, c, phrases, claim_sents, published, lex)
+        if from_sent is not None and not c["places"]:
+            # the sentence that dated this return tells of the same movement: its places too
+            c = dict(c, places=trigger_places(doc, _sents(doc)[from_sent]))
         date = v.date if v else None
         date_end = v.date_end if v else None
         kind = "cumulative" if (c["cumulative"] or (v is not None and v.cumulative and where == "sentence")) else "event"

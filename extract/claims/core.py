@@ -460,6 +460,17 @@ def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     return line_start and e < len(doc) and doc[e].text in ("-", "–", "—", ":", ",", "(")
 
 
+def trigger_places(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    """Places tied to the return triggers of one sentence, as character ranges."""
+    places = _place_index(doc)
+    spans: list[tuple[int, int]] = []
+    for tok in sent:
+        if tok._.trigger in ("verb", "phrasal"):
+            _places_of(tok, places, set(), spans)
+    spans = sorted(sp for sp in spans if not _is_dateline(doc, sp))
+    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in spans]
+
+
 def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
     if not doc._.triggers:
         return []
