@@ -103,8 +103,8 @@ _NEVER = r"(?!x)x"
 def _union(patterns: Iterable[str], *, word_start: bool = False) -> re.Pattern[str]:
     """One pattern for a list; `word_start`: each must begin at a word boundary (for searching)."""
     pats = [p for p in patterns if p]
-    lead = r"(?<!\w)" if word_start else ""
-    return re.compile("|".join(f"{lead}(?:{p})" for p in pats) or _NEVER, re.IGNORECASE)
+    start = r"(?<!\w)" if word_start else ""
+    return re.compile("|".join(f"{start}(?:{p})" for p in pats) or _NEVER, re.IGNORECASE)
 
 
 def lexicon_path(config_dir: str | os.PathLike[str] | None = None) -> Path:

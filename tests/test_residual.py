@@ -185,6 +185,8 @@ def test_article_lines_that_look_like_boilerplate_stay(para):
     "© 2025 Rights Monitor. All rights reserved.", "Home » world » China Continues Forced Returns",
     "Related: UN experts urge Thailand not to deport Uyghurs", "Estimated reading time: 4 minutes",
     "December 4, 2025", "Tags: Algeria, Niger, Migration", "Advertisement",
+    "Image source, Getty Images", "Skip past newsletter promotion", "Reuse this content",
+    "Last modified on Tue 3 Mar 2025 10.22 GMT", "SKIP ADVERTISEMENT",
 ])
 def test_boilerplate_lines_go(line):
     assert cleaned([P(PROSE), P(line), P(PROSE.replace("week", "month"))]) == \
