@@ -12,6 +12,22 @@ from storage.migrations import migrations
 BUSY_TIMEOUT_S = 30.0
 
 
+class _Connection(sqlite3.Connection):
+    """Every write transaction takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    In WAL mode a deferred transaction that must turn into a write transaction
+    while another connection writes gets "database is locked" at once, whatever
+    the busy timeout; an immediate one waits its turn. sqlite-utils' `atomic()`
+    and Python's implicit transactions both go through here.
+    """
+
+    def execute(self, sql, *args):
+        if isinstance(sql, str) and sql.strip().rstrip(";").strip().upper() in ("BEGIN", "BEGIN DEFERRED",
+                                                                                  "BEGIN TRANSACTION"):
+            sql = "BEGIN IMMEDIATE"
+        return super().execute(sql, *args)
+
+
 class StorageError(Exception):
     """The database cannot be used (bad path, not a database, locked too long)."""
 
@@ -25,7 +41,8 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                               isolation_level="IMMEDIATE", factory=_Connection)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")

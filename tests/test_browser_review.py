@@ -219,3 +219,47 @@ def test_scraped_payloads_are_shown_as_text_and_never_run(page, server, db_path)
     page.wait_for_selector("body[data-ready='1']")
     assert page.dialogs == []
     assert page.evaluate("window.__xss") is None
+
+
+def test_demo_hostile_article_is_shown_escaped(browser, demo_db_path):
+    """The demo outlet's article with <script> and onerror= payloads, crawled and extracted for real."""
+    db = open_db(demo_db_path)
+    row = db.execute("select claims.id, articles.title, claims.evidence from claims join articles "
+                     "on articles.id = claims.article_id where articles.title like '%<script>%'").fetchone()
+    db.close()
+    assert row is not None, "the demo's hostile article yields a claim"
+    claim_id, title, evidence = row
+    assert "onerror=" in evidence
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with BackgroundServer(demo_db_path, reviewer="ana") as srv:
+        page.goto(f"{srv.url}?claim={claim_id}")
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.locator(".article-title").inner_text() == title
+        assert page.locator("mark#evidence").inner_text() == evidence
+        assert "<script>alert(\"body\")</script>" in page.locator("#article-text").inner_text()
+        assert page.locator("#claim-view script, #claim-view img, #claim-view svg").count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "claim-hostile.png"), full_page=True)
+        press(page, "a")
+        db = open_db(demo_db_path)
+        assert db.execute("select status from claims where id = ?", [claim_id]).fetchone()[0] == "accepted"
+        others = [i for (i,) in db.execute("select id from claims where status = 'pending'")]
+        db.close()
+        for other in others:  # accept the rest, for a timeline of the whole demo
+            page.goto(f"{srv.url}?claim={other}")
+            page.wait_for_selector("body[data-ready='1']")
+            press(page, "a")
+        page.goto(srv.url)
+        page.wait_for_selector("body[data-ready='1']")
+        assert "Nothing to review" in page.locator("#claim-view h1").inner_text()
+        page.goto(srv.url + "timeline")
+        page.wait_for_selector("#timeline-chart")
+        page.screenshot(path=str(SCREENSHOTS / "timeline-demo.png"), full_page=True)
+        page.goto(f"{srv.url}?status=accepted")
+        page.wait_for_selector("body[data-ready='1']")
+        page.screenshot(path=str(SCREENSHOTS / "queue-demo-accepted.png"), full_page=False)
+    assert dialogs == []
+    assert page.evaluate("window.__xss") is None
+    page.close()

@@ -173,44 +173,85 @@ def test_full_text_search_over_articles(sample_db):
     assert list_queue(sample_db, QueueFilter(status="all", q="Jilin")) == []
 
 
-def test_crawl_and_review_write_at_the_same_time(db_path, sample_db):
-    """A crawl-like writer (one article after another, each in its transaction) and a reviewer together."""
-    errors: list[BaseException] = []
+def _run_together(*jobs):
+    errors: list = []
+
+    def guard(name, job):
+        try:
+            job()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append((name, repr(exc)))
+
+    threads = [threading.Thread(target=guard, args=(name, job)) for name, job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def _reviewer_job(db_path, ids, rounds=10):
+    def job():
+        db = open_db(db_path)
+        try:
+            for round_ in range(rounds):
+                for cid in ids:
+                    decide(db, cid, "accept" if round_ % 2 else "reject", "ana")
+        finally:
+            db.close()
+    return job
+
+
+def test_extraction_and_review_write_at_the_same_time(db_path, sample_db):
+    """The extraction stage of a run (clean text, then claims, article after article) beside a reviewer."""
+    from storage.articles import save_extraction
+
+    ids = claim_ids(sample_db)
+    for i in range(40):
+        add_article(sample_db, url=f"https://wire.example/more/{i}/", source="demo-world-wire", title=f"More {i}",
+                    text=HRW_TEXT, published="2023-10-18")
+    new_ids = [i for (i,) in sample_db.execute("select id from articles where url like '%/more/%'")]
+
+    def extractor():
+        db = open_db(db_path)
+        try:
+            for round_ in range(3):
+                for article_id in new_ids:
+                    save_extraction(db, article_id, {"title": "More", "text": HRW_TEXT, "published": "2023-10-18"},
+                                    f"test-{round_}")
+                    replace_machine_claims(db, article_id, [claim_at(
+                        HRW_TEXT, "80 people were sent back from China on August 29", 80, date="2023-08-29",
+                        locations=["China"], confidence=0.5 + round_ / 10)], f"test-{round_}")
+        finally:
+            db.close()
+
+    errors = _run_together(("extractor", extractor), ("reviewer", _reviewer_job(db_path, ids)))
+    assert errors == []
+    assert sample_db.execute("select count(*) from reviews").fetchone()[0] == 70
+    assert count_by_status(sample_db)["accepted"] == 7
+    assert sample_db.execute("select count(*) from claims where article_id in (select id from articles "
+                             "where url like '%/more/%')").fetchone()[0] == 40
+
+
+def test_crawl_storage_and_review_write_at_the_same_time(db_path, sample_db):
+    """A crawl-like writer (store each fetched page, extract it) beside a reviewer: nobody sees 'database is locked'."""
     ids = claim_ids(sample_db)
 
     def crawler():
         db = open_db(db_path)
         try:
-            for i in range(60):
+            for i in range(80):
                 add_article(db, url=f"https://wire.example/more/{i}/", source="demo-world-wire", title=f"More {i}",
                             text=HRW_TEXT, published="2023-10-18",
                             claims=[claim_at(HRW_TEXT, "80 people were sent back from China on August 29", 80,
                                              date="2023-08-29", locations=["China"])])
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(("crawler", exc))
         finally:
             db.close()
 
-    def reviewer():
-        db = open_db(db_path)
-        try:
-            for round_ in range(10):
-                for cid in ids:
-                    decide(db, cid, "accept" if round_ % 2 else "reject", "ana")
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(("reviewer", exc))
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=crawler), threading.Thread(target=reviewer)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = _run_together(("crawler", crawler), ("reviewer", _reviewer_job(db_path, ids, rounds=16)))
     assert errors == []
-    assert sample_db.execute("select count(*) from articles").fetchone()[0] == 63
-    assert sample_db.execute("select count(*) from reviews").fetchone()[0] == 70
-    assert count_by_status(sample_db)["accepted"] == 7
+    assert sample_db.execute("select count(*) from articles").fetchone()[0] == 83
+    assert sample_db.execute("select count(*) from reviews").fetchone()[0] == 16 * 7
 
 
 def test_reviews_store_json_that_reads_back(sample_db):
