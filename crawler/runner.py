@@ -7,6 +7,7 @@ own crawler.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -71,6 +72,9 @@ def run_crawl(
     if db_path:
         open_db(db_path).close()  # create and migrate once, before the crawlers open it
     process = CrawlerProcess(settings)
+    # An unreachable robots.txt means "no rules" and the outlet's own requests report the
+    # failure (one line in its summary); Scrapy would add a traceback per host.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     started = _now()
     crawlers = []
     dbs = []
