@@ -29,6 +29,7 @@ __all__ = ["find_claims", "find_claims_many", "EXTRACTOR_VERSION", "select_chunk
 
 NEIGHBOURS = 2
 VAGUE_WEEK_RE = re.compile(r"\b(this|last|past|earlier this|later this|the) (week|weekend)\b|\bweekend\b", re.I)
+VAGUE_PERIOD_RE = re.compile(r"\b(the )?(past|last|previous|recent) (few )?(years?|months?|decades?|twelve months)\b|\brecent (years|months)\b", re.I)
 ANAPHORA_RE = re.compile(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ")
 BATCH = 64
 
@@ -132,6 +133,8 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
                     own_value = v  # "earlier this week": a nearby "on Monday" may say which day
                     break
                 return v, "sentence", None
+        if own_value is None and any(VAGUE_PERIOD_RE.search(p["text"]) for p in in_clause or own):
+            return None, None, None  # "over the past year": the sentence dates itself, vaguely
     # "Of them, 600 were deported.": the figure belongs to the sentence before
     first_words = " ".join(t.lower_ for t in doc[cand["sent_start"]:cand["sent_start"] + 3])
     if own_value is None and ANAPHORA_RE.match(first_words) and sent_idx > 0:

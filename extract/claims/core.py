@@ -80,6 +80,11 @@ def date_phrases(doc: Doc) -> list[dict]:
                 s -= 1
             out.append({"start": s, "end": e, "root": tok.i, "text": doc[s:e].text, "sent_start": tok.sent.start})
             covered.update(range(s, e))
+        elif _is_year(tok.text) and tok.i + 1 < len(doc) and doc[tok.i + 1].text in (":", "–", "—") and (
+                tok.i == 0 or doc[tok.i - 1].text in ("-", "•", "*", "·") or "\n" in doc[tok.i - 1].text + doc[tok.i - 1].whitespace_):
+            # a list or table row: "- 2022: 12,945 people deported"
+            out.append({"start": tok.i, "end": tok.i + 1, "root": tok.i, "text": tok.text, "sent_start": tok.sent.start})
+            covered.add(tok.i)
         elif _is_year(tok.text) and tok.i > 0 and doc[tok.i - 1].lower_ in ("in", "since", "as", "during", "of", "by", "until", "from", "throughout"):
             if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
                 continue
@@ -310,6 +315,8 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 v = v.head
         if pl in MISPARSED_QUAL_PREPS and _verb_trigger(g):
             return g, "direct", g
+        if pl in ("to", "at") and _verb_trigger(g) and g.dep_ in ("acl", "relcl") and g.head.lemma_.lower() in TOTAL_NOUNS:
+            return g, "total", g  # "bringing the number sent back this year to 41,000"
         if pl in ("to", "at", "past", "above", "beyond") and g.lemma_.lower() in TOTAL_VERBS:
             for c in g.children:
                 if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.i != p.i:

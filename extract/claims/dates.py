@@ -104,6 +104,8 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return None
     if re.search(r"\bthis year\b|earlier this year|later this year", p):
         return DateValue(str(pub.year), relative=True)
+    if re.search(r"\bthe (past|last) (year|twelve months|12 months)\b", p):
+        return None  # a period ending now: no start the text gives
     if re.search(r"\b(last|past|previous) year\b", p):
         return DateValue(str(pub.year - 1), relative=True)
     if re.search(r"\bthis month\b|earlier this month", p):

@@ -209,8 +209,17 @@ def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
                 nxt = [doc[k].lower_ for k in range(tok.i + 1, min(len(doc), tok.i + 6))]
                 if any(p in kids for p in parts) or (nxt and nxt[0] in parts):
                     kind = "phrasal"
-                elif any(p in nxt for p in parts) and not any(x in nxt for x in (".", ";")):
-                    kind = "phrasal"
+                else:
+                    # "sent 50 defectors back": the particle a few words on, hanging on this verb
+                    for k in range(tok.i + 1, min(len(doc), tok.i + 7)):
+                        t2 = doc[k]
+                        if t2.text in (".", ";") or "\n" in t2.text:
+                            break
+                        if t2.lower_ in parts and (t2.head.i == tok.i or t2.head.head.i == tok.i and t2.head.dep_ in ("dobj", "nsubjpass")):
+                            kind = "phrasal"
+                            break
+                        if t2.pos_ in ("VERB", "AUX") and t2.i != tok.i:
+                            break
         if kind is None and tok.pos_ in ("NOUN", "PROPN"):
             if lemma in lex.people_triggers or low in lex.people_triggers:
                 kind = "people"
