@@ -330,7 +330,8 @@ def accepted_per_month(db: Database) -> list[dict[str, Any]]:
 
     A claim's month is its (corrected) date's when it names a month (an unknown
     year is taken from the article's publication), else the article's month of
-    publication. `total` sums the figures of one-time returns (`kind` event);
+    publication; a claim dated by a year alone that is not the year of
+    publication stays in that year (`month` is then "YYYY": no month to draw it in). `total` sums the figures of one-time returns (`kind` event);
     running totals (`cumulative`) are counted apart, since adding them up would
     count the same people twice.
     """
@@ -347,6 +348,7 @@ def accepted_per_month(db: Database) -> list[dict[str, Any]]:
         select case
                  when d glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' then substr(d, 1, 7)
                  when d glob 'XXXX-[0-9][0-9]*' and published is not null then substr(published, 1, 4) || substr(d, 5, 3)
+                 when d glob '[0-9][0-9][0-9][0-9]' and substr(published, 1, 4) != d then d
                  else substr(published, 1, 7)
                end as month,
                source,

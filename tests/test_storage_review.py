@@ -260,3 +260,21 @@ def test_reviews_store_json_that_reads_back(sample_db):
     before, after = sample_db.execute("select before, after from reviews").fetchone()
     assert json.loads(after)["corrected_locations"] == '["Sinŭiju", "China"]'
     assert json.loads(before)["status"] == "pending"
+
+
+def test_accepted_per_month(sample_db):
+    from storage.claims import accepted_per_month
+
+    ids: dict[int, int] = {}
+    for cid, count in sample_db.execute("select id, count from claims order by id").fetchall():
+        ids.setdefault(count, cid)  # the first 500 is demo-world-wire's
+    for count in (500, 80, 406, 1076):
+        decide(sample_db, ids[count], "accept", "ana")
+    decide(sample_db, ids[60], "edit", "ana", {"count": 61})
+    rows = {(r["month"], r["source"]): r for r in accepted_per_month(sample_db)}
+    assert rows[("2023-10", "demo-world-wire")]["total"] == 500
+    assert rows[("2023-08", "demo-world-wire")]["total"] == 80
+    assert rows[("2024-04", "demo-ngo-blog")]["total"] == 61  # the corrected figure
+    assert rows[("2024-06", "demo-ngo-blog")]["total"] == 406  # a year alone, the year of publication
+    assert rows[("2020", "demo-ngo-blog")]["cumulative"] == 1  # a running total: counted apart, not added
+    assert rows[("2020", "demo-ngo-blog")]["total"] == 0
