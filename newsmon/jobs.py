@@ -31,7 +31,11 @@ def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = 
         unknown = set(names) - {s.name for s in loaded.sources}
         for name in sorted(unknown):
             echo(f"config error: no outlet named {name!r} in {config_dir / 'sources'}")
-        sources = [s for s in loaded.sources if s.name in names]
+        sources = [s for s in loaded.sources if s.name in names and s.demo == demo]
+        for s in loaded.sources:
+            if s.name in names and s.demo != demo:
+                echo(f"config error: {s.name!r} is a demo outlet: `newsmon demo` crawls it" if s.demo
+                     else f"config error: {s.name!r} is not a demo outlet")
     return sources
 
 

@@ -36,11 +36,14 @@ def _fail(command: str, exc: Exception) -> None:
 def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
     """Crawl every enabled outlet, extract claims from new articles, queue them for review.
 
-    Meant for cron: one run at a time, one line per outlet, a summary line.
-    Exit status: 0 when the run ran (even if some outlets failed: see
-    `newsmon status`); 1 when nothing could run (no valid outlet, unusable
-    database or settings); 75 when another run holds the lock (this one
-    exits at once, doing nothing).
+    Meant for cron: one run at a time, one line per outlet, a summary line;
+    progress on stderr (a status line on a terminal, plain lines otherwise).
+
+    \b
+    Exit status:
+      0   the run ran, even if some outlets failed (see `newsmon status`)
+      1   nothing could run: no valid outlet, unusable database or settings
+      75  another run holds the lock: this one exits at once, doing nothing
     """
     try:
         with RunLock(app.db_path):
