@@ -149,8 +149,8 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
     order = []
     for dist in range(1, 7):
         for j in (sent_idx + dist, sent_idx - dist):
-            if 0 <= j < len(sents) and (j > sent_idx or dist <= 2):
-                order.append((dist, j))
+            if 0 <= j < len(sents) and (j > sent_idx or (dist <= 2 and _paragraph_of(doc, sents[j].start_char) == para)):
+                order.append((dist, j))  # backwards only within the paragraph: before it, other events
     blocked_fwd = blocked_back = False
     for dist, j in order:
         if (j > sent_idx and blocked_fwd) or (j < sent_idx and blocked_back):
