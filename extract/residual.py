@@ -398,15 +398,16 @@ def _drop_teaser_sections(blocks, drop, protected, lex) -> None:
 
 def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
     n = len(blocks)
+    kind_of = [None if drop[k] or protected[k] else teaser_kind(blocks[k], lex) for k in range(n)]
+    tail_ok = [True] * (n + 1)  # tail_ok[k]: nothing but teasers, furniture or dropped blocks from k on
+    for k in range(n - 1, -1, -1):
+        tail_ok[k] = tail_ok[k + 1] and (drop[k] or kind_of[k] is not None)
     i = 0
     while i < n:
         j = i
         kinds: list[str] = []
-        while j < n and not drop[j] and not protected[j]:
-            kind = teaser_kind(blocks[j], lex)
-            if kind is None or kind == "furniture":
-                break
-            kinds.append(kind)
+        while j < n and not drop[j] and kind_of[j] not in (None, "furniture"):
+            kinds.append(kind_of[j])
             j += 1
         # trailing titles belong to what follows, not to the run
         while kinds and kinds[-1] == "title":
@@ -417,8 +418,7 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
         titled_dates = dates >= 2 and kinds.count("title") >= 2
         # Two quotes trailing off in an interview look like excerpts: two make a
         # run only at the end of the text, three anywhere.
-        at_tail = all(drop[k] or teaser_kind(blocks[k], lex) is not None for k in range(j, n))
-        if (excerpts >= 3 or (excerpts >= 2 and at_tail) or titled_dates
+        if (excerpts >= 3 or (excerpts >= 2 and tail_ok[j]) or titled_dates
                 or (excerpts >= 1 and dates >= 1 and len(kinds) >= 3)):
             for k in range(i, j):
                 drop[k] = True
@@ -468,15 +468,18 @@ def _drop_date_lines(blocks, drop, lex) -> None:
     """A date alone on its line is a dateline (near the top) or a teaser's date;
     in a timeline, where article prose follows it, it stays."""
     n = len(blocks)
-    for i, b in enumerate(blocks):
-        line = _single_line(b)
-        if drop[i] or line is None or not _is_date(line, lex):
+    nxt = None  # the next block that is kept, scanning backwards
+    for i in range(n - 1, -1, -1):
+        if drop[i]:
             continue
-        nxt = next((k for k in range(i + 1, n) if not drop[k]), None)
-        prose_follows = nxt is not None and teaser_kind(blocks[nxt], lex) is None \
-            and blocks[nxt].kind in (PARAGRAPH, QUOTE, LIST)
-        if i < 4 or not prose_follows:
-            drop[i] = True
+        line = _single_line(blocks[i])
+        if line is not None and _is_date(line, lex):
+            prose_follows = nxt is not None and blocks[nxt].kind in (PARAGRAPH, QUOTE, LIST) \
+                and teaser_kind(blocks[nxt], lex) is None
+            if i < 4 or not prose_follows:
+                drop[i] = True
+                continue
+        nxt = i
 
 
 def _drop_by_wording(blocks, drop, protected, lex) -> None:
