@@ -117,7 +117,7 @@ class SourceSpider(scrapy.Spider):
     def _document_request(self, url: str, kind: str, callback) -> scrapy.Request:
         self._seen.add(normalise_url(url) or url)
         headers = {}
-        meta: dict[str, Any] = {"kind": kind}
+        meta: dict[str, Any] = {"kind": kind, "doc_url": url}
         if kind in ("feed", "sitemap"):
             self.docs[url] = DiscoveryDoc(url, kind)
             meta["handle_httpstatus_list"] = [304]
@@ -349,7 +349,8 @@ class SourceSpider(scrapy.Spider):
         return None
 
     def _document_answered(self, response: Response, kind: str) -> DiscoveryDoc | None:
-        doc = self.docs.get(response.request.url) or self.docs.setdefault(response.url, DiscoveryDoc(response.url, kind))
+        key = response.meta.get("doc_url") or response.url  # the URL in the config, even after a redirect
+        doc = self.docs.setdefault(key, DiscoveryDoc(key, kind))
         doc.status = response.status
         self.discovery_ok += 1
         if response.status == 304:
@@ -391,8 +392,9 @@ class SourceSpider(scrapy.Spider):
         if kind == "robots" and reason.startswith("http 4"):  # no robots.txt: nothing to read
             is_error = False
         if kind in ("feed", "sitemap", "listing", "robots"):
-            if kind in ("feed", "sitemap") and url in self.docs:
-                self.docs[url].complete = False
+            doc_url = request.meta.get("doc_url", url)
+            if kind in ("feed", "sitemap") and doc_url in self.docs:
+                self.docs[doc_url].complete = False
             if is_error:
                 self.discovery_failed += 1
             self._record_doc(kind, url, reason)
