@@ -257,6 +257,8 @@ def create_app(config: ReviewConfig) -> FastAPI:
                 "next_id": claims_store.neighbour(db, flt, claim["id"], 1),
                 "prev_id": claims_store.neighbour(db, flt, claim["id"], -1),
                 "href": {r["id"]: _safe_href(r["url"]) for r in (event["reports"] if event else [])},
+                "merge_candidates": events_store.merge_candidates(db, claim["event_id"], claim["count"])
+                if claim["event_id"] is not None else [],
             })
         return templates.TemplateResponse(request, "queue.html", ctx, status_code=status_code)
 

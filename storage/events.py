@@ -202,3 +202,16 @@ def event_state(db: Database, claim_id: int) -> dict[str, Any]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def merge_candidates(db: Database, event_id: int, count: int, limit: int = 5) -> list[dict[str, Any]]:
+    """Other events with the same figure, for a reviewer who judges them the same return: newest first."""
+    rows = db.execute(
+        "select claims.event_id, count(distinct articles.source), min(coalesce(articles.published, articles.fetched_at)),"
+        " group_concat(distinct articles.source), max(coalesce(claims.corrected_date, claims.date))"
+        " from claims join articles on articles.id = claims.article_id"
+        " where coalesce(claims.corrected_count, claims.count) = ? and claims.event_id is not null"
+        " and claims.event_id != ? group by claims.event_id order by claims.event_id desc limit ?",
+        [count, event_id, limit]).fetchall()
+    return [{"id": e, "outlet_count": n, "first_published": (first or "")[:10],
+             "outlets": sorted((outlets or "").split(",")), "date": date} for e, n, first, outlets, date in rows]

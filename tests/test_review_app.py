@@ -184,3 +184,23 @@ def test_serve_command_prints_its_address(db_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_merge_from_the_page(server, db_path):
+    db = open_db(db_path)
+    wire, rights = [i for (i,) in db.execute("select id from claims where count = 500 order by id")]
+    db.close()
+    with httpx.Client(base_url=server.url) as c:
+        c.get("/")
+        token = c.cookies["newsmon_csrf"]
+        event_id = db_claim(db_path, wire)["event_id"]
+        r = c.post(f"/events/{event_id}/split", data={"csrf_token": token, "claim_id": str(rights)})
+        assert r.status_code == 303
+        split_event = db_claim(db_path, rights)["event_id"]
+        assert split_event != event_id
+        page = c.get(f"/?claim={wire}").text
+        assert f'name="other_event" value="{split_event}"' in page  # offered: same figure, another event
+        r = c.post(f"/events/{event_id}/merge", data={"csrf_token": token, "claim_id": str(wire),
+                                                      "other_event": str(split_event)})
+        assert r.status_code == 303 and "merged" in c.get(r.headers["location"]).text
+        assert db_claim(db_path, rights)["event_id"] == event_id
