@@ -12,6 +12,8 @@ PUB = "2025-06-10"
 
 # sentence, count, count_high, qualifier, date (published 2025-06-10), locations
 POSITIVES = [
+    ('About 200 returned voluntarily on Monday.', 200, None, 'about', '2025-06-09', []),
+    ('Officials said 120 people were removed to Albania last month.', 120, None, 'exact', '2025-05', ['Albania']),
     ('Pakistan deported 1,200 Afghans through the Torkham border crossing on Monday.', 1200, None, 'exact', '2025-06-09', ['Pakistan', 'Torkham']),
     ('More than 3,000 Afghans were deported from Iran last week, the UN refugee agency said.', 3000, None, 'more_than', '2025-06-03', ['Iran']),
     ('Thai authorities deported 40 Uyghurs to China in February, despite warnings from the UN.', 40, None, 'exact', '2025-02', ['China']),
@@ -95,6 +97,9 @@ def test_positive_sentence(sentence, count, high, qualifier, date, locations):
 
 
 NEGATIVES = [
+    "Police removed 300 protesters from the square on Monday.",
+    "Workers removed 40 tonnes of debris.",
+    "The club removed 3 players from the squad.",
     "Pakistan plans to deport 5,000 Afghans a week starting in November.",
     "The centre has capacity to process up to 10,000 a week.",
     "More than 1.7 million Afghans are at risk of deportation from Pakistan.",

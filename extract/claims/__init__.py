@@ -112,6 +112,23 @@ def _anchor_year(doc, phrases: list[dict], ph: dict, published: str | None) -> i
     return year
 
 
+def _week_window(phrase: str, published: str | None):
+    """The days a vague "this week" / "last week" covers, or None."""
+    if not published:
+        return None
+    try:
+        pub = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    p = phrase.lower()
+    monday = pub - dt.timedelta(days=pub.weekday())
+    if re.search(r"\b(this|earlier this) week\b", p):
+        return monday, pub
+    if re.search(r"\b(last|past|previous) week\b", p):
+        return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    return None
+
+
 def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[int]], published, lex) -> tuple:
     sents = _sents(doc)
     sent_idx = next(i for i, s in enumerate(sents) if s.start == cand["sent_start"])
@@ -122,6 +139,7 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
 
     own = [p for p in phrases if cand["sent_start"] <= p["start"] < cand["sent_end"]]
     own_value = None
+    own_window = None
     if own:
         in_clause = [p for p in own if _in_clause(doc, p["root"], heads)]
         pool = in_clause or own
@@ -129,8 +147,9 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
         for p in pool:
             v = resolve(p)
             if v is not None:
-                if VAGUE_WEEK_RE.search(p["text"]) and len(v.date) == 10 and not v.cumulative:
-                    own_value = v  # "earlier this week": a nearby "on Monday" may say which day
+                window = _week_window(p["text"], published)
+                if window is not None and len(v.date) == 10 and not v.cumulative:
+                    own_value, own_window = v, window  # "earlier this week": a nearby "on Monday" may say which day
                     break
                 return v, "sentence", None
         if own_value is None and any(VAGUE_PERIOD_RE.search(p["text"]) for p in in_clause or own):
@@ -179,8 +198,8 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
             if v.cumulative or v.date_end:
                 continue  # "since January" dates a period, not this return
             if own_value is not None:
-                if len(v.date) == 10 and "X" not in v.date and abs(
-                        (dt.date.fromisoformat(v.date) - dt.date.fromisoformat(own_value.date)).days) <= 7:
+                lo, hi = own_window
+                if len(v.date) == 10 and "X" not in v.date and lo <= dt.date.fromisoformat(v.date) <= hi:
                     return v, "neighbour", j
                 continue
             return v, "neighbour", j

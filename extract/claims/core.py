@@ -558,7 +558,12 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             migrantish = noun is not None and (noun.lemma_.lower() in lex.migrant_nouns or noun.lower_ in lex.demonyms
                                                or noun.ent_type_ == "NORP" or _is_people(noun, lex) and any(
                                                    c.ent_type_ == "NORP" or c.lower_ in lex.demonyms for c in noun.lefts))
-            homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree)
+            homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree) \
+                or any(c.dep_ == "advmod" and c.lower_ in ("voluntarily", "forcibly", "involuntarily", "spontaneously", "home")
+                       for c in trig.children)
+            if trig.lemma_.lower() == "remove" and people and not any(
+                    c.dep_ == "prep" and c.lower_ == "from" and not any(t.i in places for t in c.subtree) for c in trig.children):
+                homeward = True  # "3,599 people ... had been removed": removal of people is deportation
             subj_place: list[tuple[int, int]] = []
             _subject_place(trig, places, subj_place)
             if not (migrantish or spans_hint(trig, places) or homeward or subj_place):
