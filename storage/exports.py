@@ -90,7 +90,18 @@ def _records(db: Database, status: str | None) -> Iterator[dict[str, Any]]:
     yield from flush()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A scraped string that a spreadsheet would run as a formula ("=HYPERLINK(…)") is written with a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(db: Database, out: IO[str], status: str | None = None) -> int:
+    """One row per claim. Text cells that start like a formula get a leading ' (spreadsheets open these files)."""
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     n = 0
@@ -99,7 +110,7 @@ def write_csv(db: Database, out: IO[str], status: str | None = None) -> int:
             record[key] = "; ".join(record[key] or [])
         record["corrected_fields"] = " ".join(record["corrected_fields"])
         record["stale"] = int(record["stale"])
-        writer.writerow(record)
+        writer.writerow({k: _cell(v) for k, v in record.items()})
         n += 1
     return n
 

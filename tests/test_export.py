@@ -116,3 +116,19 @@ def test_labelled_round_trip_through_eval(demo_db_path, tmp_path):
     result = run_newsmon("export", "--format", "labelled", "-o", str(target), "--db", str(demo_db_path))
     report = json.loads(run_newsmon("eval", str(target), "--json").stdout)
     assert (report["count"]["tp"], report["count"]["fp"], report["count"]["fn"]) == (len(claims) - 2, 2, 1)
+
+
+def test_csv_cells_never_start_a_formula(db_path):
+    from storage.db import open_db
+    from tests.conftest import add_article, claim_at
+
+    db = open_db(db_path)
+    text = "=HYPERLINK(\"http://evil.example\") Police deported 35 people to China."
+    add_article(db, url="https://portal.example/x/", source="demo-asia-portal", title="@SUM(A1:A9)", text=text,
+                published="2024-03-05", claims=[claim_at(text, text, 35, who="-people")])
+    out = io.StringIO()
+    export(db, "csv", out)
+    db.close()
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["evidence"] == "'" + text and row["title"] == "'@SUM(A1:A9)" and row["who"] == "'-people"
+    assert row["count"] == "35"
