@@ -37,3 +37,14 @@ def test_many_equals_one_by_one(a, b):
     many = list(find_claims_many([(a, None), (b, "2024-05-02")]))
     assert [c.to_dict() for c in many[0]] == [c.to_dict() for c in find_claims(a, None)]
     assert [c.to_dict() for c in many[1]] == [c.to_dict() for c in find_claims(b, "2024-05-02")]
+
+
+def test_long_text_is_parsed_in_pieces():
+    sentence = "Pakistan deported 1,200 Afghans through Torkham on Monday. "
+    text = "Intro line.\n" + sentence * 800 + "\n\nIran deported 300 Afghans on Friday."
+    claims = find_claims(text, "2024-05-02")
+    assert {c.count for c in claims} == {1200, 300}
+    for c in claims:
+        assert text[c.start:c.end] == c.evidence
+        for o in c.other_evidence:
+            assert text[o["start"]:o["end"]] == o["evidence"]

@@ -64,7 +64,27 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
         run.append(i)
     if run:
         chunks.append((lines[run[0]][0], lines[run[-1]][1]))
-    return chunks
+    return [piece for a, b in chunks for piece in _split_long(text, a, b)]
+
+
+MAX_CHUNK = 20_000
+
+
+def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Pieces of at most MAX_CHUNK characters, cut after a line break or a full stop."""
+    out = []
+    while b - a > MAX_CHUNK:
+        cut = text.rfind("\n", a + MAX_CHUNK // 2, a + MAX_CHUNK)
+        if cut < 0:
+            cut = text.rfind(". ", a + MAX_CHUNK // 2, a + MAX_CHUNK)
+            cut = cut + 1 if cut >= 0 else a + MAX_CHUNK
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if b > a:
+        out.append((a, b))
+    return out
 
 
 # ---------------------------------------------------------------- dates
