@@ -318,6 +318,12 @@ def _merge(claims: list[Claim], text: str = "") -> list[Claim]:
             target.kind = "cumulative"
         if not target.who and c.who:
             target.who = c.who
+        for loc, place in zip(c.locations, c.places or [{}] * len(c.locations)):
+            low = loc.lower()
+            if not any(low in x.lower() or x.lower() in low for x in target.locations):
+                target.locations.append(loc)  # places told in the title and in the body
+                if place:
+                    target.places.append(place)
         if target.qualifier == "exact" and c.qualifier != "exact":
             target.qualifier = c.qualifier  # headlines drop hedges: "hand over 50" / "About 50 ..."
         target.confidence = round(min(0.99, max(target.confidence, c.confidence) + 0.02), 2)

@@ -11,7 +11,7 @@ from extract.claims.dates import looks_like_date
 from extract.claims.lexicon import Lexicon
 
 LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "toward", "towards",
-             "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over"}
+             "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over", "off", "outside"}
 TOTAL_NOUNS = {"total", "number", "figure", "tally", "count", "sum", "toll", "overall", "amount"}
 QUANTITY_NOUNS = TOTAL_NOUNS | {"group", "batch", "contingent", "convoy", "wave", "busload",
                                 "planeload", "boatload", "total", "majority", "minimum", "maximum", "estimate"}
@@ -280,6 +280,8 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         if vehicle is not None and vehicle.i != h.i:
             if vehicle._.trigger == "noun":
                 return vehicle, "noun", h
+            if vehicle.dep_ in ("dobj", "nsubjpass") and _verb_trigger(vehicle.head):
+                return vehicle.head, "direct", h  # "turned back a boat carrying 250 Rohingya"
             for c in vehicle.children:
                 if c.dep_ in ("compound", "amod", "nmod") and (c._.trigger is not None):
                     return c, "noun", h

@@ -136,6 +136,10 @@ def make_line_breaks(nlp: Language, name: str):
             prev = doc[tok.i - 1]
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 tok.is_sent_start = True
+                # the first word of a line is not a sentence of its own ("Pakistan | deported ...")
+                nxt = tok.i + 1
+                if tok.is_alpha and nxt < len(doc) and doc[nxt].is_alpha and "\n" not in tok.whitespace_:
+                    doc[nxt].is_sent_start = False
         return doc
     return line_breaks
 
