@@ -133,3 +133,17 @@ def test_demo_outlets_more_than_500_of_october_is_one_event(demo_db_path):
         assert {r["count"] for r in event["reports"]} == {500}
     finally:
         db.close()
+
+
+def test_a_corrected_figure_leaves_its_event_and_undo_brings_it_back(sample_db):
+    from storage.reviews import decide
+
+    wire = claim_by(sample_db, 500, "demo-world-wire")
+    rights = claim_by(sample_db, 500, "demo-rights-monitor")
+    decide(sample_db, rights["id"], "edit", "ana", {"count": 520})
+    moved = get_claim(sample_db, rights["id"])
+    assert moved["event_id"] != wire["event_id"] and get_event(sample_db, moved["event_id"])["claims"] == 1
+    undo(sample_db, "ana")
+    back = get_claim(sample_db, rights["id"])
+    assert back["event_id"] == wire["event_id"] and back["count"] == 500
+    assert get_event(sample_db, moved["event_id"]) is None
