@@ -7,11 +7,13 @@
     var tag = el.tagName;
     return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || el.isContentEditable;
   }
+  var sent = false;  // one decision per page: a key held down or pressed twice never posts twice
   function submit(id) {
     var form = document.getElementById(id);
-    if (!form) return;
+    if (!form || sent) return;
     var button = form.querySelector("button[type=submit]");
     if (button && button.disabled) return;
+    sent = true;
     form.submit();
   }
   function follow(id) {
@@ -47,7 +49,7 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (ev.key === "Escape") { closeEdit(); return; }
-    if (typing(ev.target)) return;
+    if (typing(ev.target) || ev.repeat) return;
     switch (ev.key) {
       case "a": ev.preventDefault(); submit("form-accept"); break;
       case "r": ev.preventDefault(); submit("form-reject"); break;
