@@ -225,7 +225,7 @@ class SourceSpider(scrapy.Spider):
         """Request `url` when it is a new article of this outlet; return what was decided.
 
         A generator (yields the request, if any) that returns "new", "capped",
-        "known", "seen" or "skipped".
+        "known" or "skipped"; for a URL met before in this run, the first decision.
         """
         norm = normalise_url(url, drop_params=self.source.drop_query_params)
         if norm is None:
