@@ -8,6 +8,7 @@
     return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || el.isContentEditable;
   }
   var sent = false;  // one decision per page: a key held down or pressed twice never posts twice
+  window.addEventListener("pageshow", function () { sent = false; });  // back to a page kept in memory
   function submit(id) {
     var form = document.getElementById(id);
     if (!form || sent) return;
