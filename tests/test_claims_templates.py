@@ -115,6 +115,7 @@ NUMBERS = [
     ("one hundred and twenty", 120), ("2.5 million", 2_500_000), ("100,000", 100000), ("seven", 7),
     ("eleven", 11), ("ninety", 90), ("3,000", 3000), ("600,000", 600000), ("1,500,000", 1_500_000),
     ("thirty-six", 36), ("two hundred", 200), ("three thousand", 3000), ("40", 40), ("8", 8),
+    ("half a million", 500000), ("1.5m", 1500000), ("two dozen", 24), ("a thousand", 1000),
 ]
 
 

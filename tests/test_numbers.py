@@ -12,7 +12,7 @@ CASES = [
     ("three thousand", 3000), ("a hundred", 100), ("a thousand", 1000), ("one million", 1000000),
     ("nineteen", 19), ("ninety-nine", 99), ("seven hundred and fifty", 750), ("1.5 million", 1500000),
     ("10,000", 10000), ("0", 0), ("eleven", 11), ("4 million", 4000000), ("3k", 3000), ("1.2m", 1200000),
-    ("two hundred thousand", 200000), ("half", None), ("3.5", None), ("many", None), ("", None),
+    ("two hundred thousand", 200000), ("half a million", 500000), ("half a dozen", 6), ("half", None), ("3.5", None), ("many", None), ("", None),
 ]
 
 

@@ -242,6 +242,11 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         if _verb_trigger(t.head) and t.head.i != t.i:
             return t.head, "direct", t.head
         x = t
+    if x._.trigger == "people":  # "120 returnees", "a batch of 120 returnees"
+        g = x
+        if g.dep_ == "pobj" and g.head.lower_ == "of" and g.head.head.lemma_.lower() in QUANTITY_NOUNS:
+            g = g.head.head
+        return x, "people", (g.head if g.head.pos_ in ("VERB", "AUX") and g.head.i != g.i else None)
     for c in x.children:  # "some 40,000 who were deported", "300 Afghans deported from Iran"
         if c.dep_ in ("acl", "relcl") and _verb_trigger(c):
             return c, "modifier", None
@@ -528,6 +533,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 if root.dep_ not in ("nummod", "quantmod", "compound"):
                     carrier = root  # "deported 400 to 600 Afghans": "400" is the object
         x = carrier if carrier is not None else (noun if noun is not None else root)
+        if noun is None and root.dep_ in ("dobj", "npadvmod", "attr", "pobj") and root.head.lemma_.lower() in ("number", "total", "count") \
+                and root.head.dep_ in ("acl", "advcl") and root.head.head.pos_ in ("NOUN", "PROPN"):
+            noun = x = root.head.head  # "The repatriated defectors, numbering about 60, ..."
         people = None
         if noun is not None:
             if noun.pos_ == "PRON" and noun.lower_ in ("them", "whom", "those", "these"):

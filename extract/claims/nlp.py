@@ -189,7 +189,13 @@ def _number_spans(doc: Doc, lex: Lexicon) -> list[dict]:
                 j += 1
             else:
                 break
+        if is_digit and j == i + 1 and j < n and doc[j].lower_ in ("m", "mn", "bn", "k") and not tok.whitespace_:
+            j += 1  # "1.5m"
+        if i > 0 and doc[i - 1].lower_ == "half" and low in ("a", "an"):
+            i -= 1  # "half a million"
         words = [t.text for t in doc[i:j]]
+        if len(words) == 2 and words[1].lower() in ("m", "mn", "bn", "k"):
+            words = ["".join(words)]
         value = parse_number_words(words)
         if value is not None:
             out.append({"start": i, "end": j, "value": value, "vague": False})

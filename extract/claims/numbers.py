@@ -59,6 +59,9 @@ def parse_number_words(words: list[str]) -> int | None:
     ws = [w.lower() for w in words if w not in ("-", "and", ",")]
     if not ws:
         return None
+    if ws[0] == "half" and len(ws) > 1:
+        rest = parse_number_words(ws[1:])
+        return rest // 2 if rest and rest % 2 == 0 else None
     if ws[0] in ("a", "an", "one"):
         if len(ws) == 1:
             return 1 if ws[0] == "one" else None
@@ -101,5 +104,5 @@ def parse_number(text: str) -> int | None:
     if SUFFIXED_RE.match(whole):
         v = parse_digits(whole)
         return int(v) if v is not None and v == int(v) else None
-    words = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]+|-", text)
+    words = re.findall(r"\d[\d,.]*\d(?:m|mn|bn|k)?\b|\d(?:m|mn|bn|k)?\b|[A-Za-z]+|-", text)
     return parse_number_words(words)
