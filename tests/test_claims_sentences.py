@@ -115,6 +115,8 @@ def test_positive_sentence(sentence, count, high, qualifier, date, locations):
 
 
 NEGATIVES = [
+    '"They beat us," said Gul Ahmad, 42, who was deported from Peshawar in November.',
+    "Kim, 34, was sent back to North Korea in 2015.",
     "Police removed 300 protesters from the square on Monday.",
     "Workers removed 40 tonnes of debris.",
     "The club removed 3 players from the squad.",

@@ -208,6 +208,10 @@ def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
             return True
         if pl in (".", ")") and not prev.whitespace_:
             return True
+        # an age after a name: "Gul Ahmad, 42, who was deported"
+        if pl == "," and s > 1 and (doc[s - 2].ent_type_ == "PERSON" or doc[s - 2].pos_ == "PROPN" and doc[s - 2].ent_type_ not in ("GPE", "LOC", "NORP", "ORG")) \
+                and nxt is not None and nxt.text in (",", ")", ";") and e - s == 1 and num["value"] < 120:
+            return True
     # list numbers: "1. What is..." / "2) ..." at the start of a line
     if (first.is_sent_start or s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_)) and nxt is not None and nxt.text in (".", ")") and not num["vague"]:
         return True
