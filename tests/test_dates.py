@@ -49,6 +49,13 @@ CASES = [
     ("on Monday", None, None, None),
     ("this year", None, None, None),
     ("recently", PUB, None, None),
+    ("that spring", None, 2021, "2021"),
+    ("last winter", PUB, None, "2024"),
+    ("this summer", PUB, None, "2025"),
+    ("in the spring of 2021", PUB, None, "2021"),
+    ("over the weekend", "2025-06-30", None, "2025-06-28"),
+    ("over the past year", PUB, None, None),
+    ("Friday morning", PUB, None, "2025-06-06"),
 ]
 
 

@@ -388,6 +388,8 @@ def _negative(trigger: Token, gov: Token | None, x: Token, lex: Lexicon) -> bool
                 return True
             if cur.dep_ not in WALK_DEPS or cur.head.i == cur.i:
                 break
+            if any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in cur.children):
+                break  # "reports that 200 were returned": a reported fact, whatever governs "reports"
             if cur.dep_ == "advcl" and cur.i != start.i:
                 break
             cur = cur.head

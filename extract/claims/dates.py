@@ -39,6 +39,7 @@ RELATIVE_RE = re.compile(
     r"\b(yesterday|today|tonight|this week|last week|past week|previous week|this month|last month|"
     r"past month|previous month|this year|last year|past year|previous year|the year|that year|"
     r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|(?:the|last|this) weekend|"
+    r"(?:that|this|last|the same|in|in the|during the) (?:spring|summer|autumn|winter)|"
     r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b")
 
@@ -96,6 +97,15 @@ def _dateparser(phrase: str, base: str | None) -> dt.datetime | None:
 
 def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> DateValue | None:
     p = phrase
+    season = re.search(r"\b(spring|summer|autumn|fall|winter)\b", p)
+    if season and not re.search(r"\bfall(s|ing|en)?\s+(in|to|by)\b", p):
+        if re.search(r"\b(that|the same)\s+" + season.group(1), p) or not pub:
+            return DateValue(str(anchor_year), relative=True) if anchor_year else None
+        if re.search(r"\blast\s+" + season.group(1), p):
+            return DateValue(str(pub.year - 1), relative=True)
+        if re.search(r"\b(this|earlier this)\s+" + season.group(1), p):
+            return DateValue(str(pub.year), relative=True)
+        return DateValue(str(anchor_year or pub.year), relative=True)
     if re.search(r"\b(the year|that year|the same year)\b", p):
         if anchor_year:
             return DateValue(str(anchor_year), relative=True)
