@@ -27,6 +27,11 @@ OFF_TOPIC = [
     "The minister said 15 new schools would be built by the end of the decade.",
     "Police arrested 12 people after clashes near the stadium, a spokesman said.",
     "The airline returned to profit in the third quarter with revenue of 2 billion euros.",
+    "Unemployment fell to 4.1 percent in October, the statistics office said.",
+    "The school district will hire 45 teachers before the new term begins.",
+    "About 3,000 households were left without power after the storm on Friday.",
+    "The company reported sales of 870 million dollars, up 6 percent on the year.",
+    "Tickets for the concert, which seats 18,000 people, sold out in two hours.",
 ]
 FILLER = [
     "Residents said they had not been consulted before the decision was made.",
@@ -84,8 +89,34 @@ def build_corpus(n: int, seed: int = 7, return_share: float = 0.05) -> list[Page
     return [_page(rng, i, i in returns) for i in range(n)]
 
 
+SCRIPT = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}" + ";var a" + "=1".join(
+    str(i) for i in range(600)) + ";"
+MENU = "".join(f'<li class="menu-item"><div class="wrap"><a href="/section/{w}-{i}/"><span>{w.capitalize()} {i}</span></a>'
+               f'<ul class="sub"><li><a href="/section/{w}-{i}/a/">More {w}</a></li></ul></div></li>'
+               for i in range(16) for w in WORDS[:10])
+MOST_READ = "".join(
+    f'<div class="card"><a href="/{2024}/0{1 + i % 9}/popular-{i}/"><img src="/img/{i}.jpg" alt=""><h4>{w.capitalize()} '
+    f'story number {i} draws attention</h4></a><p class="excerpt">Readers followed the {w} story closely this week as '
+    f'officials weighed their next steps…</p><span class="date">March {1 + i}, 2025</span></div>'
+    for i, w in enumerate(WORDS))
+TAGS = "".join(f'<a class="tag" href="/tag/{w}/">{w}</a> ' for w in WORDS * 2)
+FOOTER_LINKS = "".join(f'<li><a href="/info/{w}-{i}/">{w.capitalize()} info {i}</a></li>' for i in range(4) for w in WORDS)
+COMMENTS = [
+    "Great reporting, thank you for covering this.", "I disagree with the council on this one.",
+    "Does anyone know when the next meeting is?", "This has been going on for years in our town.",
+]
+
+
+def _chrome_head(title: str) -> str:
+    return (f'<script>{SCRIPT}</script><script type="application/ld+json">{{"@type":"NewsArticle","headline":'
+            f'"{html.escape(title)}"}}</script><style>' + ".c{color:#333}" * 300 + "</style>")
+
+
 def render_article(page: Page, recent: list[Page]) -> str:
     esc = html.escape
+    comments = "".join(
+        f'<li class="comment"><b>Reader {k}</b><p>{COMMENTS[(k + len(page.path)) % len(COMMENTS)]}</p></li>'
+        for k in range(len(page.path) % 6))
     paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in page.body)
     teasers = "\n".join(
         f'<li><a href="{r.path}">{esc(r.title)}</a><p>{esc(r.body[0][:120])}…</p><span>{r.published}</span></li>'
@@ -96,15 +127,20 @@ def render_article(page: Page, recent: list[Page]) -> str:
 <meta property="og:title" content="{esc(page.title)}"><meta property="og:site_name" content="Bench News">
 <meta name="author" content="Staff Reporter">
 <meta property="article:published_time" content="{page.published}T08:00:00+00:00">
-<link rel="canonical" href="{page.path}"></head>
-<body><header><a href="/">Bench News</a><nav><a href="/">Home</a> <a href="/about/">About</a></nav></header>
+<link rel="canonical" href="{page.path}">{_chrome_head(page.title)}</head>
+<body><header><a href="/">Bench News</a><nav><ul class="mega-menu">{MENU}</ul></nav></header>
 <main><article class="post"><h1 class="entry-title">{esc(page.title)}</h1>
 <span class="byline">by Staff Reporter</span> <time datetime="{page.published}">{page.published}</time>
 <div class="entry-content">{paragraphs}</div></article>
 <div class="author-box"><h3>About Staff Reporter</h3><p>Staff Reporter has covered local news for over 10 years.</p></div>
-<section class="comments"><h3>Leave a Reply</h3><form><textarea></textarea></form></section></main>
-<aside id="secondary"><h2>Recent Posts</h2><ul>{teasers}</ul></aside>
-<footer>© 2025 Bench News. All rights reserved.</footer>
+<section class="comments"><h3>{len(page.path) % 6} Comments</h3><ol>{comments}</ol>
+<h3>Leave a Reply</h3><form><textarea></textarea></form></section></main>
+<aside id="secondary"><h2>Recent Posts</h2><ul>{teasers}</ul>
+<div class="widget"><h2>Most read</h2>{MOST_READ}</div>
+<div class="widget"><h2>Tags</h2>{TAGS}</div>
+<div class="widget newsletter"><h2>Newsletter</h2><p>Subscribe to get the latest news in your inbox.</p>
+<form><input type="email"><button>Subscribe</button></form></div></aside>
+<footer><ul class="footer-links">{FOOTER_LINKS}</ul>© 2025 Bench News. All rights reserved.<script>{SCRIPT}</script></footer>
 <div id="cookie-notice">This website uses cookies. <a href="/privacy/">Read More</a></div>
 </body></html>"""
 
