@@ -185,6 +185,15 @@ def test_negative_sentence(sentence):
 
 # sentences with two figures, totals and noun counts: every (count, qualifier, date) expected
 MULTI = [
+    ("Border officials said 600 Afghans were returned on Saturday and 450 on Sunday.",
+     [(600, "exact", "2025-06-07"), (450, "exact", "2025-06-08")]),
+    ("Germany returned 13,000 people, France 12,000 and Sweden 6,000.",
+     [(13000, "exact", None), (12000, "exact", None), (6000, "exact", None)]),
+    ("Iran deported 1,200 Afghans in May and 1,500 in June.", [(1200, "exact", "2025-05"), (1500, "exact", "2025-06")]),
+    ("China repatriated 80 North Koreans in August, 40 in September and nearly 50 in July.",
+     [(80, "exact", "2024-08"), (40, "exact", "2024-09"), (50, "about", "2024-07")]),
+    ("Pakistan deported 300 Afghans and arrested 45 others.", [(300, "exact", None)]),
+    ("Iran deported 1,200 Afghans on Monday and 30 flights left Kabul.", [(1200, "exact", "2025-06-09")]),
     ("In 2023, Pakistan deported 500,000 Afghans, while Iran expelled 1.2 million.",
      [(500000, "exact", "2023"), (1200000, "exact", "2023")]),
     ("Some 2,000 Afghans were deported from Iran, bringing the total this year to 1.1 million.",

@@ -163,7 +163,11 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
     if own:
         in_clause = [p for p in own if _in_clause(doc, p["root"], heads)]
         pool = in_clause or own
-        pool.sort(key=lambda p: abs(p["root"] - cand["num_start"]))
+        if cand.get("gapped"):
+            pool = [p for p in own if p["start"] >= cand["num_end"]] or pool  # "and 450 on Sunday"
+        num_toks = set(range(cand["num_start"], cand["num_end"])) | {cand["x"]}
+        # a date hanging on the figure itself ("40 in September") first, then the nearest
+        pool.sort(key=lambda p: (0 if _in_clause(doc, p["root"], list(num_toks)) else 1, abs(p["root"] - cand["num_start"])))
         for p in pool:
             v = resolve(p)
             if v is not None:

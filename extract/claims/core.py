@@ -70,7 +70,10 @@ def date_phrases(doc: Doc) -> list[dict]:
     for tok in doc:
         if tok.i in covered:
             continue
-        if tok.lower_ in MONTH_WORDS and tok.text[0].isupper() and tok.lower_ not in ("may", "mar", "jan", "dec"):
+        ambiguous_month = tok.lower_ in ("may", "mar", "jan", "dec")
+        if tok.lower_ in MONTH_WORDS and tok.text[0].isupper() and (
+                not ambiguous_month or (tok.i > 0 and doc[tok.i - 1].lower_ in DATE_PREPS | {"early", "late", "mid", "mid-"})
+                or (tok.i + 1 < len(doc) and re.fullmatch(r"\d{1,2}|(19|20)\d\d", doc[tok.i + 1].text))):
             s, e = tok.i, tok.i + 1
             if e < len(doc) and re.fullmatch(r"\d{1,2}|(19|20)\d\d", doc[e].text):
                 e += 1
@@ -651,4 +654,50 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             "sent_start": sent.start, "sent_end": sent.end,
             "ev_start": ev_start, "ev_end": ev_end, "confidence": conf,
         })
+    out.extend(_gapped(doc, lex, nums, out, places, consumed))
     return out
+
+
+def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
+            places: dict[int, tuple[int, int]], consumed: set[int]) -> list[dict]:
+    """Figures whose verb is left out: "600 were returned on Saturday and 450 on Sunday",
+    "Germany returned 13,000 people, France 12,000 and Sweden 6,000"."""
+    extra: list[dict] = []
+    taken = {c["num_start"] for c in found} | consumed
+    for num in nums:
+        s, e = num["start"], num["end"]
+        if s in taken or num["vague"] or _excluded(doc, num, lex):
+            continue
+        qual, qstart = _qualifier(doc, s, e, lex)
+        prev = doc[qstart - 1] if qstart > 0 else None  # the word before "nearly 50"
+        if prev is None:
+            continue
+        sent = doc[s].sent
+        base = None
+        for c in found:
+            if c["sent_start"] == sent.start and c["num_end"] <= s and not c["vague"]:
+                base = c
+        if base is None:
+            continue
+        between = doc[base["num_end"]:s]
+        if any(t.pos_ in ("VERB", "AUX") and t.i != base["trigger"] and t.i != base.get("gov") for t in between if t.i > base["trigger"]):
+            continue
+        # the remnant: "and 450 on Sunday" / ", France 12,000" / "and Sweden 6,000"
+        lead = prev.lower_
+        place_lead = qstart - 1 in places and (qstart < 2 or doc[places[qstart - 1][0] - 1].lower_ in (",", "and", "while", "with"))
+        if not (lead in (",", "and", "while", "with", ";") or place_lead):
+            continue
+        nxt = doc[e] if e < len(doc) else None
+        if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not _is_people(nxt, lex) and nxt.i not in places \
+                and nxt.lower_ not in MONTH_WORDS and nxt.ent_type_ != "DATE":
+            continue  # "... and 45 flights": a figure about something else
+        if _rate(doc, e, lex):
+            continue
+        locs = [places[qstart - 1]] if place_lead else []
+        base_tok = doc[base["num_start"]]
+        extra.append(dict(base, count=num["value"], count_high=None, qualifier=qual,
+                          num_start=s, num_end=e, how="gapped", gapped=True,
+                          places=[(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in locs],
+                          confidence=max(0.05, base["confidence"] - 0.15)))
+        taken.add(s)
+    return extra

@@ -70,18 +70,32 @@ def _proper_words(key: int, lex: Lexicon) -> frozenset[str]:
                       "kim", "xi", "jinping", "jong", "un", "rights", "watch", "amnesty", "ice"])
         words -= {"the", "of", "and", "republic", "people's", "democratic", "state", "city",
                   "bay", "char", "north", "south"}
+        words |= CALENDAR
         got = frozenset(words)
         _PROPER_CACHE[key] = got
     return got
 
 
-def is_title_case_line(line: str) -> bool:
+CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday"}
+
+
+def is_title_case_line(line: str, lex: Lexicon | None = None) -> bool:
+    """A headline in Title Case: most words that are not names start with a capital."""
     words = WORD_RE.findall(line)
     content = [w for w in words if w.lower() not in SMALL]
     if len(content) < 3 or len(words) > 30:
         return False
     if line.rstrip().endswith((".", "!", '"', "”")) and len(words) > 12:
         return False
+    if lex is not None:
+        proper = _proper_words(id(lex), lex)
+        common = [w for w in content[1:] if w.lower().strip("'’") not in proper and w.lower() not in CALENDAR
+                  and not (len(w) > 1 and w.isupper())]
+        if not common:
+            return False
+        return sum(1 for w in common if w[0].isupper()) / len(common) >= 0.75
     caps = sum(1 for w in content if w[0].isupper())
     return caps / len(content) >= 0.75
 
@@ -105,7 +119,7 @@ def normalise_for_nlp(text: str, lex: Lexicon) -> str:
     pieces = []
     pos = 0
     for line in out.split("\n"):
-        if is_title_case_line(line):
+        if is_title_case_line(line, lex):
             first = True
 
             def low(m: re.Match) -> str:
