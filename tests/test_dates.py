@@ -21,7 +21,7 @@ CASES = [
     ("On 1 June", PUB, None, "2025-06-01"),
     ("in April", PUB, None, "2025-04"),
     ("in July", PUB, None, "2024-07"),
-    ("last week", PUB, None, "2025-06-03"),
+    ("last week", PUB, None, "2025-06"),
     ("on Monday", PUB, None, "2025-06-09"),
     ("on Friday", PUB, None, "2025-06-06"),
     ("last Tuesday", PUB, None, "2025-06-03"),

@@ -172,7 +172,7 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
             v = resolve(p)
             if v is not None:
                 window = _week_window(p["text"], published)
-                if window is not None and len(v.date) == 10 and not v.cumulative:
+                if window is not None and not v.cumulative:
                     own_value, own_window = v, window  # "earlier this week": a nearby "on Monday" may say which day
                     break
                 return v, "sentence", None

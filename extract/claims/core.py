@@ -464,6 +464,13 @@ def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple
             span = places[c.i]
             if span not in out:
                 out.append(span)
+        if c.dep_ == "nsubj" and c.i not in places:
+            # "Border police in Dandong deported ...": where the return started
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in ("in", "from", "at"):
+                    for t in p.children:
+                        if t.dep_ == "pobj" and t.i in places and places[t.i] not in out:
+                            out.append(places[t.i])
         if c.dep_ == "nsubj" and c.dep_ != "nsubjpass":
             for cc in c.children:
                 if cc.dep_ == "conj" and cc.i in places and places[cc.i] not in out:

@@ -127,10 +127,12 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return DateValue(pub.isoformat(), relative=True)
     if re.search(r"\byesterday\b", p):
         return DateValue((pub - dt.timedelta(days=1)).isoformat(), relative=True)
+    # a week names no day: the month it falls in (a nearby "on Monday" may refine it)
     if re.search(r"\bthis week\b|earlier this week", p):
-        return DateValue(pub.isoformat(), relative=True)
+        monday = pub - dt.timedelta(days=pub.weekday())
+        return DateValue(monday.strftime("%Y-%m") if monday.month == pub.month else pub.strftime("%Y-%m"), relative=True)
     if re.search(r"\b(last|past|previous) week\b", p):
-        return DateValue((pub - dt.timedelta(days=7)).isoformat(), relative=True)
+        return DateValue((pub - dt.timedelta(days=7)).strftime("%Y-%m"), relative=True)
     if re.search(r"\bweekend\b", p):
         # the Saturday of the weekend before (or of) publication
         delta = (pub.weekday() - 5) % 7
