@@ -7,6 +7,19 @@
 (`extract.claims.nlp.get_nlp`) is built once per process; a cheap lexicon pass first
 picks the paragraphs worth parsing (those with a trigger word, plus two neighbours each
 side for date context), so articles that say nothing about returns cost almost nothing.
+
+What a claim carries beyond eval/FORMAT.md:
+- `count_high`: the upper end of a range ("between 400 and 600": count 400, count_high 600,
+  qualifier at_least);
+- `vague`: "hundreds", "thousands of", "dozens" are kept as claims with `vague=True`, the
+  order of magnitude as `count` (100, 1000, 12) and qualifier `more_than`; they are never an
+  exact figure, and `newsmon eval` leaves them out of the scores (FORMAT.md makes vague labels
+  optional);
+- `other_evidence`: the same figure again (headline and body; a rounded headline figure such
+  as "more than 200" over a body "238" is folded into the body claim);
+- `places`: `locations` looked up in the gazetteer (config/topics/places.toml);
+- `confidence`: from how the number is tied to the trigger (object or subject of a return
+  verb, "deportation of", a total), a people noun, a date and places found.
 """
 
 from __future__ import annotations

@@ -162,13 +162,6 @@ def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[str, int]:
     return "exact", start
 
 
-def _numeric_value(doc: Doc, i: int) -> int | None:
-    from extract.claims.numbers import parse_number_words
-    if i >= len(doc):
-        return None
-    return parse_number_words([doc[i].text])
-
-
 def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
     s, e = num["start"], num["end"]
     first, last = doc[s], doc[e - 1]
@@ -524,8 +517,6 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 count_high = other["value"]
                 consumed.add(other["start"])
                 break
-        if count_high is not None and nxt is not None and nxt.lower_ in ("-", "–") and root.dep_ == "":
-            pass
         # the counted word
         noun: Token | None = None
         time_word: Token | None = None
