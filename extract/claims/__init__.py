@@ -179,8 +179,14 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
         if cand.get("gapped"):
             pool = [p for p in own if p["start"] >= cand["num_end"]] or pool  # "and 450 on Sunday"
         num_toks = set(range(cand["num_start"], cand["num_end"])) | {cand["x"]}
-        # a date hanging on the figure itself ("40 in September") first, then the nearest
-        pool.sort(key=lambda p: (0 if _in_clause(doc, p["root"], list(num_toks)) else 1, abs(p["root"] - cand["num_start"])))
+        since = [t.head.i if t.dep_ == "mark" else t.i for t in doc[cand["sent_start"]:cand["sent_end"]]
+                 if t.lower_ == "since" and t.dep_ in ("mark", "prep")]
+        # a date hanging on the figure itself ("40 in September") first, then the start of a
+        # "since ..." clause ("since Pakistan announced on Oct. 3 that ..."), then the nearest
+        pool.sort(key=lambda p: (0 if _in_clause(doc, p["root"], list(num_toks)) else
+                                 1 if since and _in_clause(doc, p["root"], since) else 2,
+                                 p["start"] if since and _in_clause(doc, p["root"], since) else 0,
+                                 abs(p["root"] - cand["num_start"])))
         for p in pool:
             v = resolve(p)
             if v is not None:
@@ -193,7 +199,11 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
             return None, None, None  # "over the past year": the sentence dates itself, vaguely
     # "Of them, 600 were deported.": the figure belongs to the sentence before
     first_words = " ".join(t.lower_ for t in doc[cand["sent_start"]:cand["sent_start"] + 3])
-    if own_value is None and ANAPHORA_RE.match(first_words) and sent_idx > 0:
+    after_num = " ".join(t.lower_ for t in doc[cand["num_end"]:cand["num_end"] + 2])
+    before_num = " ".join(t.lower_ for t in doc[max(cand["sent_start"], cand["num_start"] - 2):cand["num_start"]])
+    anaphoric = ANAPHORA_RE.match(first_words) or re.match(r"^(of|among) (them|those|these|whom)\b", after_num) \
+        or re.search(r"\b(a further|another|an additional|a further some)$", before_num)  # "a further 21,000"
+    if own_value is None and anaphoric and sent_idx > 0:
         prev = sents[sent_idx - 1]
         for p in sorted((p for p in phrases if prev.start <= p["start"] < prev.end), key=lambda p: p["start"]):
             v = resolve(p)

@@ -691,6 +691,11 @@ def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
             continue  # "... and 45 flights": a figure about something else
         if _rate(doc, e, lex):
             continue
+        head_word = doc[s:e].root
+        if head_word.dep_ == "nummod":
+            head_word = head_word.head
+        if head_word.dep_ in ("nsubj", "nsubjpass") and head_word.head.i != base["trigger"]:
+            continue  # "while about 170 were allowed to travel": a clause of its own
         locs = [places[qstart - 1]] if place_lead else []
         base_tok = doc[base["num_start"]]
         extra.append(dict(base, count=num["value"], count_high=None, qualifier=qual,
