@@ -180,10 +180,14 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
             pool = [p for p in own if p["start"] >= cand["num_end"]] or pool  # "and 450 on Sunday"
         num_toks = set(range(cand["num_start"], cand["num_end"])) | {cand["x"]}
         since = [t.head.i if t.dep_ == "mark" else t.i for t in doc[cand["sent_start"]:cand["sent_end"]]
-                 if t.lower_ == "since" and t.dep_ in ("mark", "prep")]
+                 if t.lower_ == "since" and (t.dep_ == "mark" or t.dep_ == "prep" and t.head.i in heads)]
+
+        def on_figure(p):
+            r = doc[p["root"]]
+            return r.head.dep_ == "prep" and r.head.head.i in num_toks
         # a date hanging on the figure itself ("40 in September") first, then the start of a
         # "since ..." clause ("since Pakistan announced on Oct. 3 that ..."), then the nearest
-        pool.sort(key=lambda p: (0 if _in_clause(doc, p["root"], list(num_toks)) else
+        pool.sort(key=lambda p: (0 if on_figure(p) else
                                  1 if since and _in_clause(doc, p["root"], since) else 2,
                                  p["start"] if since and _in_clause(doc, p["root"], since) else 0,
                                  abs(p["root"] - cand["num_start"])))
