@@ -115,6 +115,26 @@ def test_positive_sentence(sentence, count, high, qualifier, date, locations):
 
 
 NEGATIVES = [
+    'The 2,000-strong force was deployed to deport migrants.',
+    'Of the 1,200 Afghans arrested, 300 were later released.',
+    'At least 5 people died during the deportation.',
+    'It costs $12,000 to deport one person.',
+    'Deportations fell by 2,000 compared to last year.',
+    '3 in 10 deportees are women.',
+    'The EU aims to return 70 percent of rejected asylum seekers.',
+    'The returnees, aged 18 to 45, were taken to a reception centre.',
+    'Over 200 deportees have died in Afghanistan since their return.',
+    'About 40 returnees were arrested by the Taliban last month.',
+    'The deportation law was passed by 312 votes to 120.',
+    'Article 33 of the Refugee Convention prohibits refoulement.',
+    'The UNHCR said it needed $370 million to support returnees.',
+    'The court ruled that 14 deportation orders were unlawful.',
+    'Police raided 25 homes and detained 80 migrants ahead of deportation.',
+    'The 10-year-old boy was deported with his mother.',
+    'Nearly 4 in 5 Afghans deported from Iran were young men.',
+    'About 1,000 officers took part in the deportation operation.',
+    'Deportation hearings for 2,500 people are scheduled for next month.',
+    'More than 100 lawmakers signed a letter opposing the deportations.',
     '"They beat us," said Gul Ahmad, 42, who was deported from Peshawar in November.',
     "Kim, 34, was sent back to North Korea in 2015.",
     "Police removed 300 protesters from the square on Monday.",
@@ -185,6 +205,9 @@ def test_negative_sentence(sentence):
 
 # sentences with two figures, totals and noun counts: every (count, qualifier, date) expected
 MULTI = [
+    ("Deportation flights have carried 1,500 people since January.", [(1500, "exact", "2025-01")]),
+    ("Deportations fell to 2,000 last year.", [(2000, "exact", "2024")]),
+    ("The number of deportees reached 52,000 in 2023.", [(52000, "exact", "2023")]),
     ("Border officials said 600 Afghans were returned on Saturday and 450 on Sunday.",
      [(600, "exact", "2025-06-07"), (450, "exact", "2025-06-08")]),
     ("Germany returned 13,000 people, France 12,000 and Sweden 6,000.",

@@ -17,8 +17,11 @@ QUANTITY_NOUNS = TOTAL_NOUNS | {"group", "batch", "contingent", "convoy", "wave"
                                 "planeload", "boatload", "total", "majority", "minimum", "maximum", "estimate"}
 TOTAL_VERBS = {"bring", "reach", "rise", "climb", "stand", "increase", "jump", "hit", "grow",
                "total", "swell", "push", "take", "soar", "surge", "top", "exceed", "surpass",
-               "be", "number", "amount", "put", "raise", "double", "pass", "cross"}
+               "be", "number", "amount", "put", "raise", "double", "fall", "drop", "decline", "dip",
+               "climb", "near", "approach"}
 MISPARSED_QUAL_PREPS = {"over", "about", "around", "under", "above", "nearly", "some", "almost", "upwards"}
+FATE_VERBS = {"die", "kill", "execute", "arrest", "detain", "disappear", "torture", "imprison", "jail",
+              "sentence", "injure", "wound", "murder", "abduct", "starve", "drown", "rearrest", "beat"}
 DAY_PARTS = {"morning", "afternoon", "evening", "night", "nights", "midnight", "dawn", "noon", "weekend"}
 HELD_VERBS = {"hold", "detain", "keep", "imprison", "jail", "confine", "house", "lock", "arrest", "intern"}
 CAUSATIVES = {"make", "force", "compel", "coerce", "pressure", "have", "get", "order", "let"}
@@ -184,6 +187,9 @@ def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
             ent_span = next((x for x in doc.ents if x.start <= s < x.end), None)
             if ent_span is not None and any(t.lower_ in MONTH_WORDS | TIME_UNITS or _is_year(t.text) for t in ent_span if t.i < s or t.i >= e):
                 return True
+    if nxt is not None and nxt.lower_ in ("in", "out") and any(t.like_num for t in doc[e + 1:e + 3]) \
+            and not any(t.ent_type_ == "DATE" for t in doc[e + 1:e + 3]):
+        return True  # "3 in 10", "4 out of 5"
     if nxt is not None:
         nl = nxt.lower_
         if nl in lex.unit_followers or nl in ("%", "percent"):
@@ -203,6 +209,9 @@ def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
         if pl in ("aged", "age", "ages") or (pl == "of" and s > 1 and doc[s - 2].lower_ in ("age", "ages")):
             return True
         if pl in (".", ")") and not prev.whitespace_:
+            return True
+        # proportions: "3 in 10 deportees", "4 out of 5"
+        if pl in ("in", "of") and s > 1 and doc[s - 2].like_num:
             return True
         # an age after a name: "Gul Ahmad, 42, who was deported"
         if pl == "," and s > 1 and (doc[s - 2].ent_type_ == "PERSON" or doc[s - 2].pos_ == "PROPN" and doc[s - 2].ent_type_ not in ("GPE", "LOC", "NORP", "ORG")) \
@@ -228,6 +237,12 @@ def _rate(doc: Doc, pos: int, lex: Lexicon) -> bool:
 
 
 # ---------------------------------------------------------------- linking
+def _total_like(c: Token, lex: Lexicon) -> bool:
+    """A subject or object that can hold a returnee total: "deportations", "the number of ...",
+    "Afghans deported from Iran" (not "the deportation law")."""
+    return c._.trigger is not None or c.lemma_.lower() in TOTAL_NOUNS or _is_people(c, lex)
+
+
 def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token | None, str, Token | None]:
     """Tie the counted word `x` (people noun, or the number itself) to a trigger.
     Returns (trigger, how, governing verb). `qual`: token indices of the hedge before the
@@ -281,7 +296,8 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         return None, "", None
     # "a deportation flight carrying 120 migrants", "two buses of returnees with 80 people"
     if dep in ("dobj", "pobj") and (h.lemma_.lower() in ("carry", "transport", "bring", "take", "ferry", "with")):
-        vehicle = h.head if h.dep_ in ("acl", "prep", "relcl") else None
+        vehicle = h.head if h.dep_ in ("acl", "prep", "relcl") else next(
+            (c for c in h.children if c.dep_ == "nsubj"), None)  # "Deportation flights have carried 1,500 people"
         if vehicle is not None and vehicle.i != h.i:
             if vehicle._.trigger == "noun":
                 return vehicle, "noun", h
@@ -326,7 +342,7 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
             return g, "total", g  # "bringing the number sent back this year to 41,000"
         if pl in ("to", "at", "past", "above", "beyond") and g.lemma_.lower() in TOTAL_VERBS:
             for c in g.children:
-                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.i != p.i:
+                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.i != p.i and _total_like(c, lex):
                     t = _contains_trigger(c)
                     if t is not None:
                         return t, "total", g
@@ -336,7 +352,7 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 return g.head, "total", g
     if dep in ("attr", "dobj", "npadvmod", "oprd", "acomp") and h.lemma_.lower() in TOTAL_VERBS:
         for c in h.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and c.i != x.i:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i != x.i and _total_like(c, lex):
                 t = _contains_trigger(c)
                 if t is not None:
                     return t, "total", h
@@ -571,6 +587,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             continue
         if gov is not None and gov.i != trig.i and gov.lemma_.lower() in lex.other_events and how not in ("shared", "total", "people"):
             continue
+        if how == "people" and gov is not None and gov.lemma_.lower() in FATE_VERBS:
+            continue  # "Over 200 deportees have died": a figure about their fate, not their return
         if trig.lemma_.lower() in lex.ambiguous_verbs and how not in ("people", "total", "noun"):
             migrantish = noun is not None and (noun.lemma_.lower() in lex.migrant_nouns or noun.lower_ in lex.demonyms
                                                or noun.ent_type_ == "NORP" or _is_people(noun, lex) and any(
