@@ -48,3 +48,25 @@ def test_long_text_is_parsed_in_pieces():
         assert text[c.start:c.end] == c.evidence
         for o in c.other_evidence:
             assert text[o["start"]:o["end"]] == o["evidence"]
+
+
+def test_lexicons_extend_without_code(tmp_path, monkeypatch):
+    """A maintainer adds a trigger verb and a border town in config; no code changes."""
+    import shutil
+    from pathlib import Path
+
+    shipped = Path(__file__).resolve().parents[1] / "config" / "topics"
+    text = "Officials banished 70 Afghans to Zarghun Shahr on Monday."
+    assert find_claims(text, "2024-05-02") == []
+    topics = tmp_path / "topics"
+    topics.mkdir()
+    r = (shipped / "returnees.toml").read_text()
+    (topics / "returnees.toml").write_text(r.replace('verbs = [\n  "repatriate",', 'verbs = [\n  "banish", "repatriate",')
+                                           .replace('stems = [\n  "repatri",', 'stems = [\n  "banish", "repatri",'))
+    p = (shipped / "places.toml").read_text()
+    (topics / "places.toml").write_text(p.replace("places = [\n", 'places = [\n  { name = "Zarghun Shahr", kind = "city", country = "Afghanistan", lat = 33.2, lon = 68.4 },\n'))
+    monkeypatch.setenv("NEWSMON_CONFIG", str(tmp_path))
+    (c,) = find_claims(text, "2024-05-02")
+    assert (c.count, c.date, c.locations) == (70, "2024-04-29", ["Zarghun Shahr"])
+    assert c.places[0]["country"] == "Afghanistan"
+    shutil.rmtree(topics)
