@@ -275,3 +275,15 @@ def test_article_without_trigger_is_not_parsed(monkeypatch):
         raise AssertionError("the parser should not run")
     monkeypatch.setattr(claims_mod, "get_nlp", boom)
     assert claims_mod.find_claims("The football team won 3-1 on Sunday.\n\nFans cheered 20,000 strong.") == []
+
+
+@pytest.mark.parametrize("text,evidence", [
+    ("Seoul – Chinese authorities have forcibly sent at least 406 north Korean citizens back to their home country as 2024.",
+     "Chinese authorities have forcibly sent at least 406 north Korean citizens back to their home country as 2024."),
+    ("SEOUL, Oct. 13 (Yonhap) -- China is believed to have repatriated some 600 North Korean defectors earlier this week.",
+     "China is believed to have repatriated some 600 North Korean defectors earlier this week."),
+    ("ISLAMABAD, Oct 18 (Reuters) - Pakistan deported 1,520 Afghans on Thursday.", "Pakistan deported 1,520 Afghans on Thursday."),
+])
+def test_dateline_is_not_evidence(text, evidence):
+    (c,) = find_claims(text)
+    assert c.evidence == evidence and text[c.start:c.end] == evidence

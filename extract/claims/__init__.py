@@ -42,6 +42,8 @@ __all__ = ["find_claims", "find_claims_many", "EXTRACTOR_VERSION", "select_chunk
 
 NEIGHBOURS = 2
 VAGUE_WEEK_RE = re.compile(r"\b(this|last|past|earlier this|later this|the) (week|weekend)\b|\bweekend\b", re.I)
+DATELINE_RE = re.compile(r"[A-Z][A-Za-z .'’]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+                         r"(?:\s*\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+")
 VAGUE_PERIOD_RE = re.compile(r"\b(the )?(past|last|previous|recent) (few )?(years?|months?|decades?|twelve months)\b|\brecent (years|months)\b", re.I)
 ANAPHORA_RE = re.compile(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ")
 BATCH = 64
@@ -284,6 +286,9 @@ def _claims_from_doc(doc, offset: int, text: str, published: str | None, lex: Le
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
+        m = DATELINE_RE.match(text, start, end)
+        if m and m.end() < end - 10:
+            start = m.end()  # "SEOUL, Oct. 13 (Yonhap) -- " is not part of the statement
         locs: list[str] = []
         places: list[dict] = []
         for a, b in c["places"]:
