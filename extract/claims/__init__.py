@@ -164,6 +164,24 @@ def _week_window(phrase: str, published: str | None):
     return None
 
 
+def _on_other_figure(doc, phrase: dict, cand: dict) -> bool:
+    """A date hanging on another number of the sentence ("fell to 9,800, from 15,200 in
+    December") dates that number, not this claim."""
+    r = doc[phrase["root"]]
+    h = r.head
+    if h.dep_ != "prep" or h.head.i == h.i:
+        return False
+    g = h.head
+    if g.dep_ == "nummod":
+        g = g.head
+    mine = set(range(cand["num_start"], cand["num_end"])) | {cand["x"]}
+    claimed = doc.user_data.get("newsmon_claimed", set())
+    nums = [g] if g.like_num else [c for c in g.children if c.like_num and c.dep_ in ("nummod", "pobj")]
+    # a figure that is itself a claim shares its date ("55,362 from Iran and 23,400 from
+    # Pakistan in January 2024"); one that is not keeps it ("from 15,200 in December")
+    return bool(nums) and not any(n.i in mine or n.i in claimed for n in nums)
+
+
 def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[int]], published, lex) -> tuple:
     sents = _sents(doc)
     sent_idx = next(i for i, s in enumerate(sents) if s.start == cand["sent_start"])
@@ -172,7 +190,7 @@ def _pick_date(doc, cand: dict, phrases: list[dict], claim_sents: dict[int, set[
     def resolve(ph):
         return resolve_date(ph["text"], published, _anchor_year(doc, phrases, ph, published))
 
-    own = [p for p in phrases if cand["sent_start"] <= p["start"] < cand["sent_end"]]
+    own = [p for p in phrases if cand["sent_start"] <= p["start"] < cand["sent_end"] and not _on_other_figure(doc, p, cand)]
     own_value = None
     own_window = None
     if own:
@@ -267,6 +285,7 @@ def _claims_from_doc(doc, offset: int, text: str, published: str | None, lex: Le
     if not cands:
         return []
     phrases = date_phrases(doc)
+    doc.user_data["newsmon_claimed"] = {i for c in cands for i in range(c["num_start"], c["num_end"])}
     claim_sents: dict[int, set[int]] = {}
     for c in cands:
         if not c["vague"]:

@@ -715,6 +715,12 @@ def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
         if head_word.dep_ in ("nsubj", "nsubjpass") and head_word.head.i != base["trigger"]:
             continue  # "while about 170 were allowed to travel": a clause of its own
         locs = [places[qstart - 1]] if place_lead else []
+        for k in range(e, min(sent.end, e + 6)):  # "and 23,400 from Pakistan"
+            t = doc[k]
+            if t.text in (",", ";") or t.lower_ in ("and", "while", "but") or t.like_num:
+                break
+            if k in places and places[k] not in locs and doc[k - 1].lower_ in LOC_PREPS:
+                locs.append(places[k])
         base_tok = doc[base["num_start"]]
         extra.append(dict(base, count=num["value"], count_high=None, qualifier=qual,
                           num_start=s, num_end=e, how="gapped", gapped=True,
