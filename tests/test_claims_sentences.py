@@ -205,6 +205,8 @@ def test_negative_sentence(sentence):
 
 # sentences with two figures, totals and noun counts: every (count, qualifier, date) expected
 MULTI = [
+    ("Pakistan deported 1,520 Afghans - officials said.", [(1520, "exact", None)]),
+    ("Police arrested 300 Afghans and deported 50 others.", [(50, "exact", None)]),
     ("Deportation flights have carried 1,500 people since January.", [(1500, "exact", "2025-01")]),
     ("Deportations fell to 2,000 last year.", [(2000, "exact", "2024")]),
     ("The number of deportees reached 52,000 in 2023.", [(52000, "exact", "2023")]),

@@ -671,7 +671,70 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             "ev_start": ev_start, "ev_end": ev_end, "confidence": conf,
         })
     out.extend(_gapped(doc, lex, nums, out, places, consumed))
+    out.extend(_surface(doc, lex, nums, out, places, consumed))
     return out
+
+
+PASSIVE_GAP = {"were", "was", "have", "has", "had", "been", "be", "being", "are", "is", "forcibly", "reportedly",
+               "allegedly", "recently", "also", "then", "later", "all", "forcefully", "summarily", "illegally"}
+
+
+def _surface(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
+             places: dict[int, tuple[int, int]], consumed: set[int]) -> list[dict]:
+    """Word-order fallback where the parse went astray: an unambiguous return verb right next
+    to "<number> <people>" ("Pakistan deported 1,520 Afghans - officials said")."""
+    extra: list[dict] = []
+    taken = {c["num_start"] for c in found} | consumed
+    for num in nums:
+        s, e = num["start"], num["end"]
+        if s in taken or num["vague"] or _excluded(doc, num, lex):
+            continue
+        # the people word a few words on: "1,520 Afghans", "60 North Korean refugees"
+        people = None
+        for k in range(e, min(len(doc), e + 4)):
+            t = doc[k]
+            if _is_people(t, lex):
+                people = t
+                break
+            if not (t.pos_ in ("ADJ", "PROPN") or t.ent_type_ == "NORP" or t.dep_ in ("amod", "compound")):
+                break
+        if people is None:
+            continue
+        qual, qstart = _qualifier(doc, s, e, lex)
+        trig = None
+        k = qstart - 1  # active: "deported (at least) 1,520 Afghans"
+        while k >= 0 and doc[k].lower_ in ("back", "over", "forcibly", "a", "an", "the", "some", "another", "further"):
+            k -= 1
+        if k >= 0 and doc[k]._.trigger in ("verb", "phrasal") and doc[k].lemma_.lower() not in lex.ambiguous_verbs:
+            trig = doc[k]
+        if trig is None:  # passive: "1,520 Afghans were (forcibly) deported"
+            k = people.i + 1
+            while k < len(doc) and doc[k].lower_ in PASSIVE_GAP:
+                k += 1
+            if k < len(doc) and k > people.i + 1 and doc[k]._.trigger in ("verb", "phrasal") \
+                    and doc[k].lemma_.lower() not in lex.ambiguous_verbs:
+                trig = doc[k]
+        if trig is None or _negative(trig, None, people, lex):
+            continue
+        sent = doc[s].sent
+        lo, hi = min(trig.i, qstart), max(trig.i, people.i)
+        window = _window_text(doc, max(sent.start, lo - 4), hi + 1)
+        if any(f" {ph} " in window for ph in lex.negative_phrases) or _rate(doc, people.i + 1, lex):
+            continue
+        spans: list[tuple[int, int]] = []
+        _places_of(trig, places, set(), spans)
+        _subject_place(trig, places, spans)
+        spans = sorted(sp for sp in spans if not _is_dateline(doc, sp))
+        extra.append({
+            "count": num["value"], "count_high": None, "vague": False, "qualifier": qual,
+            "who": doc[e:people.i + 1].text, "num_start": s, "num_end": e, "trigger": trig.i, "gov": None,
+            "x": people.i, "how": "surface", "people": True, "cumulative": False,
+            "places": [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in spans],
+            "sent_start": sent.start, "sent_end": sent.end,
+            "ev_start": sent.start_char, "ev_end": sent.end_char, "confidence": 0.45,
+        })
+        taken.add(s)
+    return extra
 
 
 def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
