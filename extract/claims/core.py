@@ -101,7 +101,7 @@ def date_phrases(doc: Doc) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- word checks
 def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
     idx: dict[int, tuple[int, int]] = {}
     for ent in doc.ents:
