@@ -11,7 +11,26 @@ from extract.claims.dates import looks_like_date
 from extract.claims.lexicon import Lexicon
 
 LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "toward", "towards",
-             "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over", "off", "outside"}
+             "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over", "off", "outside",
+             "aboard", "onboard"}
+# Heads of a named facility a return passes through: "the Torkham border crossing",
+# "Tocumen International Airport", "Lumut naval base". The capitalised words before such a
+# head are a place even where the gazetteer and the entity recogniser do not know them.
+FACILITY_HEADS = {"crossing", "airport", "port", "checkpoint", "post", "base", "airbase", "terminal",
+                  "border", "point", "gate", "bridge", "harbour", "harbor", "jetty", "seaport", "airfield"}
+# Heads that make a country name a nationality word: "to Myanmar officials", "Chinese police".
+AUTHORITY_NOUNS = {"official", "authority", "police", "policeman", "guard", "force", "government", "ministry",
+                   "embassy", "army", "military", "soldier", "officer", "agent", "counterpart", "coastguard",
+                   "delegation", "diplomat", "consulate", "side", "national", "citizen", "worker", "migrant",
+                   "refugee", "media", "court", "leader", "president", "minister", "spokesman", "spokesperson"}
+# Vehicles whose trip is the return: "a deportation flight carrying 135 migrants landed in Islamabad".
+VEHICLE_NOUNS = {"flight", "plane", "aircraft", "charter", "jet", "bus", "boat", "ship", "vessel", "convoy",
+                 "truck", "lorry", "train", "van", "coach", "ferry", "trawler", "dinghy", "airplane"}
+# Verbs of the vehicle or the returnees reaching a place: "landed at", "arrived in".
+ARRIVAL_VERBS = {"land", "arrive", "reach", "touch", "dock", "depart", "leave", "cross", "enter", "take"}
+# Verbs that carry the same people on ("flying them from Bangkok to Kashgar").
+MOVE_VERBS = {"fly", "take", "transport", "bus", "drive", "carry", "transfer", "move", "escort", "ship",
+              "send", "put", "load", "ferry", "deliver", "hand"}
 TOTAL_NOUNS = {"total", "number", "figure", "tally", "count", "sum", "toll", "overall", "amount"}
 QUANTITY_NOUNS = TOTAL_NOUNS | {"group", "batch", "contingent", "convoy", "wave", "busload",
                                 "planeload", "boatload", "total", "majority", "minimum", "maximum", "estimate"}
@@ -102,16 +121,80 @@ def date_phrases(doc: Doc) -> list[dict]:
 
 
 # ---------------------------------------------------------------- word checks
+def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The capitalised name before a facility head: "the Ghulam Khan (border) crossing" ->
+    "Ghulam Khan"; "Tocumen International Airport" -> all of it (the head is part of the name)."""
+    chunk = []
+    k = head.i - 1
+    while k >= 0 and doc[k].dep_ in ("compound", "amod", "nmod") and head.i >= doc[k].head.i > k:
+        chunk.insert(0, doc[k])
+        k -= 1
+    if not chunk:
+        return None
+    # the run of capitalised words (a lower-case "border" / "international" may sit before the head)
+    end = len(chunk)
+    while end > 0 and not chunk[end - 1].text[:1].isupper():
+        end -= 1
+    start = end
+    while start > 0 and chunk[start - 1].text[:1].isupper():
+        start -= 1
+    run = chunk[start:end]
+    if not run or any(t.ent_type_ in ("NORP", "DATE", "CARDINAL", "ORDINAL") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
+                      for t in run):
+        return None
+    if all(t.pos_ == "ADJ" for t in run):
+        return None  # "the Afghan border"
+    a, b = run[0].i, run[-1].i + 1
+    if b == head.i and head.text[:1].isupper():
+        b = head.i + 1  # "Tocumen International Airport"
+    return a, b
+
+
 def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
     idx: dict[int, tuple[int, int]] = {}
-    for ent in doc.ents:
-        if ent.label_ in ("GPE", "LOC", "FAC"):
-            for i in range(ent.start, ent.end):
-                idx[i] = (ent.start, ent.end)
+    ents = [e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    spans: list[tuple[int, int]] = []
+    for ent in ents:
+        # "Saint Martin's" + "Island": one name the recogniser cut in two
+        if spans and spans[-1][1] == ent.start and doc[ent.start].text[:1].isupper():
+            spans[-1] = (spans[-1][0], ent.end)
+        else:
+            spans.append((ent.start, ent.end))
+    for s, e in spans:
+        for i in range(s, e):
+            idx[i] = (s, e)
     for s, e in doc._.places or []:
         for i in range(s, e):
             idx.setdefault(i, (s, e))
+    for tok in doc:
+        if tok.lemma_.lower() in FACILITY_HEADS and tok.pos_ in ("NOUN", "PROPN"):
+            got = _facility_name(doc, tok)
+            if got is not None and not any(i in idx for i in range(*got)):
+                for i in range(*got):
+                    idx[i] = got
+    # a name in a place: "the Ghumdhum border crossing in Bandarban", "Kashgar in Xinjiang"
+    for tok in doc:
+        if tok.i in idx or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or tok.ent_type_ in ("PERSON", "DATE", "NORP", "TIME"):
+            continue
+        prep = tok.head
+        if prep.lower_ in ("in", "near") and (prep.head.i in idx or prep.head.lemma_.lower() in FACILITY_HEADS):
+            a = tok.i
+            while a > 0 and doc[a - 1].dep_ == "compound" and doc[a - 1].head.i == tok.i and doc[a - 1].pos_ == "PROPN":
+                a -= 1
+            for i in range(a, tok.i + 1):
+                idx[i] = (a, tok.i + 1)
     return idx
+
+
+def _nationality_use(t: Token, lex: Lexicon | None = None) -> bool:
+    """A country name used as a modifier of people or officials ("to Myanmar officials",
+    "Afghan nationals"): a nationality word, not where the return went."""
+    if t.dep_ not in ("compound", "amod", "nmod"):
+        return False
+    h = t.head
+    while h.dep_ == "compound" and h.head.i != h.i and h.head.i > h.i:
+        h = h.head
+    return h.lemma_.lower() in AUTHORITY_NOUNS or h.lower_ in AUTHORITY_NOUNS or (lex is not None and _is_people(h, lex))
 
 
 def _is_people(tok: Token, lex: Lexicon) -> bool:
@@ -301,8 +384,14 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         if vehicle is not None and vehicle.i != h.i:
             if vehicle._.trigger == "noun":
                 return vehicle, "noun", h
+            while vehicle.dep_ == "pobj" and vehicle.head.lower_ == "of" and vehicle.head.head.i != vehicle.head.i:
+                vehicle = vehicle.head.head  # "a convoy of 40 buses carrying ..."
             if vehicle.dep_ in ("dobj", "nsubjpass") and _verb_trigger(vehicle.head):
                 return vehicle.head, "direct", h  # "turned back a boat carrying 250 Rohingya"
+            if h.lower_ == "with" and _verb_trigger(vehicle) and any(
+                    c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in VEHICLE_NOUNS or c.lemma_.lower() in QUANTITY_NOUNS)
+                    for c in vehicle.children):
+                return vehicle, "direct", vehicle  # "sent back a convoy of 40 buses with some 2,400 Afghans"
             for c in vehicle.children:
                 if c.dep_ in ("compound", "amod", "nmod") and (c._.trigger is not None):
                     return c, "noun", h
@@ -374,6 +463,17 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                         return cc, "shared", h
             if c.dep_ == "ccomp" and h.lemma_.lower() in CAUSATIVES and _verb_trigger(c):
                 return c, "shared", h
+        # "85 children were among those returned last week"
+        if h.lemma_.lower() == "be":
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "among":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            if p._.trigger == "people":
+                                return p, "direct", h
+                            for cc in p.children:
+                                if cc.dep_ in ("acl", "relcl") and _verb_trigger(cc):
+                                    return cc, "direct", h
         # "China made 60 refugees go back": the counted word is the subject of the trigger
         # clause under a causative verb, handled above by `direct` when the parse says so.
     return None, "", None
@@ -453,6 +553,8 @@ def _collect_place_np(np: Token, places, skip, out, depth) -> None:
         if t.i in skip:
             continue
         if t.i in places:
+            if _nationality_use(t) and places[t.i] == (t.i, t.i + 1):
+                continue  # "handed over to Myanmar officials"
             # a place inside a relative clause of the noun is not where the return went
             anc = t
             ok = True
@@ -474,6 +576,10 @@ def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple
             if span not in out:
                 out.append(span)
         if c.dep_ == "nsubj" and c.i not in places:
+            # "Bangladesh's coast guard pushed back ...": the actor country
+            for p in c.children:
+                if p.dep_ == "poss" and p.i in places and places[p.i] not in out:
+                    out.append(places[p.i])
             # "Border police in Dandong deported ...": where the return started
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in ("in", "from", "at"):
@@ -484,6 +590,24 @@ def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple
             for cc in c.children:
                 if cc.dep_ == "conj" and cc.i in places and places[cc.i] not in out:
                     out.append(places[cc.i])
+
+
+def _vehicles(trig: Token, gov: Token | None, x: Token) -> list[Token]:
+    """The vehicle whose trip is the return: "a deportation flight", "a boat carrying 90 Rohingya",
+    "charter flights carried 621 deportees"."""
+    out: list[Token] = []
+    if trig.dep_ in ("compound", "amod", "nmod") and trig.head.lemma_.lower() in VEHICLE_NOUNS:
+        out.append(trig.head)
+    elif trig.dep_ == "compound" and trig.i + 1 < len(trig.doc) and trig.doc[trig.i + 1].lemma_.lower() in VEHICLE_NOUNS \
+            and trig.head.lemma_.lower() in ARRIVAL_VERBS:
+        out.append(trig.head)  # a headline read as one noun phrase: "Deportation flight lands in Panama"
+    if gov is not None:
+        if gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in VEHICLE_NOUNS:
+            out.append(gov.head)
+        for c in gov.children:
+            if c.dep_ == "nsubj" and c.lemma_.lower() in VEHICLE_NOUNS:
+                out.append(c)
+    return [v for v in out if v.i != trig.i]
 
 
 def spans_hint(trig: Token, places: dict[int, tuple[int, int]]) -> bool:
@@ -625,6 +749,22 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                     _places_of(c, places, set(), spans)
         if gov is not None and gov.i != trig.i:
             _places_of(gov, places, skip, spans)
+        # the vehicle of the return and where it went: "a deportation flight ... landed in Islamabad"
+        for v in _vehicles(trig, gov, x):
+            _places_of(v, places, skip, spans)
+            if v.dep_ in ("nsubj", "nsubjpass") and v.head.lemma_.lower() in ARRIVAL_VERBS | MOVE_VERBS:
+                _places_of(v.head, places, skip, spans)
+        # the returnees reaching a place: "57 people deported from Russia arrived at Dushanbe airport"
+        if noun is not None and noun.dep_ == "nsubj" and noun.head.i != trig.i and noun.head.lemma_.lower() in ARRIVAL_VERBS:
+            _places_of(noun.head, places, skip, spans)
+        if noun is not None:  # "... carrying 135 migrants landed in Islamabad" (parsed as a clause of the noun)
+            for c in noun.children:
+                if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in ARRIVAL_VERBS and c.i != trig.i:
+                    _places_of(c, places, set(), spans)
+        # the same people carried on: "deported 40 men to China, flying them from Bangkok to Kashgar"
+        for c in trig.children:
+            if c.dep_ in ("advcl", "conj") and c.lemma_.lower() in MOVE_VERBS and c.tag_ in ("VBG", "VBN") and not _has_subject(c):
+                _places_of(c, places, skip, spans)
         if trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB"):
             if not any(c.dep_ == "nsubjpass" for c in trig.children):
                 _subject_place(trig, places, spans)
@@ -636,6 +776,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             for c in trig.children:
                 if c.dep_ == "poss" and c.i in places:
                     spans.append(places[c.i])
+            if trig.dep_ == "dobj" and trig.head.pos_ in ("VERB", "AUX"):
+                _subject_place(trig.head, places, spans)  # "Germany carried out 20,084 deportations"
         spans = [sp for sp in spans if not _is_dateline(doc, sp)]
         spans.sort()
         cum = how == "total"
