@@ -82,3 +82,35 @@ def test_cumulative_marker(phrase, cumulative):
 @pytest.mark.parametrize("phrase,ok", [("25 years", False), ("in April", True), ("last week", True), ("the 1990s", True), ("several", False)])
 def test_looks_like_date(phrase, ok):
     assert looks_like_date(phrase) is ok
+
+
+# A weekday is the latest such day on or before publication; "last week" is the week (Monday
+# to Sunday) before the publication week: its month, or the later month where it straddles two.
+@pytest.mark.parametrize("phrase,published,expected", [
+    ("on Tuesday", "2025-06-04", "2025-06-03"),       # published on a Wednesday
+    ("on Wednesday", "2025-06-04", "2025-06-04"),     # the day itself
+    ("on Thursday", "2025-06-04", "2025-05-29"),      # across a month end
+    ("last Wednesday", "2025-06-04", "2025-05-28"),
+    ("on Friday", "2025-11-03", "2025-10-31"),        # published on a Monday
+    ("on Sunday", "2025-07-09", "2025-07-06"),
+    ("late on Monday", "2025-04-08", "2025-04-07"),
+    ("on Saturday", "2025-01-01", "2024-12-28"),      # across a year end
+    ("last week", "2025-06-04", "2025-06"),           # May 26 - June 1: straddles, the later month
+    ("last week", "2025-10-20", "2025-10"),           # October 13-19
+    ("last week", "2025-07-02", "2025-06"),           # June 23-29
+    ("last week", "2025-03-03", "2025-03"),           # February 24 - March 2
+])
+def test_relative_days(phrase, published, expected):
+    assert resolve_date(phrase, published).date == expected
+
+
+@pytest.mark.parametrize("sentence,date", [
+    ("Tuesday's flight carried 120 deportees to Kabul.", "2025-06-03"),
+    ("Last week's expulsions of 300 Afghans drew protests.", "2025-06"),
+    ("Pakistan deported 300 Afghans on Tuesday night.", "2025-06-03"),
+    ("Thailand deported 40 Uyghurs early Thursday.", "2025-05-29"),
+])
+def test_relative_day_in_a_sentence(sentence, date):
+    from extract.claims import find_claims
+    claims = find_claims(sentence, "2025-06-04")
+    assert claims and claims[0].date == date

@@ -78,7 +78,8 @@ def date_phrases(doc: Doc) -> list[dict]:
             continue
         root = ent.root
         if root.dep_ in ("nummod", "compound", "amod", "nmod", "poss") and root.head.pos_ in ("NOUN", "PROPN") \
-                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS:
+                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS \
+                and not (root.dep_ == "poss" and not _is_year(root.text)):  # "Tuesday's flight", "last week's expulsions"
             continue  # "a 2014 United Nations Commission", "a 1986 border protocol"
         start = ent.start
         if start > 0 and doc[start - 1].lower_ in DATE_PREPS:

@@ -132,7 +132,11 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         monday = pub - dt.timedelta(days=pub.weekday())
         return DateValue(monday.strftime("%Y-%m") if monday.month == pub.month else pub.strftime("%Y-%m"), relative=True)
     if re.search(r"\b(last|past|previous) week\b", p):
-        return DateValue((pub - dt.timedelta(days=7)).strftime("%Y-%m"), relative=True)
+        # Monday to Sunday of the week before publication; a week across two months gives the
+        # later one (the publication month, or the month the week ended in)
+        monday = pub - dt.timedelta(days=pub.weekday() + 7)
+        sunday = monday + dt.timedelta(days=6)
+        return DateValue(sunday.strftime("%Y-%m"), relative=True)
     if re.search(r"\bweekend\b", p):
         # the Saturday of the weekend before (or of) publication
         delta = (pub.weekday() - 5) % 7
