@@ -80,7 +80,7 @@ POSITIVES = [
     ('Around 2,500 migrants were expelled from Tunisia to the Libyan border in July.', 2500, None, 'about', '2024-07', ['Tunisia']),
     ('Russia handed over 12 North Korean workers to Pyongyang on May 5.', 12, None, 'exact', '2025-05-05', ['Russia', 'Pyongyang']),
     ('Some 3,500 Afghans were forcibly returned from Pakistan on Saturday, the Taliban said.', 3500, None, 'about', '2025-06-07', ['Pakistan']),
-    ('A charter flight with 37 deportees arrived in Kabul on Wednesday.', 37, None, 'exact', '2025-06-04', []),
+    ('A charter flight with 37 deportees arrived in Kabul on Wednesday.', 37, None, 'exact', '2025-06-04', ['Kabul']),
     ('More than 700,000 Afghans have been deported or forced back from Pakistan since late 2023.', 700000, None, 'more_than', '2023', ['Pakistan']),
     ('Britain removed 5,000 people to European countries under the Dublin rules last year.', 5000, None, 'exact', '2024', ['Britain']),
     ('Sweden deported 24 Iraqis on a chartered flight to Baghdad on March 3, 2024.', 24, None, 'exact', '2024-03-03', ['Sweden', 'Baghdad']),

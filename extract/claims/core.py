@@ -355,7 +355,11 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
         x = x.head
         seen += 1
     if x.dep_ == "pobj" and x.head.lower_ in ("including", "among", "like", "plus") and x.head.head.i != x.head.i:
-        x = x.head.head
+        whole = x.head.head
+        if x.head.lower_ in ("including", "like") and (whole.like_num or any(
+                c.dep_ in ("nummod", "quantmod") and c.like_num for c in whole.children)):
+            return None, "", None  # "42 Myanmar nationals, including 11 children": part of a counted group
+        x = whole
         while x.dep_ in ("conj", "appos") and x.head.i != x.i:
             x = x.head
     if x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.lemma_.lower() in QUANTITY_NOUNS:
@@ -593,6 +597,22 @@ def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple
                     out.append(places[cc.i])
 
 
+UNAMBIGUOUS = {"deport", "repatriate", "expel", "extradite", "readmit", "refoul", "refoule", "deportation",
+               "repatriation", "expulsion", "deportee", "returnee", "readmission", "refoulement", "pushback"}
+
+
+def _deportation_nearby(doc: Doc, sent: Span) -> bool:
+    """The sentence, or the one before it in the same paragraph, speaks of deportation in words
+    that mean nothing else: then "85 children were among those returned" is about returnees."""
+    start = sent.start
+    if start > 0:
+        prev = doc[start - 1].sent
+        if not any("\n\n" in t.whitespace_ or "\n\n" in t.text for t in doc[prev.start:start]):
+            start = prev.start
+    return any(t.lemma_.lower() in UNAMBIGUOUS or t.lower_.startswith(("deport", "repatri", "expel", "expuls"))
+               for t in doc[start:sent.end])
+
+
 def _vehicles(trig: Token, gov: Token | None, x: Token) -> list[Token]:
     """The vehicle whose trip is the return: "a deportation flight", "a boat carrying 90 Rohingya",
     "charter flights carried 621 deportees"."""
@@ -602,13 +622,18 @@ def _vehicles(trig: Token, gov: Token | None, x: Token) -> list[Token]:
     elif trig.dep_ == "compound" and trig.i + 1 < len(trig.doc) and trig.doc[trig.i + 1].lemma_.lower() in VEHICLE_NOUNS \
             and trig.head.lemma_.lower() in ARRIVAL_VERBS:
         out.append(trig.head)  # a headline read as one noun phrase: "Deportation flight lands in Panama"
+    for t in (trig, x):  # "a charter flight with 88 deportees", "a bus carrying 40 returnees"
+        if t.dep_ in ("pobj", "dobj") and (t.head.lower_ in ("with", "of") or t.head.lemma_.lower() in ("carry", "transport", "ferry")) \
+                and t.head.dep_ in ("prep", "acl", "relcl") and t.head.head.lemma_.lower() in VEHICLE_NOUNS:
+            out.append(t.head.head)
     if gov is not None:
         if gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in VEHICLE_NOUNS:
             out.append(gov.head)
         for c in gov.children:
             if c.dep_ == "nsubj" and c.lemma_.lower() in VEHICLE_NOUNS:
                 out.append(c)
-    return [v for v in out if v.i != trig.i]
+    seen: set[int] = set()
+    return [v for v in out if v.i != trig.i and not (v.i in seen or seen.add(v.i))]
 
 
 def spans_hint(trig: Token, places: dict[int, tuple[int, int]]) -> bool:
@@ -691,6 +716,10 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             elif _is_people(noun, lex) or noun._.trigger == "people":
                 people = True
             elif noun._.trigger == "noun":
+                if any(c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN" and c._.trigger is None and not _is_people(c, lex)
+                       and c.lemma_.lower() not in ("asylum", "border", "charter", "case", "dublin", "return")
+                       and c.i not in places for c in noun.children):
+                    continue  # "4.5 million paper returns", "tax returns": things, not acts on people
                 people = False  # "300 deportations": acts counted, kept with lower confidence
             else:
                 continue  # "25 flights", "300 arrests": a figure about something else
@@ -726,7 +755,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 homeward = True  # "3,599 people ... had been removed": removal of people is deportation
             subj_place: list[tuple[int, int]] = []
             _subject_place(trig, places, subj_place)
-            if not (migrantish or spans_hint(trig, places) or homeward or subj_place):
+            if not (migrantish or spans_hint(trig, places) or homeward or subj_place
+                    or (people and _deportation_nearby(doc, sent))):
                 continue
         if count_high is not None:
             qualifier = "at_least" if qualifier == "exact" else qualifier

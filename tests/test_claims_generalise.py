@@ -1,0 +1,113 @@
+"""Shapes of reporting from outlets and stories the rules were not written on: places in the
+prepositional phrases of the return (named crossings, airports, gates, bases), the actor
+country, aliases of one country, vehicles that carry the people, counts that are not people,
+sub-counts inside a counted group, relative days."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.claims import find_claims
+
+PUB = "2025-06-10"  # a Tuesday
+
+
+def _claim(sentence: str, count: int):
+    got = [c for c in find_claims(sentence, PUB) if c.count == count and not c.vague]
+    assert got, f"no claim {count} in: {sentence} (found {[c.count for c in find_claims(sentence, PUB)]})"
+    return got[0]
+
+
+# sentence, count, the claim's locations (in any order, as spelled in the text)
+PLACES = [
+    # a named crossing, airport, gate or base in the return clause, known or not to the gazetteer
+    ("Iran deported 2,300 Afghans through the Dogharoun border crossing on Sunday.", 2300, ["Iran", "Dogharoun"]),
+    ("Police handed over 35 Afghans to Taliban officials at the Angoor Adda crossing in South Waziristan.", 35,
+     ["Angoor Adda", "South Waziristan"]),
+    ("A charter flight with 88 deportees landed at Hazrat Shahjalal International Airport in Dhaka.", 88,
+     ["Hazrat Shahjalal International Airport", "Dhaka"]),
+    ("Vietnam received 52 citizens deported from Cambodia at the Xa Mat border gate.", 52, ["Cambodia", "Xa Mat"]),
+    ("The navy deported 74 Rohingya on Monday from Langkawi naval base.", 74, ["Langkawi"]),
+    ("Turkey deported 210 Syrians via the Cilvegozu checkpoint.", 210, ["Turkey", "Cilvegozu"]),
+    ("Officials sent back 64 Burmese workers through Mae Sot.", 64, ["Mae Sot"]),
+    # the actor country as subject or possessive; nationality words are not places
+    ("Germany carried out 1,200 deportations in the first quarter.", 1200, ["Germany"]),
+    ("Greece's coast guard pushed back 96 migrants in the Aegean.", 96, ["Greece", "Aegean"]),
+    ("Chinese authorities repatriated 38 North Koreans in May.", 38, []),
+    ("Pakistani police deported 520 Afghans in April.", 520, []),
+    ("Bangladesh handed over 29 Myanmar nationals to Myanmar officials on Monday.", 29, ["Bangladesh"]),
+    # a vehicle carries the return to a place
+    ("A deportation flight carrying 135 Venezuelans landed in Caracas on Friday.", 135, ["Caracas"]),
+    ("A deportation flight with 96 migrants arrived at La Aurora airport in Guatemala City.", 96,
+     ["La Aurora", "Guatemala City"]),
+    ("Authorities sent 310 Nepali workers home on Sunday aboard two flights to Kathmandu.", 310, ["Kathmandu"]),
+    ("Forty-two people deported from Germany arrived at Kabul airport on Monday.", 42, ["Germany", "Kabul"]),
+    ("Thailand deported 25 Cambodians, driving them from Bangkok to the Poipet crossing.", 25,
+     ["Thailand", "Bangkok", "Poipet"]),
+]
+
+
+@pytest.mark.parametrize("sentence,count,locations", PLACES)
+def test_places_of_the_return(sentence, count, locations):
+    c = _claim(sentence, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+@pytest.mark.parametrize("text,count,one_of", [
+    ("The US deported 1,400 people to India this year, the most removals from the United States to India.",
+     1400, ("US", "United States")),
+    ("U.S. immigration agents deported 120 Guatemalans; the United States said the flight left Texas.",
+     120, ("U.S.", "United States")),
+])
+def test_aliases_of_one_country_are_one_place(text, count, one_of):
+    c = _claim(text, count)
+    spelled = [x for x in c.locations if x in one_of]
+    assert len(spelled) <= 1
+
+
+# counts of people the rules must find: vehicles, "sent home", people-only verbs
+RECALL = [
+    ("Kuwait sent home 900 domestic workers after the amnesty ended.", 900, "exact"),
+    ("Saudi Arabia sent about 2,000 Ethiopian migrants home last week.", 2000, "about"),
+    ("The coast guard pushed back a boat carrying about 70 Rohingya.", 70, "about"),
+    ("Malaysian authorities turned back a vessel with some 150 Rohingya on board.", 150, "about"),
+    ("Three charter flights carried 410 deportees to Islamabad.", 410, "exact"),
+    ("A removal flight carrying 43 people left Stansted for Tirana on Tuesday.", 43, "exact"),
+    ("Iran sent back a convoy of 25 buses with nearly 1,800 Afghans.", 1800, "about"),
+    ("Officials said 60 women were among those deported on Monday.", 60, "exact"),
+    ("Pakistan deported 700 on Sunday, a provincial official said.", 700, "exact"),
+]
+
+
+@pytest.mark.parametrize("sentence,count,qualifier", RECALL)
+def test_counts_found(sentence, count, qualifier):
+    assert _claim(sentence, count).qualifier == qualifier
+
+
+# figures that are not people returned
+NOT_PEOPLE = [
+    "The tax office returned 2.1 million paper returns to sender last year.",
+    "The shop handles 300 product returns a week.",
+    "The postal service sent back 40,000 parcels to China.",
+    "The airline returned 12 aircraft to the lessor in Dublin.",
+    "Customs sent back 300 tonnes of waste to Canada.",
+    "The court returned 85 case files to prosecutors.",
+    "The IRS said 1,200 employees were returned to their previous posts.",
+    "The museum repatriated 200 artefacts to Nigeria.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_PEOPLE)
+def test_not_people(sentence):
+    assert [c.count for c in find_claims(sentence, PUB) if not c.vague] == []
+
+
+# a part of a counted group is not a claim of its own
+@pytest.mark.parametrize("sentence,count,part", [
+    ("Thailand deported 40 Uyghurs, including 8 minors, to China.", 40, 8),
+    ("Border guards pushed back 120 people, including 35 children, into Myanmar.", 120, 35),
+    ("India deported seven Rohingya, including three children, to Myanmar on Thursday.", 7, 3),
+])
+def test_subcount_is_not_a_claim(sentence, count, part):
+    counts = [c.count for c in find_claims(sentence, PUB) if not c.vague]
+    assert count in counts and part not in counts
