@@ -111,3 +111,20 @@ def test_not_people(sentence):
 def test_subcount_is_not_a_claim(sentence, count, part):
     counts = [c.count for c in find_claims(sentence, PUB) if not c.vague]
     assert count in counts and part not in counts
+
+
+@pytest.mark.parametrize("text,count,locations", [
+    ("HERAT, Afghanistan — Iran deported 2,100 Afghans through Islam Qala on Sunday.", 2100, ["Iran", "Islam Qala"]),
+    ("PESHAWAR, Pakistan (AP) — Police deported 300 Afghans via Torkham on Monday.", 300, ["Torkham"]),
+    ("Pakistan deports 1,450 Afghans via Torkham as deadline passes", 1450, ["Pakistan", "Torkham"]),
+    ("The migrants deported from Russia arrived at Dushanbe airport; there were 57 people deported from Russia.",
+     57, ["Russia"]),
+])
+def test_datelines_and_headlines(text, count, locations):
+    c = _claim(text, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+def test_one_spelling_per_country_in_a_claim():
+    c = _claim("The US deported 1,400 people to India from the United States this year.", 1400)
+    assert [x for x in c.locations if x in ("US", "United States")] == ["US"]

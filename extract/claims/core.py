@@ -156,11 +156,15 @@ def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
     ents = [e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
     spans: list[tuple[int, int]] = []
     for ent in ents:
+        a, b = ent.start, ent.end
+        while b - a > 1 and (doc[b - 1].lemma_.lower() in FACILITY_HEADS or doc[b - 1].lower_ in ("international", "border")) \
+                and not doc[b - 1].text[:1].isupper():
+            b -= 1  # "Dushanbe airport": the name, not the facility word
         # "Saint Martin's" + "Island": one name the recogniser cut in two
-        if spans and spans[-1][1] == ent.start and doc[ent.start].text[:1].isupper():
-            spans[-1] = (spans[-1][0], ent.end)
+        if spans and spans[-1][1] == a and doc[a].text[:1].isupper():
+            spans[-1] = (spans[-1][0], b)
         else:
-            spans.append((ent.start, ent.end))
+            spans.append((a, b))
     for s, e in spans:
         for i in range(s, e):
             idx[i] = (s, e)
@@ -575,7 +579,11 @@ def _collect_place_np(np: Token, places, skip, out, depth) -> None:
 
 
 def _subject_place(v: Token, places: dict[int, tuple[int, int]], out: list[tuple[int, int]]) -> None:
+    subjectless = not _has_subject(v)
     for c in v.children:
+        if subjectless and c.i < v.i and c.dep_ in ("amod", "compound", "npadvmod", "dep") and c.i in places \
+                and places[c.i] not in out:
+            out.append(places[c.i])  # a headline parsed astray: "Pakistan (amod) deports 1,450 Afghans"
         if c.dep_ == "nsubj" and c.i in places:
             span = places[c.i]
             if span not in out:
@@ -646,7 +654,32 @@ def spans_hint(trig: Token, places: dict[int, tuple[int, int]]) -> bool:
 def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     s, e = span
     line_start = s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_) or doc[s].is_sent_start
-    return line_start and e < len(doc) and doc[e].text in ("-", "–", "—", ":", ",", "(")
+    if line_start and e < len(doc) and doc[e].text in ("-", "–", "—", ":", ",", "("):
+        return True
+    # "HERAT, Afghanistan —", "PESHAWAR, Pakistan (AP) —": the second name of a dateline
+    k = s - 1
+    if k >= 1 and doc[k].text == "," and e < len(doc) and doc[e].text in ("-", "–", "—", "--", "("):
+        k -= 1
+        while k >= 0 and doc[k].text[:1].isupper() and not ("\n" in doc[k].whitespace_):
+            if k == 0 or "\n" in (doc[k - 1].text + doc[k - 1].whitespace_):
+                return doc[k:s - 1].text.isupper() or doc[k].is_sent_start
+            k -= 1
+    return False
+
+
+def _dedupe_aliases(doc: Doc, spans: list[tuple[int, int]], lex: Lexicon) -> list[tuple[int, int]]:
+    """One place per gazetteer entry: "US" beside "United States" is kept once, as first spelled."""
+    out: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    for a, b in sorted(spans):
+        name = doc[a:b].text
+        pl = lex.place_for(name[4:] if name.lower().startswith("the ") else name)
+        key = pl.name.lower() if pl is not None else name.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((a, b))
+    return out
 
 
 def trigger_places(doc: Doc, sent: Span) -> list[tuple[int, int]]:
@@ -809,8 +842,7 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                     spans.append(places[c.i])
             if trig.dep_ == "dobj" and trig.head.pos_ in ("VERB", "AUX"):
                 _subject_place(trig.head, places, spans)  # "Germany carried out 20,084 deportations"
-        spans = [sp for sp in spans if not _is_dateline(doc, sp)]
-        spans.sort()
+        spans = _dedupe_aliases(doc, [sp for sp in spans if not _is_dateline(doc, sp)], lex)
         cum = how == "total"
         cw = _window_text(doc, max(sent.start, lo - 10), min(sent.end, hi + 10))
         if any(f" {m} " in cw for m in lex.cumulative_markers if m not in ("as of",)):
