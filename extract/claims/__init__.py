@@ -36,7 +36,7 @@ from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.nlp import get_nlp, normalise_for_nlp
 from extract.types import Claim
 
-EXTRACTOR_VERSION = "claims-1.0"
+EXTRACTOR_VERSION = "claims-1.1"
 
 __all__ = ["find_claims", "find_claims_many", "EXTRACTOR_VERSION", "select_chunks"]
 
@@ -373,8 +373,11 @@ def _merge(claims: list[Claim], text: str = "") -> list[Claim]:
             target.kind = "cumulative"
         if not target.who and c.who:
             target.who = c.who
+        canon = {(p or {}).get("canonical", "").lower() for p in target.places} - {""}
         for loc, place in zip(c.locations, c.places or [{}] * len(c.locations)):
             low = loc.lower()
+            if (place or {}).get("canonical", "").lower() in canon:
+                continue  # "US" in the title, "United States" in the body: one place
             if not any(low in x.lower() or x.lower() in low for x in target.locations):
                 target.locations.append(loc)  # places told in the title and in the body
                 if place:
