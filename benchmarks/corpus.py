@@ -11,28 +11,41 @@ import html
 import random
 from dataclasses import dataclass
 
-OFF_TOPIC = [
-    "The city council approved a budget of 4.2 million dollars for road repairs on Tuesday.",
-    "The home side won 3-1 after two late goals in front of 25,000 fans.",
-    "Analysts expect the central bank to hold rates at 5.25 percent next month.",
-    "The factory will hire 300 workers over the next two years, the company said.",
+# Ordinary news sentences are generated from templates; a few fixed sentences use
+# return words about something else ("file their return", "returned to profit").
+# Their share follows ordinary reporting: about 1 sentence in 100 has a return
+# word and a number, and 2 in 100 a return word alone.
+HARD_NEGATIVES_WITH_FIGURE = [
     "Taxpayers have until April 15 to file their return, officials reminded residents.",
-    "Rainfall this spring was 40 percent below the ten-year average, farmers said.",
-    "The museum welcomed more than 120,000 visitors during the summer season.",
-    "Shares rose 2.3 percent in early trading after the quarterly results.",
-    "The new bridge, 1.4 kilometres long, is due to open in 2027.",
-    "Some 600 runners took part in the charity race on Sunday morning.",
-    "The hospital added 80 beds to its emergency ward last year.",
-    "Officials said the festival would return next year with a larger stage.",
-    "The minister said 15 new schools would be built by the end of the decade.",
-    "Police arrested 12 people after clashes near the stadium, a spokesman said.",
     "The airline returned to profit in the third quarter with revenue of 2 billion euros.",
-    "Unemployment fell to 4.1 percent in October, the statistics office said.",
-    "The school district will hire 45 teachers before the new term begins.",
-    "About 3,000 households were left without power after the storm on Friday.",
-    "The company reported sales of 870 million dollars, up 6 percent on the year.",
-    "Tickets for the concert, which seats 18,000 people, sold out in two hours.",
+    "The striker returned from injury after 11 weeks and scored twice.",
+    "The council pushed back the vote on the 2026 budget by two weeks.",
 ]
+HARD_NEGATIVES = [
+    "Officials said the festival would return next year with a larger stage.",
+    "The suspect was handed over to police after a brief chase.",
+    "Residents are expected to return to work on Monday after the holiday.",
+    "The committee sent the draft back to the ministry for changes.",
+]
+SUBJECTS = ["The city council", "The company", "The regional government", "The hospital", "The university",
+            "The transport authority", "Local farmers", "The central bank", "The school district", "The museum"]
+VERBS = ["approved", "announced", "reported", "planned", "opened", "spent", "built", "sold", "recorded", "expected"]
+OBJECTS = ["new beds", "kilometres of road", "classrooms", "visitors", "jobs", "homes", "buses", "tonnes of grain",
+           "new members", "solar panels"]
+WHEN = ["last year", "this month", "on Tuesday", "by the end of the decade", "in the first quarter", "since March"]
+
+
+def _ordinary_sentence(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.01:
+        return rng.choice(HARD_NEGATIVES_WITH_FIGURE)
+    if roll < 0.03:
+        return rng.choice(HARD_NEGATIVES)
+    figure = rng.choice([f"{rng.randint(2, 950)}", f"{rng.randint(1, 99)},{rng.randint(100, 999)}",
+                         f"{rng.randint(2, 9)}.{rng.randint(1, 9)} million", "a dozen", f"{rng.randint(2, 60)} percent more"])
+    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {figure} {rng.choice(OBJECTS)} {rng.choice(WHEN)}."
+
+
 FILLER = [
     "Residents said they had not been consulted before the decision was made.",
     "The report calls for more transparency and for independent monitoring.",
@@ -69,7 +82,7 @@ def _page(rng: random.Random, i: int, reports_return: bool) -> Page:
     title = " ".join(w.capitalize() for w in title_words) + f" Update {i}"
     paragraphs = []
     for _ in range(rng.randint(6, 10)):
-        sentences = rng.sample(OFF_TOPIC, 2) + rng.sample(FILLER, 2)
+        sentences = [_ordinary_sentence(rng), _ordinary_sentence(rng)] + rng.sample(FILLER, 2)
         rng.shuffle(sentences)
         paragraphs.append(" ".join(sentences))
     if reports_return:

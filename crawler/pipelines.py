@@ -1,39 +1,31 @@
-"""Item pipeline: each fetched article page goes into the database at once."""
+"""Item pipeline: each fetched article page is cleaned, read for claims and stored at once.
+
+The cleaning and the claims run in the worker processes of
+`newsmon.workers.ExtractionPool` (handed to the spider as `extraction_pool`),
+so the crawl's own process keeps downloading meanwhile. Without a pool (a
+spider run on its own) the page is cleaned here, in the crawl's process.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from storage.articles import content_hash_of, store_page
 from storage.db import open_db
+from storage.pages import store_extracted_page
 
 logger = logging.getLogger(__name__)
 
 
-def page_text_hash(html: bytes, url: str) -> str | None:
-    """The duplicate key of a page: the hash of its clean text (None when it has too little text).
-
-    Syndicated copies (the same story word for word on two outlets) share it,
-    whatever the page around the text looks like.
-    """
-    from extract.article import extract_article
-
-    try:
-        return content_hash_of(extract_article(html, url).text)
-    except Exception as exc:  # noqa: BLE001 - a page the cleaner chokes on is still stored
-        logger.info("no text hash for %s: %s: %s", url, type(exc).__name__, exc)
-        return None
-
-
 class StoragePipeline:
-    """Stores raw pages; extraction runs after the crawl (see `newsmon run`)."""
+    """Stores each page with its clean text (its duplicate key) and, when asked, its claims."""
 
     def __init__(self, db_path: str, crawler=None):
         self.db_path = db_path
         self.crawler = crawler
         self.db = None
         self.new_articles = 0
+        self.batcher = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -46,12 +38,16 @@ class StoragePipeline:
         if self.db is not None:
             self.db.close()
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        article_id, outcome = store_page(
-            self.db, url=item["url"], source=item["source"], html=item["html"], urls=item.get("urls", ()),
-            published=item.get("published"), content_hash=page_text_hash(item["html"], item["url"]),
-        )
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider if self.crawler is not None else None
+        result = await self._extract(item, spider)
+        if result.error:
+            logger.info("%s: stored without clean text: %s", item["url"], result.error)
+        article_id, outcome, _claims = store_extracted_page(
+            self.db, url=item["url"], source=item["source"], html=item["html"], urls=item.get("urls", ()),
+            published=item.get("published"), article=result.article, claims=result.claims,
+            claims_version=result.claims_version,
+        )
         if outcome == "new":
             self.new_articles += 1
             if self.crawler is not None:
@@ -61,3 +57,21 @@ class StoragePipeline:
                       else "already stored under its canonical or redirect URL (URL kept)")
             spider.skip(reason, item["url"])
         return {"url": item["url"], "article_id": article_id, "outcome": outcome}
+
+    async def _extract(self, item: dict[str, Any], spider):
+        from newsmon.workers import PageJob, process_pages
+
+        source = getattr(spider, "source", None)
+        job = PageJob(
+            html=item["html"], url=item["url"], published=item.get("published"),
+            drop_selectors=tuple(source.extract.drop_selectors) if source is not None else (),
+            claims=bool(getattr(spider, "extract_claims", False)),
+        )
+        pool = getattr(spider, "extraction_pool", None)
+        if pool is None:
+            return process_pages([job])[0]
+        if self.batcher is None:
+            from newsmon.workers import PageBatcher
+
+            self.batcher = PageBatcher(pool)
+        return await self.batcher.process(job)

@@ -58,12 +58,17 @@ def run_crawl(
     progress: TextIO | None = None,
     try_mode: bool = False,
     try_samples: int = 3,
+    extraction_pool: Any = None,
+    extract_claims: bool = False,
 ) -> list[SourceResult] | list[SourceSpider]:
     """Crawl every outlet in `sources` at once; return one result per outlet.
 
     `progress`: a stream for progress lines (a live status line on a terminal,
     a plain line per outlet started and finished otherwise). In `try_mode`
     nothing is stored and the spiders themselves are returned (their `tried`).
+    `extraction_pool` (a `newsmon.workers.ExtractionPool`) cleans each page in
+    worker processes, and with `extract_claims` reads its claims too, while the
+    crawl goes on.
     """
     settings = scrapy_settings(crawl_options or {}, log_level=log_level)
     if try_mode:
@@ -92,7 +97,8 @@ def run_crawl(
         if reporter is not None:
             reporter.watch(source.name, crawler)
         process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
-                      try_mode=try_mode, try_samples=try_samples)
+                      try_mode=try_mode, try_samples=try_samples,
+                      extraction_pool=extraction_pool, extract_claims=extract_claims)
         crawlers.append((source, crawler))
     try:
         process.start()

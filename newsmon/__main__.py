@@ -1,3 +1,4 @@
 from newsmon.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes are spawned: they re-import this module
+    main()

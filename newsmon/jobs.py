@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import datetime, timezone
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.sources import SourceConfig, load_sources
-from storage.articles import articles_to_extract, decompress_html, save_extraction
-from storage.claims import replace_machine_claims
+from newsmon.workers import ExtractionPool, PageJob, process_pages
+from storage.articles import articles_to_extract, decompress_html
+from storage.claims import count_by_status
+from storage.pages import save_results
 from storage.db import open_db
 from storage.runs import record_run
 
@@ -40,10 +43,12 @@ def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = 
 
 
 def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *, max_articles: int | None = None,
-          echo: Echo = print, progress=None) -> list:
+          echo: Echo = print, progress=None, pool: ExtractionPool | None = None, with_claims: bool = False) -> list:
     """Crawl `sources`, record one `crawl_runs` row per outlet and print a line per outlet.
 
     `progress`: a stream for progress while crawling (see `crawler.runner.Progress`).
+    `pool` cleans each fetched page in worker processes (and with `with_claims`
+    extracts its claims) while the crawl goes on.
     """
     from crawler.runner import run_crawl
     from crawler.settings import CrawlSettingsError
@@ -53,7 +58,8 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     open_db(db_path).close()  # an unusable database stops the run before any request
     try:
-        results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress)
+        results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress,
+                            extraction_pool=pool, extract_claims=with_claims)
     except CrawlSettingsError as exc:
         raise JobError(str(exc)) from None
     db = open_db(db_path)
@@ -64,6 +70,34 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     finally:
         db.close()
     return results
+
+
+def crawl_and_extract(sources: Sequence[SourceConfig], db_path: Path, config_dir: Path, crawl_options: dict, *,
+                      with_claims: bool = True, max_articles: int | None = None, echo: Echo = print,
+                      progress=None) -> tuple[list, ExtractSummary | None]:
+    """The main job: crawl `sources` while worker processes clean each page (and read its
+    claims); then extract whatever the crawl left unread (`with_claims` only)."""
+    if not sources:
+        raise JobError("no valid outlet to crawl")
+    claims_before = _claim_count(db_path)
+    with ExtractionPool(config_dir) as pool:
+        results = crawl(sources, db_path, crawl_options, max_articles=max_articles, echo=echo,
+                        progress=progress, pool=pool, with_claims=with_claims)
+        if not with_claims:
+            return results, None
+        summary = extract_stored(db_path, config_dir, echo=echo, pool=pool)
+    # what the crawl's workers read counts too, not only what was left for afterwards
+    summary.articles += sum(r.new_articles for r in results)
+    summary.claims = _claim_count(db_path) - claims_before
+    return results, summary
+
+
+def _claim_count(db_path: Path) -> int:
+    db = open_db(db_path)
+    try:
+        return sum(count_by_status(db).values())
+    finally:
+        db.close()
 
 
 def outlet_line(r) -> str:
@@ -81,29 +115,58 @@ class ExtractSummary:
     failed: int = 0
 
 
-def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False, article_id: int | None = None,
-                   echo: Echo = print) -> ExtractSummary:
-    """(Re-)extract clean text and claims of stored articles: new ones, all, or one."""
-    from extract.article import extract_article
-    from extract.claims import EXTRACTOR_VERSION, find_claims
+BATCH = 16  # pages per worker task: enough for nlp.pipe to batch, small enough to spread over workers
 
-    drop = {s.name: s.extract.drop_selectors for s in load_sources(config_dir).sources}
+
+def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False, article_id: int | None = None,
+                   echo: Echo = print, pool: ExtractionPool | None = None) -> ExtractSummary:
+    """(Re-)extract claims of stored articles: those never read by the claim rules, all, or one.
+
+    With `everything`, pages are cleaned again from their stored HTML too; else
+    a page already cleaned (by the crawl) only has its claims read. Work goes to
+    `pool`'s worker processes (one is started when none is given and there is
+    more than one article); results are written one transaction per batch.
+    """
+    drop = {s.name: tuple(s.extract.drop_selectors) for s in load_sources(config_dir).sources}
     summary = ExtractSummary()
     db = open_db(db_path)
+    own_pool = None
     try:
-        for row in articles_to_extract(db, everything=everything, article_id=article_id):
-            try:
-                article = extract_article(decompress_html(row["html"]), row["url"],
-                                          drop_selectors=drop.get(row["source"], ()),
-                                          fallback_published=row["published"])
-                claims = find_claims(article.text, article.published)
-            except Exception as exc:  # one bad page never stops the others
+        rows = articles_to_extract(db, everything=everything, article_id=article_id)
+        first = next(rows, None)
+        if first is None:
+            return summary
+        rows = itertools.chain([first], rows)
+        if pool is None and article_id is None:
+            pool = own_pool = ExtractionPool(config_dir)
+        batches = _job_batches(rows, drop, everything)
+        results = (pool.map_batches(batches) if pool is not None
+                   else (process_pages(batch, str(config_dir)) for batch in batches))
+        for batch_results in results:
+            for failed in (r for r in batch_results if r.error):
                 summary.failed += 1
-                echo(f"extract error: article {row['id']} ({row['url']}): {type(exc).__name__}: {exc}")
-                continue
-            save_extraction(db, row["id"], article.to_dict(), EXTRACTOR_VERSION)
-            summary.claims += replace_machine_claims(db, row["id"], [c.to_dict() for c in claims], EXTRACTOR_VERSION)
-            summary.articles += 1
+                echo(f"extract error: article {failed.article_id}: {failed.error}")
+            written, claims = save_results(db, batch_results)
+            summary.articles += written
+            summary.claims += claims
     finally:
+        if own_pool is not None:
+            own_pool.close()
         db.close()
     return summary
+
+
+def _job_batches(rows: Iterable[dict], drop: dict[str, tuple[str, ...]], everything: bool) -> Iterator[list[PageJob]]:
+    batch: list[PageJob] = []
+    for row in rows:
+        cleaned = row["text"] is not None and not everything
+        batch.append(PageJob(
+            html=b"" if cleaned else decompress_html(row["html"]), url=row["url"],
+            drop_selectors=drop.get(row["source"], ()), published=row["published"],
+            article_id=row["id"], text=row["text"] if cleaned else None,
+        ))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

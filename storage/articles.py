@@ -160,8 +160,12 @@ def _remember_urls(db: Database, article_id: int, source: str, urls, now: str) -
         )
 
 
-def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extractor_version: str) -> None:
-    """Write the clean text and metadata of one article."""
+def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extractor_version: str | None) -> None:
+    """Write the clean text and metadata of one article.
+
+    `extractor_version` names the claim rules that read the text; None when its
+    claims are still to be extracted (`articles_to_extract` then picks it up).
+    """
     text = fields.get("text") or ""
     values = {
         "title": fields.get("title"),
@@ -181,9 +185,13 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
     db["articles"].update(article_id, values)
 
 
-def articles_to_extract(db: Database, *, everything: bool = False, article_id: int | None = None) -> Iterator[dict]:
-    """Articles whose claims must be (re)computed: new ones, all, or one."""
-    where, params = "extracted_at is null", []
+def articles_to_extract(db: Database, *, everything: bool = False, article_id: int | None = None,
+                        page_size: int = 200) -> Iterator[dict]:
+    """Articles whose claims must be (re)computed: those never read by the claim rules, all, or one.
+
+    Rows carry `html` (compressed) and `text` (None when the page was never cleaned).
+    """
+    where, params = "extractor_version is null", []
     if everything:
         where = "1 = 1"
     if article_id is not None:
@@ -191,8 +199,9 @@ def articles_to_extract(db: Database, *, everything: bool = False, article_id: i
     last_id = 0
     while True:  # page by id so that a large archive never sits in memory at once
         rows = list(db.query(
-            f"select id, url, source, published, html from articles where {where} and id > ? order by id limit 200",
-            [*params, last_id],
+            f"select id, url, source, published, html, text from articles where {where} and id > ? "
+            f"order by id limit ?",
+            [*params, last_id, page_size],
         ))
         if not rows:
             return

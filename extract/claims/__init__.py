@@ -5,8 +5,8 @@
 `find_claims(text, published=None, title=None) -> list[Claim]`; every claim's
 `text[start:end] == evidence`. Pure: no network, no database. The spaCy pipeline
 (`extract.claims.nlp.get_nlp`) is built once per process; a cheap lexicon pass first
-picks the paragraphs worth parsing (those with a trigger word, plus two neighbours each
-side for date context), so articles that say nothing about returns cost almost nothing.
+picks the paragraphs worth parsing (those with a trigger word and a figure, plus two
+neighbours each side for date context), so articles that say nothing about returns cost almost nothing.
 
 What a claim carries beyond eval/FORMAT.md:
 - `count_high`: the upper end of a range ("between 400 and 600": count 400, count_high 600,
@@ -34,6 +34,7 @@ from extract.claims.core import date_phrases, trigger_places
 from extract.claims.dates import resolve_date
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.nlp import get_nlp, normalise_for_nlp
+from extract.claims.numbers import NUMBER_WORDS
 from extract.types import Claim
 
 EXTRACTOR_VERSION = "claims-1.1"
@@ -64,7 +65,8 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
         if line.strip():
             lines.append((pos, pos + len(line)))
         pos += len(line) + 1
-    hits = [i for i, (a, b) in enumerate(lines) if lex.stem_re.search(text, a, b)]
+    hits = [i for i, (a, b) in enumerate(lines) if lex.stem_re.search(text, a, b)
+            and (_has_figure(text, a, b, lex) or (i + 1 < len(lines) and _has_figure(text, *lines[i + 1], lex)))]
     if not hits:
         return []
     keep: set[int] = set()
@@ -80,6 +82,28 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
     if run:
         chunks.append((lines[run[0]][0], lines[run[-1]][1]))
     return [piece for a, b in chunks for piece in _split_long(text, a, b)]
+
+
+def _has_figure(text: str, a: int, b: int, lex: Lexicon) -> bool:
+    """Whether a line holds anything a count can be made of: digits, number words, "hundreds"…
+
+    A trigger line without one cannot yield a claim itself, unless the next line
+    ("Among them were 40 women") carries the figure: callers check both.
+    """
+    return _figure_re(lex).search(text, a, b) is not None
+
+
+_FIGURE_RES: dict[int, re.Pattern] = {}
+
+
+def _figure_re(lex: Lexicon) -> re.Pattern:
+    found = _FIGURE_RES.get(id(lex))
+    if found is None:
+        words = set(NUMBER_WORDS) | {key[0] for key in lex.vague}
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        found = re.compile(rf"\d|\b(?:{alternatives})", re.I)
+        _FIGURE_RES[id(lex)] = found
+    return found
 
 
 MAX_CHUNK = 20_000

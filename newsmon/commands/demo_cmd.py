@@ -8,7 +8,7 @@ import click
 
 from crawler.demo_server import serve_sites
 from newsmon.context import AppContext, common_options, pass_app
-from newsmon.jobs import JobError, crawl, extract_stored, select_sources
+from newsmon.jobs import JobError, crawl_and_extract, select_sources
 from newsmon.lock import AlreadyRunning, RunLock
 from newsmon.settings import FIXTURES_DIR
 from storage.articles import count_articles
@@ -31,18 +31,18 @@ def demo_command(app: AppContext) -> None:
             demo_sources = select_sources(app.config_dir, demo=True, echo=click.echo)
             if not demo_sources:
                 raise JobError(f"no demo outlet in {app.config_dir / 'sources'}")
+            claims_before = sum(_counts(app)[1].values())
             servers = serve_sites(FIXTURES_DIR / "sites", [s.name for s in demo_sources])
             try:
                 sources = [s.with_base(servers[s.name].base_url) for s in demo_sources]
                 click.echo(f"newsmon demo: {len(sources)} demo outlets served on 127.0.0.1, crawling into {app.db_path}")
-                results = crawl(sources, app.db_path, app.settings.get("crawl", {}), echo=click.echo)
+                results, _summary = crawl_and_extract(sources, app.db_path, app.config_dir,
+                                                      app.settings.get("crawl", {}), echo=click.echo,
+                                                      progress=sys.stderr)
             finally:
                 for server in servers.values():
                     server.stop()
-            summary = extract_stored(app.db_path, app.config_dir, echo=click.echo)
-            db = open_db(app.db_path)
-            total_articles, statuses = count_articles(db), count_by_status(db)
-            db.close()
+            total_articles, statuses = _counts(app)
     except (AlreadyRunning, JobError, StorageError, FileNotFoundError) as exc:
         click.echo(f"newsmon demo: {exc}", err=True)
         sys.exit(1)
@@ -52,6 +52,15 @@ def demo_command(app: AppContext) -> None:
     click.echo(f"Outlets: {len(results)}   pages fetched: {requests}   "
                f"articles stored: {total_articles} ({new} new this run)")
     click.echo("Claims: " + ", ".join(f"{n} {status}" for status, n in statuses.items())
-               + f"   ({summary.claims} from this run's articles)")
+               + f"   ({sum(statuses.values()) - claims_before} new this run)")
     click.echo(f"Look at them: newsmon serve --db {app.db_path}   |   "
                f"newsmon export --format csv --db {app.db_path}")
+
+
+def _counts(app: AppContext) -> tuple[int, dict[str, int]]:
+    """Articles stored, and claims by review status."""
+    db = open_db(app.db_path)
+    try:
+        return count_articles(db), count_by_status(db)
+    finally:
+        db.close()

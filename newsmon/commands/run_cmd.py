@@ -7,7 +7,7 @@ import sys
 import click
 
 from newsmon.context import AppContext, common_options, pass_app
-from newsmon.jobs import JobError, crawl, extract_stored, select_sources
+from newsmon.jobs import JobError, crawl_and_extract, extract_stored, select_sources
 from newsmon.lock import AlreadyRunning, RunLock
 from newsmon.settings import SettingsError
 from storage.db import StorageError
@@ -17,10 +17,11 @@ EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings
 EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, try later
 
 
-def _crawl_stage(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> list:
+def _main_job(app: AppContext, sources: tuple[str, ...], max_articles: int | None, with_claims: bool):
     selected = select_sources(app.config_dir, sources, echo=click.echo)
-    return crawl(selected, app.db_path, app.settings.get("crawl", {}), max_articles=max_articles,
-                 echo=click.echo, progress=sys.stderr)
+    return crawl_and_extract(selected, app.db_path, app.config_dir, app.settings.get("crawl", {}),
+                             with_claims=with_claims, max_articles=max_articles, echo=click.echo,
+                             progress=sys.stderr)
 
 
 def _fail(command: str, exc: Exception) -> None:
@@ -47,8 +48,7 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
     """
     try:
         with RunLock(app.db_path):
-            results = _crawl_stage(app, sources, max_articles)
-            summary = extract_stored(app.db_path, app.config_dir, echo=click.echo)
+            results, summary = _main_job(app, sources, max_articles, with_claims=True)
     except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
         _fail("run", exc)
     failed = [r.source for r in results if r.status == "failed"]
@@ -64,13 +64,13 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
 @common_options
 @pass_app
 def crawl_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
-    """Crawl outlets and store new articles, without extracting claims.
+    """Crawl outlets and store new articles (with their clean text), without extracting claims.
 
     Same lock and exit status as `newsmon run`.
     """
     try:
         with RunLock(app.db_path):
-            results = _crawl_stage(app, sources, max_articles)
+            results, _ = _main_job(app, sources, max_articles, with_claims=False)
     except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
         _fail("crawl", exc)
     click.echo(f"crawl: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s)")
