@@ -128,3 +128,30 @@ def test_datelines_and_headlines(text, count, locations):
 def test_one_spelling_per_country_in_a_claim():
     c = _claim("The US deported 1,400 people to India from the United States this year.", 1400)
     assert [x for x in c.locations if x in ("US", "United States")] == ["US"]
+
+
+@pytest.mark.parametrize("text,count,date,locations", [
+    ("Russia handed 12 North Korean workers to DPRK officials at the Khasan-Tumangang border post on Sept. 19.",
+     12, "2024-09-19", ["Russia", "Khasan-Tumangang"]),
+    ("Turkish police handed 40 Syrians to Syrian authorities at the Oncupinar crossing.", 40, None, ["Oncupinar"]),
+    ("The Home Office removed 9,000 people last year. Four charter flights to Albania and Vietnam carried 410 people in May.",
+     410, "2025-05", ["Albania", "Vietnam"]),
+    ("Germany deported 28 Afghans to Kabul on a Qatar Airways charter flight on August 30 last year.",
+     28, "2024-08-30", ["Germany", "Kabul"]),
+    ("Charter flights to Timor-Leste carried 64 deportees on Monday.", 64, "2025-06-09", ["Timor-Leste"]),
+])
+def test_handovers_charters_and_names(text, count, date, locations):
+    c = _claim(text, count)
+    assert c.date == date
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The school sent 40 pupils home after a gas leak.",
+    "The hospital sent 12 patients home on Monday.",
+    "Organisers said 60 students were sent home early from a summer camp.",
+    "The club handed 15 players to the national team.",
+    "The airline said four charter flights to Antalya carried 850 people last month.",
+])
+def test_not_a_return(sentence):
+    assert [c.count for c in find_claims(sentence, PUB) if not c.vague] == []

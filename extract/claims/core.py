@@ -127,7 +127,10 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     "Ghulam Khan"; "Tocumen International Airport" -> all of it (the head is part of the name)."""
     chunk = []
     k = head.i - 1
-    while k >= 0 and doc[k].dep_ in ("compound", "amod", "nmod") and head.i >= doc[k].head.i > k:
+    def hyphen(t: Token) -> bool:  # "Khasan-Tumangang"
+        return t.text in ("-", "–") and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+
+    while k >= 0 and (doc[k].dep_ in ("compound", "amod", "nmod") or hyphen(doc[k])) and head.i >= doc[k].head.i > k:
         chunk.insert(0, doc[k])
         k -= 1
     if not chunk:
@@ -137,11 +140,11 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     while end > 0 and not chunk[end - 1].text[:1].isupper():
         end -= 1
     start = end
-    while start > 0 and chunk[start - 1].text[:1].isupper():
+    while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1 and chunk[start - 2].text[:1].isupper())):
         start -= 1
     run = chunk[start:end]
     if not run or any(t.ent_type_ in ("NORP", "DATE", "CARDINAL", "ORDINAL") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
-                      for t in run):
+                      for t in run if not hyphen(t)):
         return None
     if all(t.pos_ == "ADJ" for t in run):
         return None  # "the Afghan border"
@@ -169,6 +172,14 @@ def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
         for i in range(s, e):
             idx[i] = (s, e)
     for s, e in doc._.places or []:
+        last = doc[e - 1]
+        if last.ent_type_ == "ORG" and last.dep_ == "compound" and last.head.ent_type_ == "ORG" and last.head.i >= e \
+                and last.head.pos_ == "PROPN" and (s, e) not in spans:
+            continue  # "Qatar Airways", "Pakistan International Airlines": a company's name
+        if all(i not in idx or (idx[i][0] >= s and idx[i][1] <= e) for i in range(s, e)):
+            for i in range(s, e):  # a gazetteer name the recogniser cut up ("Timor-Leste")
+                idx[i] = (s, e)
+            continue
         for i in range(s, e):
             idx.setdefault(i, (s, e))
     for tok in doc:
@@ -397,6 +408,8 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 vehicle = vehicle.head.head  # "a convoy of 40 buses carrying ..."
             if vehicle.dep_ in ("dobj", "nsubjpass") and _verb_trigger(vehicle.head):
                 return vehicle.head, "direct", h  # "turned back a boat carrying 250 Rohingya"
+            if _is_charter(vehicle) and x.dep_ == "dobj" and _is_people(x, lex) and _return_context(x.doc, x.sent):
+                return vehicle, "noun", h  # "Four charter flights to Brazil and Vietnam carried 850 people" (a removals story)
             if h.lower_ == "with" and _verb_trigger(vehicle) and any(
                     c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in VEHICLE_NOUNS or c.lemma_.lower() in QUANTITY_NOUNS)
                     for c in vehicle.children):
@@ -621,6 +634,21 @@ def _deportation_nearby(doc: Doc, sent: Span) -> bool:
                for t in doc[start:sent.end])
 
 
+def _is_charter(v: Token) -> bool:
+    low = v.lemma_.lower()
+    return low == "charter" or (low in ("flight", "plane", "aircraft", "jet") and any(
+        c.lower_ in ("charter", "chartered") for c in v.children if c.dep_ in ("compound", "amod")))
+
+
+def _return_context(doc: Doc, sent: Span) -> bool:
+    """A return word (any trigger) in the sentence or the one before it (wire paragraphs are often
+    one sentence long)."""
+    start = sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    return any(t._.trigger in ("verb", "phrasal", "noun", "people") for t in doc[start:sent.end])
+
+
 def _vehicles(trig: Token, gov: Token | None, x: Token) -> list[Token]:
     """The vehicle whose trip is the return: "a deportation flight", "a boat carrying 90 Rohingya",
     "charter flights carried 621 deportees"."""
@@ -776,13 +804,16 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             continue
         if how == "people" and gov is not None and gov.lemma_.lower() in FATE_VERBS:
             continue  # "Over 200 deportees have died": a figure about their fate, not their return
-        if trig.lemma_.lower() in lex.ambiguous_verbs and how not in ("people", "total", "noun"):
+        sent_home = trig.lemma_.lower() in ("send", "fly", "ship") and not any(
+            t.lower_ == "back" and t.head.i == trig.i for t in doc[trig.i + 1:min(sent.end, trig.i + 8)])
+        if (trig.lemma_.lower() in lex.ambiguous_verbs or sent_home) and how not in ("people", "total", "noun"):
             migrantish = noun is not None and (noun.lemma_.lower() in lex.migrant_nouns or noun.lower_ in lex.demonyms
                                                or noun.ent_type_ == "NORP" or _is_people(noun, lex) and any(
                                                    c.ent_type_ == "NORP" or c.lower_ in lex.demonyms for c in noun.lefts))
-            homeward = any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree) \
+            # "sent home" alone is said of pupils and patients too: it needs migrants, a place or deportation words
+            homeward = (not sent_home and any(t.lower_ in ("home", "homeland", "country", "countries") for t in trig.subtree)) \
                 or any(c.dep_ == "advmod" and c.lower_ in ("voluntarily", "forcibly", "involuntarily", "spontaneously", "home")
-                       for c in trig.children)
+                       and not (sent_home and c.lower_ == "home") for c in trig.children)
             if trig.lemma_.lower() == "remove" and people and not any(
                     c.dep_ == "prep" and c.lower_ == "from" and not any(t.i in places for t in c.subtree) for c in trig.children):
                 homeward = True  # "3,599 people ... had been removed": removal of people is deportation
@@ -921,6 +952,13 @@ def _surface(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
                 trig = doc[k]
         if trig is None or _negative(trig, None, people, lex):
             continue
+        if trig.lemma_.lower() in ("send", "fly", "ship") and not any(
+                t.lower_ == "back" and t.head.i == trig.i for t in doc[trig.i + 1:min(len(doc), trig.i + 8)]):
+            # "60 students were sent home early": pupils and patients are sent home too
+            if not (people.lemma_.lower() in lex.migrant_nouns or people.lower_ in lex.demonyms or people.ent_type_ == "NORP"
+                    or any(c.ent_type_ == "NORP" or c.lower_ in lex.demonyms for c in people.lefts)
+                    or spans_hint(trig, places) or _deportation_nearby(doc, doc[s].sent)):
+                continue
         sent = doc[s].sent
         lo, hi = min(trig.i, qstart), max(trig.i, people.i)
         window = _window_text(doc, max(sent.start, lo - 4), hi + 1)

@@ -171,6 +171,10 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
     if not p:
         return None
     pub = _parse_published(published)
+    if pub is not None and re.search(r"\b(last|this|next|previous) year\b", p) and (MONTH_DAY_RE.search(p) or DAY_MONTH_RE.search(p)
+                                                                                   or re.search(r"\b" + _MON + r"\b", p)):
+        # "on July 18 last year": the year the phrase itself names wins over any year nearby
+        anchor_year = pub.year - 1 if re.search(r"\b(last|previous) year\b", p) else pub.year + (1 if "next" in p else 0)
     cumulative = bool(CUMULATIVE_PREFIX.match(p)) or bool(re.search(r"\b(so far|to date|since)\b", p))
     for rx in PERIOD_RE:
         m = rx.search(p)

@@ -217,6 +217,11 @@ def _number_spans(doc: Doc, lex: Lexicon) -> list[dict]:
     return out
 
 
+HANDOVER_RECIPIENTS = {"official", "authority", "police", "guard", "counterpart", "force", "army", "agent", "embassy",
+                       "consulate", "department", "ministry", "bureau", "delegation", "government", "side",
+                       "representative", "officer", "border", "security"}
+
+
 def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
     found: list[int] = []
     low_text = doc.text.lower()
@@ -227,6 +232,10 @@ def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
         if tok.pos_ in ("VERB", "AUX", "ADJ") or tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP", "VB"):
             if lemma in lex.trigger_verbs or low in lex.trigger_verbs:
                 kind = "verb"
+            elif lemma == "hand" and any(
+                    c.dep_ == "prep" and c.lower_ == "to" and any(p.dep_ == "pobj" and p.lemma_.lower() in HANDOVER_RECIPIENTS
+                                                                for p in c.children) for c in tok.children):
+                kind = "phrasal"  # "handed 15 workers to DPRK officials": a handover without "over"
             elif lemma in lex.phrasal:
                 parts = lex.phrasal[lemma]
                 kids = [c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "dobj", "npadvmod", "prep")]
