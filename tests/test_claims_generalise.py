@@ -155,3 +155,35 @@ def test_handovers_charters_and_names(text, count, date, locations):
 ])
 def test_not_a_return(sentence):
     assert [c.count for c in find_claims(sentence, PUB) if not c.vague] == []
+
+
+@pytest.mark.parametrize("sentence,count,locations", [
+    ("Authorities deported 1,632 Haitians through the Dajabón and Elías Piña border crossings.", 1632,
+     ["Dajabón", "Elías Piña"]),
+    ("Iran deported 3,000 Afghans through the Islam Qala and Milak crossings.", 3000, ["Iran", "Islam Qala", "Milak"]),
+    ("Pakistan deported 500 Afghans through the Afghan and Iranian borders.", 500, ["Pakistan"]),
+])
+def test_coordinated_crossings(sentence, count, locations):
+    c = _claim(sentence, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+def test_own_articles_of_other_stories():
+    """Sets 13 onwards: written for shapes the earlier rules did not cover (crossings and airports,
+    actor countries, vehicles, charters, relative days, things and pupils that are no returnees)."""
+    import json
+    from pathlib import Path
+
+    from newsmon.evaluate import evaluate
+
+    here = Path(__file__).parent / "fixtures_eval"
+    docs = []
+    for n in range(13, 40):
+        p = here / f"own_articles_{n}.jsonl"
+        if p.exists():
+            docs += [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    summary, _, _ = evaluate(docs)
+    assert summary["count"]["f1"] >= 0.95
+    assert summary["qualifier_accuracy"] >= 0.95
+    assert summary["date_accuracy"] >= 0.9
+    assert summary["location_f1"] >= 0.9

@@ -154,6 +154,32 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     return a, b
 
 
+def _coordinated_names(doc: Doc, head: Token) -> list[tuple[int, int]]:
+    """Names coordinated before a plural facility word: "the Dajabón and Elías Piña border crossings"."""
+    k = head.i - 1
+    while k >= 0 and doc[k].lower_ in ("border", "international", "land", "sea", "river"):
+        k -= 1
+    end = k + 1
+    toks: list[Token] = []
+    while k >= 0 and (doc[k].text[:1].isupper() or doc[k].lower_ in ("and", ",")) and head in doc[k].ancestors:
+        toks.insert(0, doc[k])
+        k -= 1
+    if not any(t.lower_ == "and" for t in toks):
+        return []
+    out: list[tuple[int, int]] = []
+    run: list[Token] = []
+    for t in toks + [None]:
+        if t is None or t.lower_ in ("and", ","):
+            if run:
+                if any(r.ent_type_ in ("NORP", "DATE") for r in run):
+                    return []
+                out.append((run[0].i, run[-1].i + 1))
+            run = []
+        else:
+            run.append(t)
+    return out if len(out) >= 2 and out[-1][1] == end else []
+
+
 def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
     idx: dict[int, tuple[int, int]] = {}
     ents = [e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
@@ -185,9 +211,13 @@ def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
     for tok in doc:
         if tok.lemma_.lower() in FACILITY_HEADS and tok.pos_ in ("NOUN", "PROPN"):
             got = _facility_name(doc, tok)
-            if got is not None and not any(i in idx for i in range(*got)):
-                for i in range(*got):
-                    idx[i] = got
+            names = [got] if got is not None else []
+            if tok.tag_ == "NNS":  # "the Dajabón and Elías Piña border crossings"
+                names = _coordinated_names(doc, tok) or names
+            for got in names:
+                if not any(i in idx for i in range(*got)):
+                    for i in range(*got):
+                        idx[i] = got
     # a name in a place: "the Ghumdhum border crossing in Bandarban", "Kashgar in Xinjiang"
     for tok in doc:
         if tok.i in idx or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or tok.ent_type_ in ("PERSON", "DATE", "NORP", "TIME"):
