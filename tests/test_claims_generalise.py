@@ -187,3 +187,27 @@ def test_own_articles_of_other_stories():
     assert summary["qualifier_accuracy"] >= 0.95
     assert summary["date_accuracy"] >= 0.9
     assert summary["location_f1"] >= 0.9
+
+
+@pytest.mark.parametrize("sentence,count,qualifier,locations", [
+    ("More than 900,000 people have returned or been forced back from Iran since January.", 900000, "more_than", ["Iran"]),
+    ("The group documented 310 pushbacks involving 7,400 people in the Evros region.", 7400, "exact", ["Evros"]),
+    ("The coast guard towed a boat carrying 44 people back into Turkish waters off Chios.", 44, "exact", ["Chios"]),
+    ("Police escorted 85 Cambodians back across the border at Poipet.", 85, "exact", ["Poipet"]),
+    ("Some 210 workers were repatriated from Klang port to Belawan aboard a ferry.", 210, "about", ["Klang", "Belawan"]),
+    ("Kyrgyzstan deported 12 Uyghurs to China through the Irkeshtam pass.", 12, "exact", ["Kyrgyzstan", "China", "Irkeshtam"]),
+    ("Fourteen Pakistanis deported from Oman landed at Sialkot airport on Monday.", 14, "exact", ["Oman", "Sialkot"]),
+])
+def test_more_return_shapes(sentence, count, qualifier, locations):
+    c = _claim(sentence, count)
+    assert c.qualifier == qualifier
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+@pytest.mark.parametrize("sentence,absent", [
+    ("Court halts deportation of 300 Eritreans", 300),
+    ("The planned deportation of 120 Sudanese was put on hold.", 120),
+    ("Coast guards towed a dinghy carrying 31 people, among them 12 children, back into Turkish waters.", 12),
+])
+def test_plans_and_parts(sentence, absent):
+    assert absent not in [c.count for c in find_claims(sentence, PUB) if not c.vague]

@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims.dates import looks_like_date
-from extract.claims.lexicon import Lexicon
+from extract.claims.lexicon import Lexicon, load_lexicon
 
 LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "toward", "towards",
              "inside", "within", "out", "onto", "on", "near", "along", "by", "back", "over", "off", "outside",
@@ -16,13 +16,16 @@ LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "towa
 # Heads of a named facility a return passes through: "the Torkham border crossing",
 # "Tocumen International Airport", "Lumut naval base". The capitalised words before such a
 # head are a place even where the gazetteer and the entity recogniser do not know them.
-FACILITY_HEADS = {"crossing", "airport", "port", "checkpoint", "post", "base", "airbase", "terminal",
+FACILITY_HEADS = {"crossing", "airport", "port", "checkpoint", "post", "base", "airbase", "terminal", "pass",
                   "border", "point", "gate", "bridge", "harbour", "harbor", "jetty", "seaport", "airfield"}
 # Heads that make a country name a nationality word: "to Myanmar officials", "Chinese police".
 AUTHORITY_NOUNS = {"official", "authority", "police", "policeman", "guard", "force", "government", "ministry",
                    "embassy", "army", "military", "soldier", "officer", "agent", "counterpart", "coastguard",
                    "delegation", "diplomat", "consulate", "side", "national", "citizen", "worker", "migrant",
                    "refugee", "media", "court", "leader", "president", "minister", "spokesman", "spokesperson"}
+# Entity labels of a proper name that is not a place (the recogniser's other labels on an unknown
+# name, PRODUCT or WORK_OF_ART, are often a place it has not seen: "to Batam", "off Lesbos").
+NOT_PLACE_ENTS = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
 # Vehicles whose trip is the return: "a deportation flight carrying 135 migrants landed in Islamabad".
 VEHICLE_NOUNS = {"flight", "plane", "aircraft", "charter", "jet", "bus", "boat", "ship", "vessel", "convoy",
                  "truck", "lorry", "train", "van", "coach", "ferry", "trawler", "dinghy", "airplane"}
@@ -122,6 +125,17 @@ def date_phrases(doc: Doc) -> list[dict]:
 
 
 # ---------------------------------------------------------------- word checks
+def _nationality_word(t: Token) -> bool:
+    """"Afghan", "Thai", "Uzbek": a nationality, not a name (the recogniser also tags unknown
+    names as NORP: "the Irkeshtam pass")."""
+    if t.ent_type_ != "NORP":
+        return False
+    low = t.lower_
+    demonyms = load_lexicon(t.doc._.config_dir).demonyms
+    return t.pos_ == "ADJ" or low in demonyms or low + "s" in demonyms or low + "es" in demonyms \
+        or low.endswith(("an", "ese", "ish", "i", "ic"))
+
+
 def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     """The capitalised name before a facility head: "the Ghulam Khan (border) crossing" ->
     "Ghulam Khan"; "Tocumen International Airport" -> all of it (the head is part of the name)."""
@@ -143,7 +157,7 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1 and chunk[start - 2].text[:1].isupper())):
         start -= 1
     run = chunk[start:end]
-    if not run or any(t.ent_type_ in ("NORP", "DATE", "CARDINAL", "ORDINAL") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
+    if not run or any(t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL") or _nationality_word(t) or t.pos_ not in ("PROPN", "NOUN", "ADJ")
                       for t in run if not hyphen(t)):
         return None
     if all(t.pos_ == "ADJ" for t in run):
@@ -218,6 +232,24 @@ def _place_index(doc: Doc) -> dict[int, tuple[int, int]]:
                 if not any(i in idx for i in range(*got)):
                     for i in range(*got):
                         idx[i] = got
+    # a name the return goes to or from: "repatriated ... to Batam", "deported from Mersin"
+    for tok in doc:
+        org_name = tok.ent_type_ == "ORG" and tok.ent_iob_ == "B" and (tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I") \
+            and not tok.text.isupper()  # an unknown one-word name the recogniser calls an organisation
+        if tok.i in idx or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or (tok.ent_type_ in NOT_PLACE_ENTS and not org_name) \
+                or not tok.text[:1].isupper() or tok.is_sent_start:
+            continue
+        prep = tok.head
+        h = prep.head
+        for _ in range(3):  # "repatriated from Pasir Gudang port to Batam": a chain of prepositions
+            if h._.trigger in ("verb", "phrasal") or h.dep_ not in ("prep", "pobj") or h.head.i == h.i:
+                break
+            h = h.head
+        if prep.lower_ in ("to", "from", "into", "off", "via", "through") \
+                and (h._.trigger in ("verb", "phrasal") or h.lemma_.lower() in ("carry", "transport", "land", "arrive")) \
+                and not any(c.dep_ in ("compound", "det", "poss", "amod") for c in tok.children) \
+                and (tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ != "PROPN"):
+            idx[tok.i] = (tok.i, tok.i + 1)
     # a name in a place: "the Ghumdhum border crossing in Bandarban", "Kashgar in Xinjiang"
     for tok in doc:
         if tok.i in idx or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or tok.ent_type_ in ("PERSON", "DATE", "NORP", "TIME"):
@@ -447,6 +479,9 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
             for c in vehicle.children:
                 if c.dep_ in ("compound", "amod", "nmod") and (c._.trigger is not None):
                     return c, "noun", h
+    if dep == "dobj" and h.lemma_.lower() in ("involve", "affect", "include", "concern", "comprise") and h.dep_ in ("acl", "relcl") \
+            and h.head._.trigger == "noun":
+        return h.head, "noun", h  # "1,170 pushbacks involving 26,000 people"
     if _verb_trigger(h):
         if dep in ("dobj", "nsubjpass", "oprd", "dative", "attr"):
             return h, "direct", h
@@ -532,6 +567,10 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
 
 
 def _negative(trigger: Token, gov: Token | None, x: Token, lex: Lexicon) -> bool:
+    if trigger.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ in ("compound", "amod") and c.i < trigger.i and c.lemma_.lower() in lex.negative_governors
+            for c in trigger.children):
+        return True  # "Court halts deportation of 300" (a headline read as one noun phrase), "a planned deportation"
     starts = [trigger] + ([gov] if gov is not None and gov.i != trigger.i else [])
     for start in starts:
         cur = start
@@ -801,6 +840,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 and root.head.dep_ in ("acl", "advcl") and root.head.head.pos_ in ("NOUN", "PROPN"):
             noun = x = root.head.head  # "The repatriated defectors, numbering about 60, ..."
         people = None
+        if noun is not None and any(c.dep_ == "prep" and c.lower_ == "among" and any(
+                p.dep_ == "pobj" and p.lower_ in ("them", "whom", "those") for p in c.children) for c in noun.children):
+            continue  # "31 people, among them 12 children": part of a counted group
         if noun is not None:
             if noun.pos_ == "PRON" and noun.lower_ in ("them", "whom", "those", "these"):
                 people = True
@@ -849,6 +891,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 homeward = True  # "3,599 people ... had been removed": removal of people is deportation
             subj_place: list[tuple[int, int]] = []
             _subject_place(trig, places, subj_place)
+            conjuncts = [c for c in trig.children if c.dep_ == "conj" and c._.trigger in ("verb", "phrasal")]
+            if any(c.lemma_.lower() not in lex.ambiguous_verbs or spans_hint(c, places) for c in conjuncts):
+                homeward = True  # "have returned or been forced back from Iran and Pakistan"
             if not (migrantish or spans_hint(trig, places) or homeward or subj_place
                     or (people and _deportation_nearby(doc, sent))):
                 continue
@@ -890,6 +935,8 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
         for c in trig.children:
             if c.dep_ in ("advcl", "conj") and c.lemma_.lower() in MOVE_VERBS and c.tag_ in ("VBG", "VBN") and not _has_subject(c):
                 _places_of(c, places, skip, spans)
+            elif c.dep_ == "conj" and c.lemma_.lower() in ARRIVAL_VERBS and not _has_subject(c) and c._.trigger is None:
+                _places_of(c, places, skip, spans)  # "28 Pakistanis deported from Saudi Arabia landed at Multan airport"
         if trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB"):
             if not any(c.dep_ == "nsubjpass" for c in trig.children):
                 _subject_place(trig, places, spans)

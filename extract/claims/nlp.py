@@ -244,14 +244,16 @@ def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
                     kind = "phrasal"
                 else:
                     # "sent 50 defectors back": the particle a few words on, hanging on this verb
-                    for k in range(tok.i + 1, min(len(doc), tok.i + 7)):
+                    for k in range(tok.i + 1, min(len(doc), tok.i + 16)):
                         t2 = doc[k]
                         if t2.text in (".", ";") or "\n" in t2.text:
                             break
-                        if t2.lower_ in parts and (t2.head.i == tok.i or t2.head.head.i == tok.i and t2.head.dep_ in ("dobj", "nsubjpass")):
-                            kind = "phrasal"
+                        if t2.lower_ in parts and (t2.head.i == tok.i or t2.head.head.i == tok.i and t2.head.dep_ in ("dobj", "nsubjpass", "prep")
+                                                   or (t2.head.dep_ == "acl" and t2.head.lemma_.lower() in ("carry", "transport")
+                                                       and t2.head.head.head.i == tok.i)):
+                            kind = "phrasal"  # "towed a dinghy carrying 31 people ... back into Turkish waters"
                             break
-                        if t2.pos_ in ("VERB", "AUX") and t2.i != tok.i:
+                        if t2.pos_ in ("VERB", "AUX") and t2.i != tok.i and t2.dep_ not in ("acl", "relcl", "auxpass", "aux"):
                             break
         if kind is None and tok.pos_ in ("NOUN", "PROPN"):
             if lemma in lex.people_triggers or low in lex.people_triggers:
