@@ -211,3 +211,17 @@ def test_more_return_shapes(sentence, count, qualifier, locations):
 ])
 def test_plans_and_parts(sentence, absent):
     assert absent not in [c.count for c in find_claims(sentence, PUB) if not c.vague]
+
+
+@pytest.mark.parametrize("sentence,count,date", [
+    ("Mexico has taken in 4,500 people of other nationalities deported by the United States since Jan. 20.", 4500, "2025-01-20"),
+    ("Mexico has taken in 4,500 people deported by the United States since Jan. 20, the president said on Monday, "
+     "along with about 36,000 Mexican citizens.", 36000, "2025-01-20"),
+])
+def test_people_of_and_remnants_after_a_reporting_verb(sentence, count, date):
+    assert _claim(sentence, count).date == date
+
+
+def test_part_of_a_counted_group_with_of():
+    counts = [c.count for c in find_claims("Police said 3 of the 17 men deported to Georgia last week had criminal records.", PUB)]
+    assert 3 not in counts

@@ -26,6 +26,7 @@ AUTHORITY_NOUNS = {"official", "authority", "police", "policeman", "guard", "for
 # Entity labels of a proper name that is not a place (the recogniser's other labels on an unknown
 # name, PRODUCT or WORK_OF_ART, are often a place it has not seen: "to Batam", "off Lesbos").
 NOT_PLACE_ENTS = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
+REPORT_VERBS = {"say", "tell", "report", "announce", "add", "state", "confirm", "estimate", "note", "write"}
 # Vehicles whose trip is the return: "a deportation flight carrying 135 migrants landed in Islamabad".
 VEHICLE_NOUNS = {"flight", "plane", "aircraft", "charter", "jet", "bus", "boat", "ship", "vessel", "convoy",
                  "truck", "lorry", "train", "van", "coach", "ferry", "trawler", "dinghy", "airplane"}
@@ -450,6 +451,13 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
             return c, "modifier", None
         if c.dep_ in ("amod", "compound") and c._.trigger == "people":
             return c, "people", None
+    for c in (x.children if x.pos_ == "NOUN" else ()):  # "4,500 people of other nationalities deported by the United States"
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.pos_ == "NOUN" and not any(n.like_num for n in p.children):
+                    for cc in p.children:
+                        if cc.dep_ in ("acl", "relcl") and _verb_trigger(cc):
+                            return cc, "modifier", None
     for c in x.children:  # "300 Afghans who were arrested and deported"
         if c.dep_ in ("acl", "relcl"):
             for cc in c.children:
@@ -1079,8 +1087,9 @@ def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
         if base is None:
             continue
         between = doc[base["num_end"]:s]
-        if any(t.pos_ in ("VERB", "AUX") and t.i != base["trigger"] and t.i != base.get("gov") for t in between if t.i > base["trigger"]):
-            continue
+        if any(t.pos_ in ("VERB", "AUX") and t.i != base["trigger"] and t.i != base.get("gov")
+               and not (t.lemma_.lower() in REPORT_VERBS and t.dep_ == "ROOT") for t in between if t.i > base["trigger"]):
+            continue  # (a reporting verb between does not part them: "..., the president said on Monday, along with 36,000 ...")
         # the remnant: "and 450 on Sunday" / ", France 12,000" / "and Sweden 6,000"
         lead = prev.lower_
         place_lead = qstart - 1 in places and (qstart < 2 or doc[places[qstart - 1][0] - 1].lower_ in (",", "and", "while", "with"))
