@@ -225,3 +225,13 @@ def test_people_of_and_remnants_after_a_reporting_verb(sentence, count, date):
 def test_part_of_a_counted_group_with_of():
     counts = [c.count for c in find_claims("Police said 3 of the 17 men deported to Georgia last week had criminal records.", PUB)]
     assert 3 not in counts
+
+
+@pytest.mark.parametrize("sentence,count,locations", [
+    ("Algeria expelled at least 900 migrants from West Africa into Niger last week.", 900, ["Algeria", "Niger"]),
+    ("It was the fourth charter deportation this year, after flights to Vietnam and Cambodia carried a combined 183 people.",
+     183, ["Vietnam", "Cambodia"]),
+])
+def test_origin_of_the_people_and_flights_in_a_deportation_sentence(sentence, count, locations):
+    c = _claim(sentence, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)

@@ -34,7 +34,7 @@ VEHICLE_NOUNS = {"flight", "plane", "aircraft", "charter", "jet", "bus", "boat",
 ARRIVAL_VERBS = {"land", "arrive", "reach", "touch", "dock", "depart", "leave", "cross", "enter", "take"}
 # Verbs that carry the same people on ("flying them from Bangkok to Kashgar").
 MOVE_VERBS = {"fly", "take", "transport", "bus", "drive", "carry", "transfer", "move", "escort", "ship",
-              "send", "put", "load", "ferry", "deliver", "hand"}
+              "send", "put", "load", "ferry", "deliver", "hand", "abandon", "leave", "drop", "dump", "strand"}
 TOTAL_NOUNS = {"total", "number", "figure", "tally", "count", "sum", "toll", "overall", "amount"}
 QUANTITY_NOUNS = TOTAL_NOUNS | {"group", "batch", "contingent", "convoy", "wave", "busload",
                                 "planeload", "boatload", "total", "majority", "minimum", "maximum", "estimate"}
@@ -478,7 +478,12 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 vehicle = vehicle.head.head  # "a convoy of 40 buses carrying ..."
             if vehicle.dep_ in ("dobj", "nsubjpass") and _verb_trigger(vehicle.head):
                 return vehicle.head, "direct", h  # "turned back a boat carrying 250 Rohingya"
-            if _is_charter(vehicle) and x.dep_ == "dobj" and _is_people(x, lex) and _return_context(x.doc, x.sent):
+            if x.dep_ == "dobj" and _is_people(x, lex) and (
+                    (_is_charter(vehicle) and _return_context(x.doc, x.sent))
+                    or (vehicle.lemma_.lower() in ("flight", "plane", "charter") and any(
+                        t._.trigger == "noun" and t.lemma_.lower() != "return" for t in x.sent))):
+                # "Four charter flights ... carried 850 people" in a removals story; "the fourth charter
+                # deportation this year, after flights to Vietnam ... carried a combined 183 people"
                 return vehicle, "noun", h  # "Four charter flights to Brazil and Vietnam carried 850 people" (a removals story)
             if h.lower_ == "with" and _verb_trigger(vehicle) and any(
                     c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in VEHICLE_NOUNS or c.lemma_.lower() in QUANTITY_NOUNS)
@@ -921,7 +926,14 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
         if trig.dep_ == "conj" and trig.head._.trigger is not None and not _has_subject(trig):
             _places_of(trig.head, places, skip, spans)
         if noun is not None and noun.i != trig.i:
-            _places_of(noun, places, skip, spans)
+            origin: set[int] = set()
+            if spans and (trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB")):
+                # "expelled migrants from West Africa into Niger": where the people come from is
+                # not where the return went when the verb names its own places
+                for c in noun.children:
+                    if c.dep_ == "prep" and c.lower_ == "from":
+                        origin.update(t.i for t in c.subtree)
+            _places_of(noun, places, skip | origin, spans)
             for c in noun.children:  # "North Koreans who had been held in Jilin": where held
                 if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in HELD_VERBS:
                     _places_of(c, places, set(), spans)
