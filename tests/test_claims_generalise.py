@@ -228,7 +228,8 @@ def test_part_of_a_counted_group_with_of():
 
 
 @pytest.mark.parametrize("sentence,count,locations", [
-    ("Algeria expelled at least 900 migrants from West Africa into Niger last week.", 900, ["Algeria", "Niger"]),
+    ("Algeria expelled at least 900 migrants from West and Central Africa into Niger between May 2 and 8.", 900,
+     ["Algeria", "Niger"]),
     ("It was the fourth charter deportation this year, after flights to Vietnam and Cambodia carried a combined 183 people.",
      183, ["Vietnam", "Cambodia"]),
 ])

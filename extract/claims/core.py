@@ -478,13 +478,6 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
                 vehicle = vehicle.head.head  # "a convoy of 40 buses carrying ..."
             if vehicle.dep_ in ("dobj", "nsubjpass") and _verb_trigger(vehicle.head):
                 return vehicle.head, "direct", h  # "turned back a boat carrying 250 Rohingya"
-            if x.dep_ == "dobj" and _is_people(x, lex) and (
-                    (_is_charter(vehicle) and _return_context(x.doc, x.sent))
-                    or (vehicle.lemma_.lower() in ("flight", "plane", "charter") and any(
-                        t._.trigger == "noun" and t.lemma_.lower() != "return" for t in x.sent))):
-                # "Four charter flights ... carried 850 people" in a removals story; "the fourth charter
-                # deportation this year, after flights to Vietnam ... carried a combined 183 people"
-                return vehicle, "noun", h  # "Four charter flights to Brazil and Vietnam carried 850 people" (a removals story)
             if h.lower_ == "with" and _verb_trigger(vehicle) and any(
                     c.dep_ in ("dobj", "nsubjpass") and (c.lemma_.lower() in VEHICLE_NOUNS or c.lemma_.lower() in QUANTITY_NOUNS)
                     for c in vehicle.children):
@@ -492,6 +485,13 @@ def _link(x: Token, lex: Lexicon, qual: set[int] = frozenset()) -> tuple[Token |
             for c in vehicle.children:
                 if c.dep_ in ("compound", "amod", "nmod") and (c._.trigger is not None):
                     return c, "noun", h
+            if x.dep_ == "dobj" and _is_people(x, lex) and (
+                    (_is_charter(vehicle) and _return_context(x.doc, x.sent))
+                    or (vehicle.lemma_.lower() in ("flight", "plane", "charter") and any(
+                        t._.trigger == "noun" and t.lemma_.lower() != "return" for t in x.sent))):
+                # "Four charter flights ... carried 850 people" in a removals story; "the fourth charter
+                # deportation this year, after flights to Vietnam ... carried a combined 183 people"
+                return vehicle, "noun", h
     if dep == "dobj" and h.lemma_.lower() in ("involve", "affect", "include", "concern", "comprise") and h.dep_ in ("acl", "relcl") \
             and h.head._.trigger == "noun":
         return h.head, "noun", h  # "1,170 pushbacks involving 26,000 people"
@@ -927,7 +927,12 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             _places_of(trig.head, places, skip, spans)
         if noun is not None and noun.i != trig.i:
             origin: set[int] = set()
-            if spans and (trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB")):
+            own: list[tuple[int, int]] = list(spans)
+            if trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB"):
+                _subject_place(trig, places, own)
+            dest = any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(t.i in places for t in c.subtree)
+                       for c in noun.children)
+            if (own or dest) and (trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB")):
                 # "expelled migrants from West Africa into Niger": where the people come from is
                 # not where the return went when the verb names its own places
                 for c in noun.children:
