@@ -236,3 +236,12 @@ def test_part_of_a_counted_group_with_of():
 def test_origin_of_the_people_and_flights_in_a_deportation_sentence(sentence, count, locations):
     c = _claim(sentence, count)
     assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+@pytest.mark.parametrize("sentence,count,locations", [
+    ("Authorities towed a wooden boat carrying 150 Rohingya back out to sea off Aceh.", 150, ["Aceh"]),
+    ("Police deported 312 Afghans from Karachi's Haji Camp holding centre to Chaman.", 312, ["Karachi", "Haji Camp", "Chaman"]),
+])
+def test_particles_far_from_the_verb_and_named_centres(sentence, count, locations):
+    c = _claim(sentence, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)

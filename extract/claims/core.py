@@ -17,6 +17,7 @@ LOC_PREPS = {"from", "to", "in", "into", "at", "through", "across", "via", "towa
 # "Tocumen International Airport", "Lumut naval base". The capitalised words before such a
 # head are a place even where the gazetteer and the entity recogniser do not know them.
 FACILITY_HEADS = {"crossing", "airport", "port", "checkpoint", "post", "base", "airbase", "terminal", "pass",
+                  "centre", "center", "camp", "depot",
                   "border", "point", "gate", "bridge", "harbour", "harbor", "jetty", "seaport", "airfield"}
 # Heads that make a country name a nationality word: "to Myanmar officials", "Chinese police".
 AUTHORITY_NOUNS = {"official", "authority", "police", "policeman", "guard", "force", "government", "ministry",
@@ -641,7 +642,7 @@ def _places_of(tok: Token, places: dict[int, tuple[int, int]], skip: set[int], o
     for c in tok.children:
         if c.i in skip:
             continue
-        if c.dep_ == "prep" and c.lower_ in LOC_PREPS or (c.dep_ == "advmod" and c.lower_ in ("back", "home")) \
+        if c.dep_ == "prep" and c.lower_ in LOC_PREPS or (c.dep_ == "advmod" and c.lower_ in ("back", "home", "out", "away")) \
                 or (c.dep_ == "prt" and c.lower_ in ("back", "over", "out")):
             for p in c.children:
                 if p.dep_ in ("pobj", "prep", "pcomp") or (p.dep_ == "advmod"):
