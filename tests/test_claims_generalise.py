@@ -245,3 +245,16 @@ def test_origin_of_the_people_and_flights_in_a_deportation_sentence(sentence, co
 def test_particles_far_from_the_verb_and_named_centres(sentence, count, locations):
     c = _claim(sentence, count)
     assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)
+
+
+# a bare number counts people only as the object of a people-only verb, or with returnees in sight
+@pytest.mark.parametrize("text,count,found", [
+    ("Pakistan deported 700 on Sunday.", 700, True),
+    ("Thailand repatriated 40 to Myanmar.", 40, True),
+    ("Afghans are leaving Iran in large numbers. Iran returned 1,200 to Afghanistan on Monday.", 1200, True),
+    ("The bank returned 300 to customers in Kabul.", 300, False),
+    ("The shop sent back 500 to China.", 500, False),
+    ("The court handed over 25 to police in Kabul.", 25, False),
+])
+def test_elided_head(text, count, found):
+    assert (count in [c.count for c in find_claims(text, PUB)]) == found

@@ -705,6 +705,20 @@ UNAMBIGUOUS = {"deport", "repatriate", "expel", "extradite", "readmit", "refoul"
                "repatriation", "expulsion", "deportee", "returnee", "readmission", "refoulement", "pushback"}
 
 
+# Verbs that only ever take people: a bare number as their object counts people ("deported 700").
+PEOPLE_ONLY_VERBS = {"deport", "repatriate", "expel", "extradite", "readmit", "refoul", "refoule"}
+
+
+def _people_context(doc: Doc, sent: Span, lex: Lexicon) -> bool:
+    """Returnees in sight for a bare number ("returned 1,200 to Afghanistan"): deportation words,
+    nationalities or migrant nouns in the sentence or the one before it."""
+    if _deportation_nearby(doc, sent):
+        return True
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return any(t.ent_type_ == "NORP" or t.lower_ in lex.demonyms or t.lemma_.lower() in lex.migrant_nouns
+               or t._.trigger == "people" for t in doc[start:sent.end])
+
+
 def _deportation_nearby(doc: Doc, sent: Span) -> bool:
     """The sentence, or the one before it in the same paragraph, speaks of deportation in words
     that mean nothing else: then "85 children were among those returned" is about returnees."""
@@ -877,6 +891,9 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             trig, how, gov = _link(root, lex, qual_tokens)
         if trig is None:
             continue
+        if noun is None and how == "direct" and x.i == root.i and x.dep_ in ("dobj", "nsubjpass", "npadvmod") \
+                and trig.lemma_.lower() not in PEOPLE_ONLY_VERBS and not _people_context(doc, doc[s].sent, lex):
+            continue  # "the bank returned 300 to customers", "sent back 500 to China": no people in sight
         if how != "people" and _negative(trig, gov, x, lex):
             continue
         sent = doc[s].sent
