@@ -76,8 +76,15 @@ def process_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> lis
     return results
 
 
+# One BLAS thread per worker: the workers already use every core, and each extra
+# thread costs memory. Set before numpy (via spaCy) is first imported in the worker.
+_SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _warm_up(config_dir: str | None) -> None:
     """Load the models in a fresh worker so that the first real page does not wait for them."""
+    for name, value in _SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
     from extract.claims import find_claims
 
     find_claims("Officials said 12 people were deported on Monday.", None)
