@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import zlib
 from collections.abc import Iterator
@@ -10,6 +9,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
+
+from storage.db import write_transaction
 
 
 def utc_now() -> str:
@@ -22,26 +23,6 @@ def compress_html(html: bytes) -> bytes:
 
 def decompress_html(blob: bytes | None) -> bytes:
     return zlib.decompress(blob) if blob else b""
-
-
-@contextlib.contextmanager
-def immediate_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE), so that it waits
-    for a concurrent writer (the busy timeout) instead of failing with "database is locked"
-    when it writes after reading. Nested, it is a savepoint."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
 
 
 MIN_HASHED_TEXT = 200  # shorter texts (stubs, "page not found") are never merged as duplicates
@@ -110,7 +91,7 @@ def store_page(
     """
     now = utc_now()
     addresses = list(dict.fromkeys([url, *urls]))
-    with immediate_transaction(db):
+    with write_transaction(db):
         for address in addresses:
             existing = known_url_article(db, address)
             if existing is not None:

@@ -8,7 +8,6 @@ corrected one when there is one, else the machine's.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.articles import utc_now
+from storage.db import write_transaction
 
 STATUSES = ("pending", "accepted", "rejected")
 EDITABLE = ("count", "qualifier", "date", "locations")
@@ -24,29 +24,6 @@ EDITABLE = ("count", "qualifier", "date", "locations")
 # Machine values a re-extraction may rewrite on a claim nobody has reviewed.
 _MACHINE_FIELDS = ("count", "count_high", "qualifier", "who", "date", "date_end", "kind", "locations",
                    "evidence", "start", "end", "confidence", "vague", "other_evidence")
-
-
-@contextlib.contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE).
-
-    A deferred transaction that reads and then writes cannot wait for another
-    writer (SQLite answers "database is locked" at once, whatever the busy
-    timeout); an immediate one waits its turn. Nested, it is a savepoint.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
 
 
 def _machine_row(claim: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -26,6 +28,29 @@ class _Connection(sqlite3.Connection):
                                                                                   "BEGIN TRANSACTION"):
             sql = "BEGIN IMMEDIATE"
         return super().execute(sql, *args)
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes cannot wait for another
+    writer (SQLite answers "database is locked" at once, whatever the busy
+    timeout); an immediate one waits its turn. Nested, it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 class StorageError(Exception):

@@ -142,7 +142,7 @@ def drop_empty_events(db: Database, event_ids) -> None:
 
 def regroup_all(db: Database) -> None:
     """Recompute every automatic grouping (claims a reviewer placed stay where they are)."""
-    from storage.claims import write_transaction
+    from storage.db import write_transaction
 
     with write_transaction(db):
         db.execute("update claims set event_id = null where event_locked = 0")

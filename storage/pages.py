@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.articles import content_hash_of, immediate_transaction, save_extraction, store_page
+from storage.articles import content_hash_of, save_extraction, store_page
 from storage.claims import replace_machine_claims
+from storage.db import write_transaction
 
 
 def store_extracted_page(
@@ -33,7 +34,7 @@ def store_extracted_page(
     (a known address or a syndicated copy of a stored text adds its URLs only).
     """
     content_hash = content_hash_of(article["text"]) if article else None
-    with immediate_transaction(db):
+    with write_transaction(db):
         article_id, outcome = store_page(db, url=url, source=source, html=html, urls=list(urls),
                                          published=published, content_hash=content_hash)
         stored = 0
@@ -50,7 +51,7 @@ def save_results(db: Database, results: Sequence[Any]) -> tuple[int, int]:
     Returns (articles written, claims stored). Results with an error are skipped.
     """
     articles = claims = 0
-    with immediate_transaction(db):
+    with write_transaction(db):
         for result in results:
             if result.error is not None:
                 continue

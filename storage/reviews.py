@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from extract.types import QUALIFIERS
 from storage.articles import utc_now
-from storage.claims import write_transaction
+from storage.db import write_transaction
 from storage.events import _new_event, drop_empty_events, move_claims
 
 STATE_FIELDS = ("status", "corrected_count", "corrected_qualifier", "corrected_date", "corrected_locations",
