@@ -154,17 +154,6 @@ def _xpath(selector: str):
         return None
 
 
-def css_selector_error(selector: str) -> str | None:
-    """Why a `drop_selectors` entry cannot be used, or None when it is fine."""
-    from cssselect import GenericTranslator
-
-    try:
-        GenericTranslator().css_to_xpath(selector)
-    except Exception as exc:  # noqa: BLE001
-        return f"{selector!r}: {exc}"
-    return None
-
-
 def _drop_selected(tree, selectors: Sequence[str]) -> None:
     for sel in selectors:
         xp = _xpath(sel)

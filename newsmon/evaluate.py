@@ -44,13 +44,14 @@ def load_labelled(path: str | Path) -> list[dict[str, Any]]:
     return docs
 
 
-def document_text(doc: dict[str, Any]) -> tuple[str, str | None]:
+def document_text(doc: dict[str, Any], config_dir: str | None = None) -> tuple[str, str | None]:
     """(text, published) of a labelled document, cleaning `html` as a crawl would."""
     if isinstance(doc.get("text"), str):
         return doc["text"], doc.get("published")
     from extract.article import extract_article
 
-    article = extract_article(doc["html"], doc.get("url"), fallback_published=doc.get("published"))
+    article = extract_article(doc["html"], doc.get("url"), fallback_published=doc.get("published"),
+                              config_dir=config_dir)
     return article.text, doc.get("published") or article.published
 
 
@@ -71,7 +72,7 @@ def claim_json(claim: Any) -> dict[str, Any]:
 def predict(docs: list[dict[str, Any]], config_dir: str | None = None) -> Iterator[tuple[dict, list]]:
     from extract.claims import find_claims_many
 
-    pairs = [document_text(d) for d in docs]
+    pairs = [document_text(d, config_dir) for d in docs]
     for doc, claims in zip(docs, find_claims_many(pairs, config_dir=config_dir)):
         yield doc, claims
 

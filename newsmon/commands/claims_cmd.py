@@ -11,7 +11,7 @@ import click
 from newsmon.context import AppContext, common_options, pass_app
 
 
-def _load(source: str) -> tuple[str, str | None, str | None]:
+def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
     """(text, published, title) of a file, a URL or stdin. HTML goes through boilerplate removal."""
     if source == "-":
         return sys.stdin.read(), None, None
@@ -20,14 +20,14 @@ def _load(source: str) -> tuple[str, str | None, str | None]:
         from extract.article import extract_article
 
         html, final_url = fetch_page(source)
-        art = extract_article(html, final_url)
+        art = extract_article(html, final_url, config_dir=config_dir)
         return art.text, art.published, art.title
     with open(source, "rb") as fh:
         raw = fh.read()
     if source.lower().endswith((".html", ".htm")):
         from extract.article import extract_article
 
-        art = extract_article(raw, None)
+        art = extract_article(raw, None, config_dir=config_dir)
         return art.text, art.published, art.title
     return raw.decode("utf-8", errors="replace"), None, None
 
@@ -47,7 +47,7 @@ def claims_command(app: AppContext, source: str, published: str | None, as_json:
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--published")
     try:
-        text, page_published, _title = _load(source)
+        text, page_published, _title = _load(source, str(app.config_dir))
     except FetchError as exc:
         click.echo(f"newsmon claims: {exc}", err=True)
         sys.exit(1)
