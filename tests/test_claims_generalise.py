@@ -258,3 +258,13 @@ def test_particles_far_from_the_verb_and_named_centres(sentence, count, location
 ])
 def test_elided_head(text, count, found):
     assert (count in [c.count for c in find_claims(text, PUB)]) == found
+
+
+@pytest.mark.parametrize("sentence,count,locations", [
+    ("Japan deported 44 Sri Lankan nationals who had overstayed their visas on a chartered flight from Narita airport "
+     "to Colombo on Tuesday.", 44, ["Japan", "Narita", "Colombo"]),
+    ("Police deported 30 Afghans who had arrived in Turkey on a boat from Greece.", 30, []),
+])
+def test_vehicle_inside_a_relative_clause(sentence, count, locations):
+    c = _claim(sentence, count)
+    assert sorted(x.lower() for x in c.locations) == sorted(x.lower() for x in locations)

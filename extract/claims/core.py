@@ -938,6 +938,13 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
                 if c.dep_ in ("relcl", "acl") and c.i != trig.i:
                     skip.update(t.i for t in c.subtree)
         _places_of(trig, places, skip, spans)
+        # a vehicle phrase the parser hung inside the people's relative clause still tells the trip:
+        # "deported 44 nationals who had overstayed their visas on a chartered flight from Narita to Colombo"
+        for t in (doc[i] for i in sorted(skip)):
+            if t.dep_ == "pobj" and t.lemma_.lower() in VEHICLE_NOUNS and t.head.lower_ in ("on", "aboard", "by", "in") \
+                    and (trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB")) \
+                    and t.head.head.lemma_.lower() not in ARRIVAL_VERBS | {"come", "travel", "flee", "escape", "sail", "go"}:
+                _places_of(t, places, set(), spans)
         for c in trig.children:  # "deported or forced back from Pakistan" (one subject)
             if c.dep_ == "conj" and c._.trigger is not None and not _has_subject(c):
                 _places_of(c, places, skip, spans)
@@ -972,7 +979,7 @@ def candidates_for_doc(doc: Doc, lex: Lexicon) -> list[dict]:
             _places_of(noun.head, places, skip, spans)
         if noun is not None:  # "... carrying 135 migrants landed in Islamabad" (parsed as a clause of the noun)
             for c in noun.children:
-                if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in ARRIVAL_VERBS and c.i != trig.i:
+                if c.dep_ == "acl" and c.lemma_.lower() in ARRIVAL_VERBS and c.i != trig.i and not _has_subject(c):
                     _places_of(c, places, set(), spans)
         # the same people carried on: "deported 40 men to China, flying them from Bangkok to Kashgar"
         for c in trig.children:
