@@ -1,9 +1,8 @@
 """Cleaning and claim extraction in worker processes, beside the crawl or over the archive.
 
 trafilatura and spaCy are CPU-bound Python: in the crawl's own process they
-would stall the downloads, and one process uses one core. A small pool of
-worker processes (one per core) does the work instead; the caller stores the
-results. Each worker loads the spaCy pipeline once, at its first parse.
+would stall the downloads, and one process uses one core. Worker processes do
+the work instead (see `ExtractionPool`); the caller stores the results.
 """
 
 from __future__ import annotations
@@ -40,39 +39,64 @@ class PageResult:
     error: str | None = None
 
 
-def process_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[PageResult]:
-    """Clean each page, then extract claims from all the texts in one batch (`nlp.pipe`).
-
-    A page that fails gives a result with `error` set; the others go on.
-    """
+def clean_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[PageResult]:
+    """Clean each page (a job with `text` is already clean). A failing page gets `error` set."""
     from extract.article import extract_article
-    from extract.claims import EXTRACTOR_VERSION, find_claims_many
 
     results: list[PageResult] = []
-    texts: list[tuple[str, str | None]] = []
     for job in jobs:
         if job.text is not None:
             results.append(PageResult(job.article_id))
-            texts.append((job.text, job.published))
             continue
         try:
             article = extract_article(job.html, job.url, drop_selectors=job.drop_selectors,
                                       fallback_published=job.published, config_dir=config_dir)
             results.append(PageResult(job.article_id, article=article.to_dict()))
-            texts.append((article.text, article.published))
         except Exception as exc:  # noqa: BLE001 - one bad page never stops the others
             results.append(PageResult(job.article_id, error=f"{type(exc).__name__}: {exc}"))
-            texts.append(("", None))
-    wanted = [(r, text) for r, text, job in zip(results, texts, jobs) if job.claims and r.error is None]
+    return results
+
+
+def read_claims(texts: Sequence[tuple[str, str | None]], config_dir: str | None = None
+                ) -> tuple[str, list[list[dict[str, Any]]]]:
+    """(extractor version, claims of each (text, published) pair), parsed in one `nlp.pipe` batch."""
+    from extract.claims import EXTRACTOR_VERSION, find_claims_many
+
+    found = find_claims_many(list(texts), config_dir=config_dir)
+    return EXTRACTOR_VERSION, [[c.to_dict() for c in claims] for claims in found]
+
+
+def _claims_wanted(jobs: Sequence[PageJob], results: Sequence[PageResult]) -> list[tuple[int, tuple[str, str | None]]]:
+    """(index, (text, published)) of the cleaned pages whose claims are to be read."""
+    wanted = []
+    for i, (job, result) in enumerate(zip(jobs, results)):
+        if not job.claims or result.error is not None:
+            continue
+        if job.text is not None:
+            wanted.append((i, (job.text, job.published)))
+        elif result.article is not None:
+            wanted.append((i, (result.article["text"], result.article["published"])))
+    return wanted
+
+
+def _attach_claims(results: list[PageResult], wanted, version: str | None, found, error: str | None) -> None:
+    for (i, _text), claims in zip(wanted, found or [[] for _ in wanted]):
+        if error is not None:
+            results[i].error = error
+        else:
+            results[i].claims, results[i].claims_version = claims, version
+
+
+def process_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[PageResult]:
+    """Clean each page and read the claims of all of them, in this process."""
+    results = clean_pages(jobs, config_dir)
+    wanted = _claims_wanted(jobs, results)
     if wanted:
         try:
-            found = find_claims_many([text for _r, text in wanted], config_dir=config_dir)
-            for (result, _text), claims in zip(wanted, found):
-                result.claims = [c.to_dict() for c in claims]
-                result.claims_version = EXTRACTOR_VERSION
+            version, found = read_claims([text for _i, text in wanted], config_dir)
+            _attach_claims(results, wanted, version, found, None)
         except Exception as exc:  # noqa: BLE001
-            for result, _job in wanted:
-                result.error = f"claims: {type(exc).__name__}: {exc}"
+            _attach_claims(results, wanted, None, None, f"claims: {type(exc).__name__}: {exc}")
     return results
 
 
@@ -81,13 +105,30 @@ def process_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> lis
 _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _warm_up(config_dir: str | None) -> None:
-    """Load the models in a fresh worker so that the first real page does not wait for them."""
+def _start_claims_worker(config_dir: str | None) -> None:
+    """Load the language model in the claims worker before the first page arrives."""
     for name, value in _SINGLE_THREADED.items():
         os.environ.setdefault(name, value)
     from extract.claims import find_claims
 
-    find_claims("Officials said 12 people were deported on Monday.", None)
+    find_claims("Officials said 12 people were deported on Monday.", None, config_dir=config_dir)
+
+
+def _settles(outcome: Future):
+    """Make a done-callback settle `outcome` with any error it raises.
+
+    `concurrent.futures` logs and swallows a callback's exception: without
+    this, a waiter on `outcome` would wait forever.
+    """
+    def wrap(callback):
+        def run(done: Future) -> None:
+            try:
+                callback(done)
+            except BaseException as exc:  # noqa: BLE001
+                if not outcome.done():
+                    outcome.set_exception(exc)
+        return run
+    return wrap
 
 
 def default_workers() -> int:
@@ -95,36 +136,76 @@ def default_workers() -> int:
 
 
 class ExtractionPool:
-    """Worker processes that clean pages and extract claims.
+    """Worker processes that clean pages, chained to one that reads their claims.
 
-    Workers are started with "spawn": they are forked from no Twisted reactor
-    or open database, and import only what extraction needs.
+    Cleaning (trafilatura) is the heavy, per-page part: one worker per core.
+    Claims need the spaCy model (about 120 MB a copy) but little time, since
+    only paragraphs with a return word and a figure are parsed: one worker
+    holds the only copy. Workers are started with "spawn": they inherit no
+    Twisted reactor or open database, and import only what they need.
     """
 
     def __init__(self, config_dir: str | os.PathLike | None = None, workers: int | None = None):
         self.config_dir = str(config_dir) if config_dir else None
         self.workers = workers or default_workers()
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm_up, initargs=(self.config_dir,),
-        )
+        spawn = multiprocessing.get_context("spawn")
+        self._cleaners = ProcessPoolExecutor(max_workers=self.workers, mp_context=spawn)
+        self._reader = ProcessPoolExecutor(max_workers=1, mp_context=spawn,
+                                           initializer=_start_claims_worker, initargs=(self.config_dir,))
 
     def submit(self, jobs: Sequence[PageJob]) -> Future:
-        """A future of `process_pages(jobs)`."""
-        return self._executor.submit(process_pages, list(jobs), self.config_dir)
+        """A future of what `process_pages(jobs)` gives, computed in the workers."""
+        jobs = list(jobs)
+        outcome: Future = Future()
+        outcome.set_running_or_notify_cancel()
+
+        def read(results: list[PageResult]) -> None:
+            wanted = _claims_wanted(jobs, results)
+            if not wanted:
+                outcome.set_result(results)
+                return
+
+            @_settles(outcome)
+            def attach(done: Future) -> None:
+                error = done.exception()
+                if error is None:
+                    version, found = done.result()
+                    _attach_claims(results, wanted, version, found, None)
+                else:
+                    _attach_claims(results, wanted, None, None, f"claims: {type(error).__name__}: {error}")
+                outcome.set_result(results)
+
+            try:
+                self._reader.submit(read_claims, [text for _i, text in wanted], self.config_dir).add_done_callback(attach)
+            except RuntimeError as exc:  # the pool is shutting down
+                outcome.set_exception(exc)
+
+        @_settles(outcome)
+        def cleaned(done: Future) -> None:
+            if done.exception() is not None:
+                outcome.set_exception(done.exception())
+            else:
+                read(done.result())
+
+        if all(job.text is not None for job in jobs):
+            read([PageResult(job.article_id) for job in jobs])
+        else:
+            self._cleaners.submit(clean_pages, jobs, self.config_dir).add_done_callback(cleaned)
+        return outcome
 
     def map_batches(self, batches: Iterable[Sequence[PageJob]]) -> Iterator[list[PageResult]]:
         """`process_pages` of each batch, in order, with at most two batches per worker in flight."""
         in_flight: deque[Future] = deque()
         for batch in batches:
-            in_flight.append(self._executor.submit(process_pages, list(batch), self.config_dir))
-            if len(in_flight) >= 2 * self.workers:
+            in_flight.append(self.submit(batch))
+            if len(in_flight) >= 2 * self.workers + 1:
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._cleaners.shutdown(wait=True, cancel_futures=True)
+        self._reader.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "ExtractionPool":
         return self
