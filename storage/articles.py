@@ -111,22 +111,6 @@ def store_page(
     return article_id, "new"
 
 
-def store_fetched(
-    db: Database,
-    *,
-    url: str,
-    source: str,
-    html: bytes,
-    urls: list[str] | tuple[str, ...] = (),
-    published: str | None = None,
-    content_hash: str | None = None,
-) -> int | None:
-    """Store a newly fetched page; return its id, or None when it was already stored (see `store_page`)."""
-    article_id, outcome = store_page(db, url=url, source=source, html=html, urls=urls, published=published,
-                                     content_hash=content_hash)
-    return article_id if outcome == "new" else None
-
-
 def urls_of_article(db: Database, article_id: int) -> list[dict]:
     """Every address that led to an article, with the outlet that gave it."""
     return list(db.query("select url, source, first_seen from article_urls where article_id = ? order by first_seen, url",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.articles import save_extraction, store_fetched
+from storage.articles import save_extraction, store_page
 from storage.claims import replace_machine_claims
 from storage.db import open_db
 
@@ -26,8 +26,8 @@ def claim_at(text: str, evidence: str, count: int, qualifier: str = "exact", *, 
 def add_article(db, *, url: str, source: str, title: str, text: str, published: str | None,
                 claims: list[dict] | None = None, version: str = "test-1") -> int:
     """Store an article as a crawl and an extraction would, then its machine claims."""
-    article_id = store_fetched(db, url=url, source=source, html=f"<html><body><p>{text}</p></body></html>".encode(),
-                               published=published)
+    article_id, _outcome = store_page(db, url=url, source=source,
+                                      html=f"<html><body><p>{text}</p></body></html>".encode(), published=published)
     save_extraction(db, article_id, {"title": title, "text": text, "published": published}, version)
     if claims is not None:
         replace_machine_claims(db, article_id, claims, version)
