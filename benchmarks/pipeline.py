@@ -115,6 +115,9 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     return rss, pss
 
 
+# The installed command, as cron runs it (its worker processes re-import it), else the module.
+_SCRIPT = Path(sys.executable).with_name("newsmon")
+NEWSMON = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "newsmon"]
 PEAK_TREE_RSS_KB = 0
 PEAK_TREE_PSS_KB = 0
 
@@ -123,7 +126,7 @@ def timed_newsmon(*args: str) -> float:
     """Run `newsmon ARGS`; return its wall time, and record the peak memory of its process tree."""
     global PEAK_TREE_RSS_KB, PEAK_TREE_PSS_KB
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "newsmon", *args], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([*NEWSMON, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak_rss = peak_pss = 0
     stop = threading.Event()
