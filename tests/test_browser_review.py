@@ -7,7 +7,6 @@ Screenshots of the queue, a claim and the timeline are saved under artifacts/scr
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -47,7 +46,7 @@ def browser():
         if os.environ.get("NEWSMON_REQUIRE_BROWSER") == "1":
             pytest.fail("NEWSMON_REQUIRE_BROWSER=1 but " + message)
         pytest.skip(message)
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    from playwright.sync_api import sync_playwright  # a test dependency: missing, the tests fail loudly
     profile = tempfile.mkdtemp(prefix="newsmon-chromium-")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(profile, executable_path=executable, headless=True,
