@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f} {leaks:4d}")
         label = f"TOTAL {g} ({n} pages)"
         print(f"{label:<{width}}  " + "  ".join(f"{c:>27}" for c in cells))
-    print(f"\nseconds: " + ", ".join(f"{n} {seconds[n]:.2f}" for n in systems))
+    print("\nseconds: " + ", ".join(f"{n} {seconds[n]:.2f}" for n in systems))
 
     if not args.quiet:
         for name in systems:

@@ -330,7 +330,7 @@ def _qualifier(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[str, int]:
 
 def _excluded(doc: Doc, num: dict, lex: Lexicon) -> bool:
     s, e = num["start"], num["end"]
-    first, last = doc[s], doc[e - 1]
+    first = doc[s]
     nxt = doc[e] if e < len(doc) else None
     nxt2 = doc[e + 1] if e + 1 < len(doc) else None
     prev = doc[s - 1] if s > 0 else None
@@ -1155,7 +1155,6 @@ def _gapped(doc: Doc, lex: Lexicon, nums: list[dict], found: list[dict],
                 break
             if k in places and places[k] not in locs and doc[k - 1].lower_ in LOC_PREPS:
                 locs.append(places[k])
-        base_tok = doc[base["num_start"]]
         extra.append(dict(base, count=num["value"], count_high=None, qualifier=qual,
                           num_start=s, num_end=e, how="gapped", gapped=True,
                           places=[(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in locs],
