@@ -56,7 +56,6 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     if not sources:
         raise JobError("no valid outlet to crawl")
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    open_db(db_path).close()  # an unusable database stops the run before any request
     try:
         results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress,
                             extraction_pool=pool, extract_claims=with_claims)

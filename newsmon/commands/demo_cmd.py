@@ -31,12 +31,11 @@ def demo_command(app: AppContext) -> None:
             demo_sources = select_sources(app.config_dir, demo=True, echo=click.echo)
             if not demo_sources:
                 raise JobError(f"no demo outlet in {app.config_dir / 'sources'}")
-            claims_before = sum(_counts(app)[1].values())
             servers = serve_sites(FIXTURES_DIR / "sites", [s.name for s in demo_sources])
             try:
                 sources = [s.with_base(servers[s.name].base_url) for s in demo_sources]
                 click.echo(f"newsmon demo: {len(sources)} demo outlets served on 127.0.0.1, crawling into {app.db_path}")
-                results, _summary = crawl_and_extract(sources, app.db_path, app.config_dir,
+                results, summary = crawl_and_extract(sources, app.db_path, app.config_dir,
                                                       app.settings.get("crawl", {}), echo=click.echo,
                                                       progress=sys.stderr)
             finally:
@@ -52,7 +51,7 @@ def demo_command(app: AppContext) -> None:
     click.echo(f"Outlets: {len(results)}   pages fetched: {requests}   "
                f"articles stored: {total_articles} ({new} new this run)")
     click.echo("Claims: " + ", ".join(f"{n} {status}" for status, n in statuses.items())
-               + f"   ({sum(statuses.values()) - claims_before} new this run)")
+               + f"   ({summary.claims} new this run)")
     click.echo(f"Look at them: newsmon serve --db {app.db_path}   |   "
                f"newsmon export --format csv --db {app.db_path}")
 
