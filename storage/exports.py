@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from sqlite_utils import Database
@@ -116,9 +116,14 @@ def write_csv(db: Database, out: IO[str], status: str | None = None) -> int:
 
 
 def write_jsonl(db: Database, out: IO[str], status: str | None = None) -> int:
+    return _write_lines(_records(db, status), out)
+
+
+def _write_lines(objects: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """One JSON object a line, streamed; returns how many were written."""
     n = 0
-    for record in _records(db, status):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for obj in objects:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         n += 1
     return n
 
@@ -171,11 +176,7 @@ def labelled_documents(db: Database, status: str | None = None) -> Iterator[dict
 
 
 def write_labelled(db: Database, out: IO[str], status: str | None = None) -> int:
-    n = 0
-    for document in labelled_documents(db, status):
-        out.write(json.dumps(document, ensure_ascii=False) + "\n")
-        n += 1
-    return n
+    return _write_lines(labelled_documents(db, status), out)
 
 
 def export(db: Database, fmt: str, out: IO[str], status: str | None = None) -> int:

@@ -29,9 +29,15 @@ def _fail(command: str, exc: Exception) -> None:
     sys.exit(EXIT_LOCKED if isinstance(exc, AlreadyRunning) else EXIT_NOTHING_RAN)
 
 
+def outlet_options(func):
+    """`--source NAME` (repeatable) and `--max-articles N`, shared by run and crawl."""
+    func = click.option("--max-articles", type=click.IntRange(min=1), help="At most N new articles per outlet.")(func)
+    return click.option("--source", "sources", multiple=True, metavar="NAME",
+                        help="Only this outlet (repeatable).")(func)
+
+
 @click.command("run")
-@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this outlet (repeatable).")
-@click.option("--max-articles", type=click.IntRange(min=1), help="At most N new articles per outlet.")
+@outlet_options
 @common_options
 @pass_app
 def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
@@ -59,8 +65,7 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
 
 
 @click.command("crawl")
-@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this outlet (repeatable).")
-@click.option("--max-articles", type=click.IntRange(min=1), help="At most N new articles per outlet.")
+@outlet_options
 @common_options
 @pass_app
 def crawl_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
