@@ -54,6 +54,8 @@ class Claim:
     vague: bool = False  # "hundreds": kept, but never turned into an exact figure
     other_evidence: list[dict[str, Any]] = field(default_factory=list)  # same figure again (title and body)
     places: list[dict[str, Any]] = field(default_factory=list)  # `locations` through the gazetteer: canonical name, country, province, lat, lon
+    rule: str = ""  # the candidate rule that proposed it (extract.claims.candidates)
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

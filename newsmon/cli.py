@@ -11,6 +11,7 @@ from newsmon.commands.export_cmd import export_command
 from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
 from newsmon.commands.serve_cmd import serve_command
 from newsmon.commands.text_cmd import text_command
+from newsmon.commands.train_cmd import train_command
 from newsmon.commands.sources_cmd import sources_group
 from newsmon.commands.status_cmd import status_command
 from newsmon.context import AppContext, common_options
@@ -40,6 +41,7 @@ cli.add_command(export_command)
 cli.add_command(sources_group)
 cli.add_command(status_command)
 cli.add_command(text_command)
+cli.add_command(train_command)
 
 
 def main() -> None:

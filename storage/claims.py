@@ -23,7 +23,7 @@ EDITABLE = ("count", "qualifier", "date", "locations")
 
 # Machine values a re-extraction may rewrite on a claim nobody has reviewed.
 _MACHINE_FIELDS = ("count", "count_high", "qualifier", "who", "date", "date_end", "kind", "locations",
-                   "evidence", "start", "end", "confidence", "vague", "other_evidence")
+                   "evidence", "start", "end", "confidence", "vague", "other_evidence", "rule", "language")
 
 
 def _machine_row(claim: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +42,8 @@ def _machine_row(claim: dict[str, Any]) -> dict[str, Any]:
         "confidence": claim.get("confidence"),
         "vague": int(bool(claim.get("vague"))),
         "other_evidence": json.dumps(claim.get("other_evidence") or [], ensure_ascii=False),
+        "rule": claim.get("rule"),
+        "language": claim.get("language"),
     }
 
 

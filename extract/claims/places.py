@@ -1,0 +1,193 @@
+"""Places of a claim: where the people were returned from, to, through or held.
+
+Two steps, like the claims themselves:
+1. `place_spans(doc)`: every name in the doc that may be a place: the recogniser's GPE /
+   LOC / FAC entities, gazetteer names (config/topics/places.toml), named facilities
+   ("the Ghulam Khan border crossing" -> "Ghulam Khan", "Tocumen International Airport"),
+   and capitalised names a return goes to, from, off or through;
+2. `place_features(claim candidate, place)`: what ties a name of the claim's sentence to
+   the return (its preposition, the dependency path to the return word or the vehicle,
+   subject of the return verb, nationality use such as "Myanmar officials", a relative
+   clause about something else, a dateline); a learned model (`config/models/places-en.json`)
+   decides from them, as the claim decision does.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from extract.claims.candidates import Candidate
+from extract.claims.lexicon import Lexicon
+from extract.claims.syntax import ancestors_to_root, tree_path
+
+NOT_PLACE_ENTS = {"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
+DIRECTIONAL = {"to", "from", "into", "off", "via", "through", "across", "at", "in", "near", "toward", "towards",
+               "onto", "out", "inside", "within", "along", "over", "outside", "back"}
+LOWER_FACILITY_SKIP = {"international", "border", "land", "sea", "river"}
+
+
+def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The capitalised name before a facility word: "the Ghulam Khan (border) crossing" ->
+    "Ghulam Khan"; "Tocumen International Airport" -> all of it (the head is part of the name)."""
+    k = head.i - 1
+    chunk: list[Token] = []
+
+    def hyphen(t: Token) -> bool:  # "Khasan-Tumangang"
+        return t.text in ("-", "–") and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+
+    while k >= 0 and (doc[k].dep_ in ("compound", "amod", "nmod") or hyphen(doc[k])) and head.i >= doc[k].head.i > k:
+        chunk.insert(0, doc[k])
+        k -= 1
+    end = len(chunk)
+    while end > 0 and not chunk[end - 1].text[:1].isupper():
+        end -= 1
+    start = end
+    while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1)):
+        start -= 1
+    run = chunk[start:end]
+    if not run or any(t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
+                      for t in run if not hyphen(t)) or all(t.pos_ == "ADJ" for t in run):
+        return None
+    a, b = run[0].i, run[-1].i + 1
+    if b == head.i and head.text[:1].isupper():
+        b = head.i + 1  # "Tocumen International Airport"
+    return a, b
+
+
+def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
+    """Token spans of the names in `doc` that may be places (see the module docstring)."""
+    got = doc.user_data.get("newsmon_place_spans")
+    if got is not None:
+        return got
+    facility = lex.classes.get("facility_heads", frozenset())
+    spans: list[tuple[int, int]] = []
+    taken: set[int] = set()
+
+    def add(a: int, b: int) -> None:
+        if a < b and not any(i in taken for i in range(a, b)):
+            spans.append((a, b))
+            taken.update(range(a, b))
+
+    for s, e in doc._.places or []:  # gazetteer names first: "Timor-Leste" is one name
+        last = doc[e - 1]
+        if last.ent_type_ == "ORG" and last.dep_ == "compound" and last.head.ent_type_ == "ORG" and last.head.i >= e \
+                and last.head.pos_ == "PROPN":
+            continue  # "Qatar Airways", "Pakistan International Airlines": a company's name
+        add(s, e)
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC"):
+            continue
+        a, b = ent.start, ent.end
+        if doc[a].lower_ == "the":
+            a += 1
+        while b - a > 1 and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP) \
+                and not doc[b - 1].text[:1].isupper():
+            b -= 1  # "Dushanbe airport": the name, not the facility word
+        if any(i in taken for i in range(a, b)):
+            continue
+        add(a, b)
+    for tok in doc:
+        if tok.lemma_.lower() in facility and tok.pos_ in ("NOUN", "PROPN"):
+            got2 = _facility_name(doc, tok)
+            if got2 is not None:
+                add(*got2)
+    for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
+        if tok.i in taken or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or not tok.text[:1].isupper() \
+                or tok.ent_type_ in NOT_PLACE_ENTS or tok.head.lower_ not in DIRECTIONAL:
+            continue
+        a = tok.i
+        while a > 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound" and doc[a - 1].i not in taken:
+            a -= 1
+        add(a, tok.i + 1)
+    spans.sort()
+    doc.user_data["newsmon_place_spans"] = spans
+    return spans
+
+
+def place_name(doc: Doc, span: tuple[int, int]) -> str:
+    a, b = span
+    name = doc[a:b].text.strip()
+    name = name.rstrip("0123456789").strip()  # a footnote mark the normaliser left
+    if name.lower().startswith("the "):
+        name = name[4:]
+    return name
+
+
+def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
+    """ "SEOUL —", "HERAT, Afghanistan (AP) —": a dateline names where the report was written."""
+    s, e = span
+    line_start = s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_) or doc[s].is_sent_start
+    follow = doc[e].text if e < len(doc) else ""
+    if line_start and follow in ("-", "–", "—", "--", ":", ",", "("):
+        return True
+    k = s - 1
+    if k >= 1 and doc[k].text == "," and follow in ("-", "–", "—", "--", "("):
+        k -= 1
+        while k >= 0 and doc[k].text[:1].isupper() and "\n" not in doc[k].whitespace_:
+            if k == 0 or "\n" in (doc[k - 1].text + doc[k - 1].whitespace_) or doc[k].is_sent_start:
+                return True
+            k -= 1
+    return False
+
+
+def _nationality_use(t: Token, lex: Lexicon) -> bool:
+    """A country name modifying people or officials ("to Myanmar officials", "Afghan nationals")."""
+    if t.dep_ not in ("compound", "amod", "nmod"):
+        return False
+    h = t.head
+    while h.dep_ == "compound" and h.head.i != h.i and h.head.i > h.i:
+        h = h.head
+    lemma = h.lemma_.lower()
+    return lex.is_a(lemma, "authority_nouns") or lex.is_a(lemma, "people") or lex.is_a(lemma, "agents") \
+        or lemma in lex.people_triggers
+
+
+def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str]:
+    """Features of one name of the claim's sentence as a place of the claim."""
+    doc = c.doc
+    a, b = span
+    root = doc[a:b].root
+    f = [f"ent={root.ent_type_ or 'none'}", f"dep={root.dep_}"]
+    place = lex.place_for(doc[a:b].text)
+    f.append(f"kind={place.kind if place else 'unknown'}")
+    if _is_dateline(doc, span):
+        f.append("dateline")
+    if _nationality_use(root, lex):
+        f.append("nationality-use")
+    head = root.head
+    if root.dep_ == "pobj":
+        f.append(f"prep={head.lower_}")
+        if head.head.i != head.i:
+            g = head.head
+            f.append(f"prep-head-class={'trigger' if g._.trigger in ('verb', 'phrasal', 'noun', 'people') else 'vehicle' if lex.is_a(g.lemma_, 'vehicles') else 'facility' if lex.is_a(g.lemma_, 'facility_heads') else g.pos_}")
+            f.append(f"prep+head={head.lower_}|{g.lemma_.lower() if g._.trigger else g.pos_}")
+    if root.dep_ == "poss":
+        f.append(f"poss-of={head.lemma_.lower() if head._.trigger else head.pos_}")
+    if root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ in ("compound", "poss", "amod") and head.dep_ in ("nsubj",)):
+        f.append("subject-side")
+    anchors = [t for t in (c.trigger, c.counted) if t is not None]
+    for name, t in (("trigger", c.trigger), ("counted", c.counted)):
+        if t is None:
+            continue
+        got = tree_path(root, t)
+        if got is None:
+            f.append(f"{name}-path=none")
+            continue
+        up, down, lca = got
+        f.append(f"{name}-path={'>'.join(up[:3]) or '-'}|{'<'.join(down[:2]) or '-'}")
+        f.append(f"{name}-dist={min(6, len(up) + len(down))}")
+        if not down:
+            f.append(f"under-{name}")
+    chain = ancestors_to_root(root, 8)
+    if any(t.dep_ in ("relcl", "acl") and not any(x.i == t.i for x in anchors) and t.i not in [x.head.i for x in anchors]
+           for t in chain[1:]):
+        if c.trigger is None or not any(t.i == c.trigger.i for t in chain):
+            f.append("in-other-clause")
+    if any(t._.trigger is None and t.pos_ == "VERB" and t.lemma_.lower() in lex.classes.get("other_fates", frozenset())
+           for t in chain[1:4]):
+        f.append("under-other-fate")
+    if c.trigger is not None:
+        f.append("before-trigger" if a < c.trigger.i else "after-trigger")
+    f.append("in-headline" if c.in_headline else "in-body")
+    f.append(f"words={min(3, b - a)}")
+    return f

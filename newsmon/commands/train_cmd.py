@@ -1,0 +1,56 @@
+"""`newsmon train [LABELLED.jsonl…] [-o MODEL]`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from newsmon.context import AppContext, common_options, pass_app
+
+
+@click.command("train")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="MODEL",
+              help="Where to write the claim model (default: models/claims-en.json of --config); "
+                   "the place model goes beside it (places-en.json).")
+@click.option("--show", type=int, default=0, metavar="N", help="Also print the N heaviest weights of each sign.")
+@common_options
+@pass_app
+def train_command(app: AppContext, files: tuple[str, ...], output: str | None, show: int) -> None:
+    """Build the claim-decision and place models from labelled files.
+
+    FILES are labelled-claims files (eval/FORMAT.md): the project's own training split
+    (fixtures/labelled/train/, the default), and reviewers' exports
+    (`newsmon export --format labelled`), so a deployment's decisions improve its own model.
+    """
+    from newsmon.evaluate import LabelledFileError
+    from newsmon.training import build_models, default_training_files, places_path_for, write_model
+
+    paths = [Path(f) for f in files] or default_training_files()
+    if not paths:
+        click.echo("newsmon train: no labelled files given and none in fixtures/labelled/train/", err=True)
+        sys.exit(2)
+    started = time.monotonic()
+    try:
+        claims_model, places_model = build_models(paths, str(app.config_dir),
+                                                  progress=lambda m: click.echo(m, err=True))
+    except (LabelledFileError, OSError, UnicodeDecodeError, ValueError) as exc:
+        click.echo(f"newsmon train: {exc}", err=True)
+        sys.exit(2)
+    out = Path(output) if output else Path(app.config_dir) / "models" / "claims-en.json"
+    write_model(claims_model, out)
+    write_model(places_model, places_path_for(out))
+    for name, m, path in (("claims", claims_model, out), ("places", places_model, places_path_for(out))):
+        t = m["training"]
+        oof = t["out_of_fold"]
+        click.echo(f"{name}: {t['examples']} examples ({t['positives']} positive) from {t['stories']} stories; "
+                   f"C {t['C']}, threshold {m['threshold']:.2f}; out of fold: precision {oof.get('precision')}, "
+                   f"recall {oof.get('recall')} -> {path}")
+        if show:
+            ranked = sorted(m["weights"].items(), key=lambda kv: kv[1])
+            for k, v in ranked[-show:][::-1] + ranked[:show]:
+                click.echo(f"  {v:+.3f}  {k}")
+    click.echo(f"built in {time.monotonic() - started:.1f} s")

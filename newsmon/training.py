@@ -1,0 +1,76 @@
+"""`newsmon train`: build the decision models from labelled files (eval/FORMAT.md).
+
+Reads the files, runs the claims pipeline up to its candidates on each document (as a crawl
+would: `html` is cleaned first), labels them and fits the models (`extract.claims.learn`).
+The model files record what they were built from (files and their SHA-256), so a test can
+check that the shipped models are the ones the shipped data and code build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsmon.evaluate import document_text, load_labelled
+
+TRAIN_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "labelled" / "train"
+CLAIMS_BETA = 1.5  # recall first: a missed figure is never seen, a wrong one costs a key
+
+
+def default_training_files() -> list[Path]:
+    return sorted(TRAIN_DIR.glob("*.jsonl"))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _shown(path: Path) -> str:
+    root = Path(__file__).resolve().parents[1]
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return path.name
+
+
+def build_models(files: Sequence[str | Path], config_dir: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(claims model, places model) built from labelled `files`."""
+    from extract.claims import article_candidates
+    from extract.claims.learn import Examples, fit, training_examples
+    from extract.claims.lexicon import load_lexicon
+
+    lex = load_lexicon(config_dir)
+    claims, places = Examples(), Examples()
+    sources = []
+    for path in map(Path, files):
+        docs = [d for d in load_labelled(path) if d.get("lang", "en") == "en"]
+        pairs = [document_text(d, config_dir) for d in docs]
+        for doc, art in zip(docs, article_candidates(pairs, config_dir)):
+            story = f"{path.name}:{doc.get('story') or doc['id']}"
+            training_examples(art, doc.get("claims") or [], story, lex, claims, places)
+        sources.append({"file": _shown(path), "sha256": _digest(path), "documents": len(docs)})
+        if progress:
+            progress(f"{path}: {len(docs)} documents ({len(claims.labels)} candidates so far)")
+    if progress:
+        progress(f"fitting the claim model on {len(claims.labels)} candidates, the place model on {len(places.labels)} names")
+    claims_model = fit(claims, beta=CLAIMS_BETA)
+    places_model = fit(places, beta=1.0)
+    for m in (claims_model, places_model):
+        m["trained_on"] = sources
+    return claims_model, places_model
+
+
+def places_path_for(claims_path: Path) -> Path:
+    name = claims_path.name
+    return claims_path.with_name(name.replace("claims", "places") if "claims" in name else claims_path.stem + "-places.json")
+
+
+def write_model(model: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
