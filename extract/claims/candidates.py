@@ -7,10 +7,14 @@ proposed it (its `rule`, kept on the claim):
 - `people`: the number counts a returnee noun ("1,200 returnees", "64 deportees");
 - `clause`: the sentence has a return word (verb, phrasal verb or noun);
 - `weak`: the sentence has only a weaker move word ("a second flight with 120 Salvadorans
-  landed", "were bused to the border") and the sentence before, or the headline, a return word;
+  landed", "were bused to the border") and one of the three sentences before, or the
+  headline, a return word;
 - `previous`: the sentence has no move word but the one before has a return word ("Among
   them were 38 minors.", "Of those, 600 were women.");
-- `list`: a list or table line ("Guatemala: 1,204") under a line with a return word.
+- `context`: a count of people ("1,880 Syrians passed through Cilvegözü") with a return word
+  in one of the three sentences before or in the headline;
+- `list`: a list or table line ("Guatemala: 1,204", "8-14 April | 11 | 4,105") under a line
+  with a return word.
 Shapes that are never head counts (years, percentages, money, days, durations...) are
 dropped before.
 """
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.claims.chunks import is_list_line
 from extract.claims.lexicon import Lexicon
 from extract.claims.nlp import TokenQuantity
 from extract.claims.syntax import counted_token, path_length
@@ -75,7 +80,7 @@ def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
         return nxt is not None and _people_like(nxt, lex) and not (tq.start > 0 and doc[tq.start - 1].lower_ in ("in", "since", "of", "by"))
     if q.shape != "count":
         return False
-    if q.value == 1 and q.in_words:  # "one of them", "no one": only "one Afghan man"
+    if q.value == 1:  # "one of them", "no one", "between 1 and 15 October": only "one Afghan man"
         nxt = doc[tq.end] if tq.end < len(doc) else None
         return nxt is not None and (_people_like(nxt, lex) or nxt.pos_ == "ADJ" and tq.end + 1 < len(doc) and _people_like(doc[tq.end + 1], lex))
     return True
@@ -87,9 +92,24 @@ def _nearest(counted: Token, triggers: list[Token]) -> Token | None:
     return min(triggers, key=lambda t: (path_length(counted, t), abs(t.i - counted.i)))
 
 
-def _is_list_line(sent: Span) -> bool:
-    text = sent.text.strip()
-    return len(text) < 120 and (":" in text or text[:1] in "-•*·–" or "\t" in text or "|" in text)
+def _line_of(doc: Doc, sent: Span) -> str:
+    text = doc.text
+    a = text.rfind("\n", 0, sent.start_char) + 1
+    b = text.find("\n", sent.start_char)
+    return text[a:b if b >= 0 else len(text)]
+
+
+def _list_context(doc: Doc, sents: list[Span], k: int, strong_in: list[list[Token]]) -> bool:
+    """Whether sentence `k` is a row of a list or table whose heading (or the prose above the
+    block, up to 8 lines) has a return word."""
+    if not is_list_line(_line_of(doc, sents[k])):
+        return False
+    j = k - 1
+    while j >= 0 and k - j <= 80 and is_list_line(_line_of(doc, sents[j])):
+        if strong_in[j]:
+            return True
+        j -= 1
+    return any(strong_in[i] for i in range(max(0, j - 7), j + 1))
 
 
 def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int, int] | None = None) -> list[Candidate]:
@@ -120,7 +140,7 @@ def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int
         anchor = doc[tq.anchor]
         counted = counted_token(anchor)
         in_head = headline is not None and offset + sent.start_char < headline[1]
-        before = [j for j in (k - 1, k - 2) if j >= 0]
+        before = [j for j in (k - 1, k - 2, k - 3) if j >= 0]
         context_strong = any(strong_in[j] for j in before) or (head_has_strong and not in_head)
         rule = None
         trigger = None
@@ -130,10 +150,12 @@ def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int
             rule, trigger = "clause", _nearest(counted, strong_in[k])
         elif weak_in[k] and context_strong:
             rule, trigger = "weak", _nearest(counted, weak_in[k])
+        elif _list_context(doc, sents, k, strong_in):
+            rule, trigger = "list", None
         elif k > 0 and strong_in[k - 1]:
             rule, trigger = "previous", None
-        elif _is_list_line(sent) and any(strong_in[j] for j in range(max(0, k - 4), k)):
-            rule, trigger = "list", None
+        elif context_strong and _people_like(counted, lex):
+            rule, trigger = "context", None
         if rule is None:
             continue
         out.append(Candidate(doc, tq, sent, k, counted, trigger, rule, in_head, offset))

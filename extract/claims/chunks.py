@@ -16,6 +16,8 @@ from extract.claims.lexicon import Lexicon
 from extract.claims.numbers import NUMBER_WORDS, VAGUE
 
 NEIGHBOURS = 2
+LIST_BLOCK = 80  # list or table lines followed after a selected line (a table of returns by province)
+_LIST_LINE_RE = re.compile(r"^\s*(?:[-•*·–]\s|\d{1,2}[.)]\s|.{1,60}(?::|\s\|)\s*\S|.*\t)")
 MAX_CHUNK = 20_000
 MAX_PARSED = 300_000
 
@@ -44,6 +46,10 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
     keep: set[int] = set()
     for i in hits:
         keep.update(range(max(0, i - neighbours), min(len(lines), i + neighbours + 1)))
+        j = i + 1  # a list or table under the line: its rows, however many
+        while j < len(lines) and j <= i + LIST_BLOCK and (is_list_line(text[lines[j][0]:lines[j][1]]) or j <= i + 2):
+            keep.add(j)
+            j += 1
     runs: list[list[int]] = []
     for i in sorted(keep):
         if runs and i == runs[-1][-1] + 1:
@@ -59,6 +65,11 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
             out.append((a, min(b, a + budget)))
             budget -= b - a
     return out
+
+
+def is_list_line(line: str) -> bool:
+    """A bullet, a numbered item, "Label: figure", a flattened table row ("A | 11 | 4,105")."""
+    return len(line) <= 200 and bool(_LIST_LINE_RE.match(line)) and bool(re.search(r"\d", line))
 
 
 def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:

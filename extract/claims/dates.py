@@ -30,6 +30,16 @@ PERIOD_RE = [
     re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+{_YEAR}\b"),
     re.compile(rf"\bfrom\s+{_YEAR}\s+(?:to|until|till|through)\s+{_YEAR}\b"),
 ]
+# A span of days: "1-7 April", "between 1 and 15 October", "on 1 and 2 April", "April 8-14":
+# its first day (FORMAT.md: a period is dated by its start).
+DAY_RANGE_RE = re.compile(rf"\b{_DAY}\s*(?:-|–|—|to|and|until|till)\s*{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?\b")
+MONTH_DAY_RANGE_RE = re.compile(rf"\b{_MON}\s+{_DAY}\s*(?:-|–|—|to|and|until|till)\s*{_DAY}\b(?:,?\s+{_YEAR})?")
+# Parts of a year: "the first half of 2025", "the second quarter of the year", "Q3 2024",
+# "the first six months of 2024": the first month of the part.
+HALF_RE = re.compile(rf"\b(first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR}|{_MON})")
+QUARTER_RE = re.compile(rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|q([1-4])\s*,?\s*{_YEAR})")
+FIRST_MONTHS_RE = re.compile(rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})")
+_ORDER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4, "last": 4}
 DAY_MONTH_RE = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?\b")
 MONTH_DAY_RE = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+{_YEAR})?")
 MONTH_YEAR_RE = re.compile(rf"\b{_MON}(?:,?\s+(?:of\s+)?{_YEAR})?\b")
@@ -51,6 +61,51 @@ class DateValue:
     cumulative: bool = False
     relative: bool = False
     explicit_year: bool = False
+
+
+def _safe_day(year: str, month: int, day: int) -> bool:
+    """Whether the day exists ("June 31" does not); an unknown year allows February 29."""
+    try:
+        dt.date(int(year) if year.isdigit() else 2024, month, day)
+        return True
+    except ValueError:
+        return False
+
+
+def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateValue | None:
+    """"the first half of 2025", "the second quarter of the year", "Q3 2024"."""
+    def year_of(m: re.Match, group_year: int) -> str | None:
+        text = m.group(0)
+        if m.group(group_year):
+            return m.group(group_year)
+        if "last year" in text:
+            return str(pub.year - 1) if pub else None
+        if anchor_year:
+            return str(anchor_year)
+        return str(pub.year) if pub else None
+
+    m = HALF_RE.search(p)
+    if m:
+        if m.group(3):  # "the second half of September"
+            month = MONTHS[m.group(3)]
+            y = _year_for(month, None, anchor_year, pub)
+            day = 1 if _ORDER[m.group(1)] == 1 else 16
+            return DateValue(f"{y}-{month:02d}-{day:02d}")
+        y = year_of(m, 2)
+        if y:
+            return DateValue(f"{y}-{1 if _ORDER[m.group(1)] == 1 else 7:02d}", explicit_year=bool(m.group(2)))
+    m = QUARTER_RE.search(p)
+    if m:
+        n = _ORDER[m.group(1)] if m.group(1) else int(m.group(3))
+        y = m.group(4) if m.group(3) else year_of(m, 2)
+        if y:
+            return DateValue(f"{y}-{3 * (n - 1) + 1:02d}", explicit_year=bool(m.group(2) or m.group(4)))
+    m = FIRST_MONTHS_RE.search(p)
+    if m:
+        y = year_of(m, 1)
+        if y:
+            return DateValue(f"{y}-01", explicit_year=bool(m.group(1)))
+    return None
 
 
 def _parse_published(published: str | None) -> dt.date | None:
@@ -187,17 +242,32 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
     m = ISO_RE.search(p)
     if m:
         return DateValue(m.group(0), cumulative=cumulative, explicit_year=True)
+    part = _part_of_year(p, pub, anchor_year)
+    if part is not None:
+        return DateValue(part.date, cumulative=cumulative, explicit_year=part.explicit_year)
+    m = DAY_RANGE_RE.search(p)
+    if m:
+        day, mon, year = int(m.group(1)), MONTHS[m.group(3)], m.group(4)
+        y = year or _year_for(mon, day, anchor_year, pub)
+        if _safe_day(y, mon, day):
+            return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
+    m = MONTH_DAY_RANGE_RE.search(p)
+    if m:
+        mon, day, year = MONTHS[m.group(1)], int(m.group(2)), m.group(4)
+        y = year or _year_for(mon, day, anchor_year, pub)
+        if _safe_day(y, mon, day):
+            return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
     m = DAY_MONTH_RE.search(p)
     if m:
         day, mon, year = int(m.group(1)), MONTHS[m.group(2)], m.group(3)
-        if 1 <= day <= 31:
-            y = year or _year_for(mon, day, anchor_year, pub)
+        y = year or _year_for(mon, day, anchor_year, pub)
+        if _safe_day(y, mon, day):
             return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
     m = MONTH_DAY_RE.search(p)
     if m and not (m.group(1) == "may" and not re.search(r"\bmay\s+\d", p)):
         mon, day, year = MONTHS[m.group(1)], int(m.group(2)), m.group(3)
-        if 1 <= day <= 31:
-            y = year or _year_for(mon, day, anchor_year, pub)
+        y = year or _year_for(mon, day, anchor_year, pub)
+        if _safe_day(y, mon, day):
             return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
     for m in MONTH_YEAR_RE.finditer(p):
         word = m.group(1)

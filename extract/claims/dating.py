@@ -38,8 +38,8 @@ DATE_PREPS = {"since", "in", "on", "as", "from", "between", "until", "till", "by
               "during", "of", "before", "after", "early", "late", "mid"}
 VAGUE_PERIOD_RE = re.compile(r"\b(the )?(past|last|previous|recent) (few |several |\d+ |twelve |six |three )?"
                              r"(years?|months?|decades?|weeks?)\b|\brecent (years|months|weeks)\b", re.I)
-DATELINE_RE = re.compile(r"^[A-Z][A-Za-z .'’-]{1,40}(?:,\s*[A-Za-z .]{1,30})?,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
-                         r"(?:,?\s+\d{4})?\s*(?:\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+")
+DATELINE_RE = re.compile(r"^[A-Z][\w .'’-]{1,40}(?:,\s*[\w .]{1,30})?,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+                         r"(?:,?\s+\d{4})?\s*(?:\([^)]{2,30}\))?\s*(?:--|[–—-])\s+")
 FISCAL_RE = re.compile(r"\b(?:fiscal(?: year)?|FY)\s*'?((?:19|20)?\d\d)\b", re.I)
 
 
@@ -168,7 +168,14 @@ def _resolve(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase, published: str
 
 
 def _in_clause(tok: Token, heads: set[int]) -> bool:
-    return any(t.i in heads for t in ancestors_to_root(tok))
+    """Whether `tok` hangs in the clause of one of `heads`: reached going up without passing
+    through another verb's clause ("the agreement signed in 2020" dates the signing)."""
+    for t in ancestors_to_root(tok)[1:]:
+        if t.i in heads:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in ("acl", "relcl", "advcl", "ccomp", "xcomp", "conj"):
+            return False
+    return False
 
 
 def _week_window(phrase: str, published: str | None) -> tuple[dt.date, dt.date] | None:
@@ -212,6 +219,41 @@ def _on_other_figure(doc: Doc, ph: DatePhrase, mine: set[int], claimed: set[int]
     return bool(nums) and not any(n.i in mine or n.i in claimed for n in nums)
 
 
+def _best_of_sentence(doc: Doc, s: Span, phrases: list[DatePhrase], published: str | None) -> DateValue | None:
+    """The date a sentence gives its own return: one in a return word's clause first."""
+    sp = [p for p in phrases if s.start <= p.start < s.end and p.start >= _dateline_end(s)]
+    triggers = {t.i for t in s if t._.trigger in ("verb", "phrasal", "noun", "people")}
+    sp.sort(key=lambda p: 0 if _in_clause(doc[p.root], triggers) else 1)
+    for p in sp:
+        v = _resolve(doc, phrases, p, published)
+        if v is not None:
+            return v
+    return None
+
+
+def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, sents: list[Span]) -> Dating | None:
+    """The date of the sentence a figure continues ("Of them, 600 ...") or, for a row of a list or
+    table, of the lead above it (rows with their own date were dated by it already)."""
+    from extract.claims.chunks import is_list_line
+    from extract.claims.candidates import _line_of
+
+    doc = c.doc
+    k = c.sent_index
+    if c.rule != "list":
+        if k == 0:
+            return None
+        v = _best_of_sentence(doc, sents[k - 1], phrases, published)
+        return Dating(v, "neighbour", k - 1) if v is not None and not v.date_end else None
+    j = k - 1
+    while j >= 0 and k - j <= 80 and is_list_line(_line_of(doc, sents[j])):
+        j -= 1
+    for i in range(j, max(-1, j - 8), -1):
+        v = _best_of_sentence(doc, sents[i], phrases, published)
+        if v is not None:
+            return Dating(v, "neighbour", i)
+    return None
+
+
 def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict[int, set[int]],
             claimed_tokens: set[int]) -> Dating:
     """The date of candidate `c` (see the module docstring). `claim_sents`: sentence index ->
@@ -231,7 +273,8 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
             r = doc[p.root]
             return r.head.dep_ == "prep" and r.head.head.i in mine
 
-        since = [t.head.i if t.dep_ == "mark" else t.i for t in sent if t.lower_ == "since"]
+        since = [t.head.i if t.dep_ == "mark" else t.i for t in sent if t.lower_ == "since"
+                 and (t.dep_ == "mark" and _in_clause(t.head, heads) or t.dep_ == "prep" and t.head.i in heads)]
         in_clause = [p for p in body if _in_clause(doc[p.root], heads)]
         pool = list(in_clause or body)
         if c.rule == "gapped":
@@ -256,12 +299,10 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
     before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2):c.tq.start])
     anaphoric = re.match(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ", first) \
         or re.search(r"\b(a further|another|an additional)$", before_num)
-    if own_value is None and anaphoric and k > 0:
-        prev = sents[k - 1]
-        for p in (p for p in phrases if prev.start <= p.start < prev.end):
-            v = _resolve(doc, phrases, p, published)
-            if v is not None and not v.date_end:
-                return Dating(v, "neighbour", k - 1)
+    if own_value is None and (anaphoric or c.rule in ("list", "previous", "context")):
+        got = _inherited(c, phrases, published, sents)
+        if got is not None:
+            return got
     para = _paragraph(doc, sent.start_char)
     order = []
     for dist in range(1, 7):

@@ -13,7 +13,7 @@ import math
 
 from spacy.tokens import Token
 
-from extract.claims.candidates import Candidate, sentences
+from extract.claims.candidates import Candidate, _line_of, sentences
 from extract.claims.lexicon import Lexicon
 from extract.claims.syntax import ancestors_to_root, is_verbal, tree_path
 
@@ -161,6 +161,45 @@ def _path(c: Candidate) -> list[str]:
     return out
 
 
+def _list_row(c: Candidate, lex: Lexicon) -> list[str]:
+    """A list or table row: what labels it ("Sindh: 736", "2021: 19,004", "Haitian: 2,104")."""
+    line = _line_of(c.doc, c.sent)
+    out = []
+    label = line.split(":")[0] if ":" in line else line.split("|")[0]
+    low = label.strip(" -•*·–").lower()
+    if low and low.split()[0:1] and lex.place_for(low.split("(")[0].strip()):
+        out.append("row-label=place")
+    elif any(w in lex.demonyms or w.rstrip("s") + "s" in lex.demonyms for w in low.split()):
+        out.append("row-label=nationality")
+    elif any(ch.isdigit() for ch in low):
+        out.append("row-label=date-or-number")
+    else:
+        out.append("row-label=other")
+    out.append(f"row-cells={min(4, line.count('|') + line.count(':') + 1)}")
+    if line.rstrip().endswith(c.doc[c.tq.start:c.tq.end].text):
+        out.append("row-last")
+    return out
+
+
+def _modifiers(c: Candidate) -> list[str]:
+    """Words that say what kind of people or which return: "internally displaced", "security escorts"."""
+    out = []
+    for ch in c.counted.children:
+        if ch.dep_ in ("amod", "compound") and ch.is_alpha and ch.i != c.anchor.i:
+            out.append(f"counted-mod={ch.lemma_.lower()}")
+    t = c.trigger
+    if t is not None:
+        for ch in t.children:
+            if ch.dep_ in ("advmod", "prt") and ch.is_alpha:
+                out.append(f"trigger-adv={ch.lower_}")
+            if ch.dep_ == "prep":
+                for p in ch.children:
+                    if p.dep_ == "pobj":
+                        kind = "place" if p.ent_type_ in ("GPE", "LOC", "FAC") else p.lemma_.lower()
+                        out.append(f"trigger-pp={ch.lower_}:{kind}")
+    return out
+
+
 def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
     """The features of one candidate (see the module docstring)."""
     q = c.quantity
@@ -196,6 +235,11 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
         f.append(f"of-group={anchor.head.head.lemma_.lower() if lex.is_a(anchor.head.head.lemma_, 'groups') else 'other'}")
     f += _context_words(c)
     f += _partitive(c)
+    f += _modifiers(c)
+    if c.rule == "list":
+        f += _list_row(c, lex)
+    if c.tq.start > c.sent.start and doc[c.tq.start - 1].lower_ == "the":
+        f.append("definite")  # "The 68 were returned ...": a figure told before
     t = c.trigger
     if t is not None:
         f.append(f"trigger={t._.trigger}")
@@ -220,6 +264,11 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
         f.append("sent-has-place")
     if any(tok._.trigger in ("verb", "phrasal") for tok in sent):
         f.append("sent-has-return-verb")
+    chunk_strong = sum(1 for tok in doc if tok._.trigger in ("verb", "phrasal", "noun", "people"))
+    f.append(f"chunk-returns={min(4, chunk_strong)}")
+    root = sent.root
+    if root.i != c.counted.i:
+        f.append(f"root-lemma={root.lemma_.lower()}")
     strong = {tok.lemma_.lower() for tok in sent if tok._.trigger in ("verb", "phrasal", "noun", "people")}
     f += [f"sent-trigger={w}" for w in sorted(strong)[:4]]
     if c.sent_index > 0:

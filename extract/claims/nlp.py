@@ -182,6 +182,22 @@ def _handover(tok: Token, lex: Lexicon) -> bool:
                                                             for p in c.children) for c in tok.children)
 
 
+MOVED_ACROSS = {"send", "fly", "ship", "transfer", "move", "take", "bus", "put", "escort", "force", "push", "drive",
+                "truck", "march", "walk", "airlift", "carry", "transport", "dump", "drop", "leave", "abandon"}
+DESTINATION_NOUNS = {"country", "countries", "border", "frontier", "homeland", "home", "desert", "sea", "side"}
+
+
+def _moved_across(tok: Token) -> bool:
+    """"sent 4,000 asylum seekers to third countries", "bused them to the border": a move verb
+    whose "to / into / across" phrase names a country, a border or a named place."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "into", "across", "over", "back"):
+            for p in c.children:
+                if p.dep_ == "pobj" and (p.ent_type_ in ("GPE", "LOC") or p.lower_ in DESTINATION_NOUNS):
+                    return True
+    return False
+
+
 def trigger_kind(tok: Token, lex: Lexicon) -> str | None:
     """What kind of return word `tok` is, if any: verb, phrasal, noun, people, weak."""
     lemma = tok.lemma_.lower()
@@ -193,6 +209,8 @@ def trigger_kind(tok: Token, lex: Lexicon) -> str | None:
         if lemma in lex.phrasal and _phrasal(tok, lex.phrasal[lemma]):
             return "phrasal"
         if lemma == "hand" and _handover(tok, lex):
+            return "phrasal"
+        if lemma in MOVED_ACROSS and _moved_across(tok):
             return "phrasal"
     if tok.pos_ in ("NOUN", "PROPN"):
         if lemma in lex.people_triggers or low in lex.people_triggers:

@@ -46,14 +46,15 @@ _VAGUE_VALUE = {p: v for p, v in VAGUE}
 _SP = "[ \u00a0\u202f]"  # a space, no-break space or narrow no-break space inside a number
 DIGITS_RE = re.compile(
     r"(?<![\w.,/:])(?<![A-Za-z][-–])(?:"
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"      # 1,076  1,500,000
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,]\d)"          # 8,85,902 (lakh grouping)
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"      # 1,076  1,500,000
     rf"|\d{{1,3}}(?:,{_SP}\d{{3}})+(?![\d,.]?\d)"    # 2, 047 (a space after the thousands comma)
     rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,.]?\d)"      # 12 400 (a space as thousands separator)
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]?\d)"          # 1.500.000 (European)
     r"|\d{2,3}\.\d{3}(?![\d.]?\d)"                  # 12.000 (European; "1.500" stays a decimal)
     r"|\d+(?:\.\d+)?"
     r")"
-    r"|(?<=(?:19|20)\d\d,)\d{1,3}(?![\d,])"          # "January 2024,108 workers": a figure glued to a year
+    r"|(?<=(?:19|20)\d\d,)\d{1,3}(?:,\d{3})*(?![\d,]\d)"  # "January 2024,108 workers": a figure glued to a year
 )
 # A scale after digits: "1.5 million", "1.5m", "3k", "1.5 millionreturned" (glued to the next word).
 SCALE_AFTER_RE = re.compile(r"(?:[ \u00a0-]?(million|billion|thousand|lakh|crore)(?=[a-z]|\b)|(mn|bn|m|k)\b)", re.I)
@@ -111,6 +112,8 @@ def parse_digits(s: str) -> float | None:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(k|m|mn|bn)", s, re.I)
     if m:
         return float(m.group(1)) * SUFFIX_SCALES[m.group(2).lower()]
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", s):
+        return float(s.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?", s):
         return float(re.sub(r",\s?", "", s))
     if re.fullmatch(rf"\d{{1,3}}(?:{_SP}\d{{3}})+", s):
@@ -253,8 +256,12 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
             return "day"
         if re.fullmatch(r"(?:1[89]|20)\d\d", raw):
             return "year"
+        if re.fullmatch(r"\d\d", raw) and re.search(r"(?:19|20)\d\d\s?[-–/]\s?$", before):
+            return "year"  # "2013-14", "the 2024/25 financial year"
     if AGE_AFTER_RE.match(after) or AGE_BEFORE_RE.search(before):
         return "age"
+    if re.fullmatch(r"\d{1,2}", raw) and re.search(r"\b[A-Z][\w.’'-]*,\s$", before) and re.match(r"^,\s", after):
+        return "age"  # "Farid, 15, from Ghor": an age after a name
     if MEASURE_AFTER_RE.match(after):
         return "measure"
     if DURATION_AFTER_RE.match(after):
@@ -274,9 +281,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
         start, end = m.start(), m.end()
         raw = m.group(0)
         # "on March 3 150 people": a day of the month, then a count, not 3,150
-        if re.search(_SP, raw) and MONTH_BEFORE_RE.search(text[max(0, start - 12):start]):
-            first = re.match(r"\d+", raw)
-            assert first is not None
+        first = re.match(r"\d+", raw)
+        assert first is not None
+        if re.search(_SP, raw) and int(first.group(0)) <= 31 and re.search(rf"\b(?:{_MONTH_ALT})\.?\s+$", text[max(0, start - 12):start], re.I):
             end = start + first.end()
             raw = raw[:first.end()]
         pos = end
@@ -324,11 +331,15 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     i = 0
     while i < len(qs):
         q = qs[i]
-        if i + 1 < len(qs) and q.is_count and not q.vague:
+        if i + 1 < len(qs) and q.shape in ("count", "age") and not q.vague:
             n = qs[i + 1]
             gap = text[q.end:n.start]
             between = re.search(r"\bbetween\s*$", text[max(0, q.start - 9):q.start], re.I)
             joins = RANGE_JOIN_RE.match(gap) and (gap.strip().lower() != "and" or between)
+            if joins and q.shape == "age" and n.shape in ("count", "age") and n.value > q.value:
+                out.append(replace(q, end=n.end, high=n.value))  # "aged 13 to 17"
+                i += 2
+                continue
             if joins and n.shape in ("count", "duration", "measure", "percent", "money") and not n.vague and n.value > q.value \
                     and n.value <= q.value * 20 and not (gap.strip() == "-" and q.value < 10 and n.value < 10):
                 out.append(replace(q, end=n.end, high=n.value, shape=n.shape))
