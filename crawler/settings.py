@@ -65,6 +65,8 @@ def scrapy_settings(crawl: dict[str, Any], *, log_level: str = "ERROR") -> dict[
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.BackoffDelayMiddleware": 560,
             "crawler.middlewares.OffsiteRedirectMiddleware": 55,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.RobotsTxtRfcMiddleware": 100,
         },
         "AUTOTHROTTLE_ENABLED": bool(opts["autothrottle"]),
         "AUTOTHROTTLE_START_DELAY": 1.0,

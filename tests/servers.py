@@ -49,9 +49,12 @@ class Hit:
 
 
 class SiteServer:
-    """A small site on 127.0.0.1: `routes` maps a path (with query) to a Route; anything else is 404."""
+    """A small site on 127.0.0.1: `routes` maps a path (with query) to a Route; anything else is 404.
 
-    def __init__(self, routes: dict[str, Route] | None = None, *, hang_limit: float = 15.0):
+    `host` puts it on another loopback address (127.0.0.2: another host name for the crawler).
+    """
+
+    def __init__(self, routes: dict[str, Route] | None = None, *, hang_limit: float = 15.0, host: str = "127.0.0.1"):
         self.routes: dict[str, Route] = dict(routes or {})
         self.hits: list[Hit] = []
         self.hang_limit = hang_limit
@@ -74,7 +77,7 @@ class SiteServer:
             def do_HEAD(self):
                 outer._handle(self)
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = http.server.ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
