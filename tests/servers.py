@@ -225,6 +225,32 @@ def closed_port() -> str:
     return f"http://{host}:{port}"
 
 
+def trickle(body: bytes, *, headers_too: bool = False, every: float = 2.0, total: int = 200) -> Callable:
+    """A Route handler that sends one byte of `body` every `every` seconds (the status line and headers too,
+    if asked), `total` bytes in all. `handler.stop.set()` ends it early."""
+    stop = threading.Event()
+
+    def handler(req) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % total
+        data = (body * (total // max(1, len(body)) + 1))[:total]
+        req.close_connection = True
+        try:
+            if not headers_too:
+                req.wfile.write(head)
+                req.wfile.flush()
+                head = b""
+            for byte in head + data:
+                if stop.wait(every):
+                    return
+                req.wfile.write(bytes([byte]))
+                req.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    handler.stop = stop
+    return handler
+
+
 def redirect(location: str, status: int = 302) -> Route:
     return Route(status=status, content_type=None, headers={"Location": location})
 
