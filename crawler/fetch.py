@@ -9,12 +9,15 @@ cap, a bounded number of redirects, and the user agent of settings.toml.
 from __future__ import annotations
 
 import gzip
-import time
+import http.client
+import socket
+import threading
 import urllib.error
 import urllib.request
 import zlib
 from typing import NamedTuple
 
+from crawler.pages import binary_kind, keep_http_charset
 from crawler.settings import DEFAULTS
 
 USER_AGENT = DEFAULTS["user_agent"]
@@ -38,17 +41,102 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
 
+class _Deadline:
+    """Shuts down every connection of one fetch when its time is up.
+
+    A socket timeout bounds each read, not the download: a server sending a
+    byte every few seconds never trips it. This timer does, whatever phase the
+    fetch is in (TLS handshake, headers, body): the blocked read returns, and
+    `fetch` reports the timeout.
+    """
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Keep a duplicate of `sock` (it outlives a TLS wrap of the original) to shut down on expiry."""
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.expired:
+                self._shutdown()
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        for sock in self._sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib's opener, its connections watched by `deadline`."""
+    def watched(connection_class):
+        class Watched(connection_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._create_connection = lambda *a, **k: deadline.watch(socket.create_connection(*a, **k))
+        return Watched
+
+    http_connection = watched(http.client.HTTPConnection)
+    https_connection = watched(http.client.HTTPSConnection)
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(http_connection, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(https_connection, req, context=self._context)
+
+    return urllib.request.build_opener(HTTPHandler(), HTTPSHandler(), _Redirects())
+
+
 def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES, user_agent: str | None = None) -> FetchedPage:
-    """GET `url`; return the body, the final URL after redirects and the content type. Raises FetchError."""
+    """GET `url`; return the body, the final URL after redirects and the content type. Raises FetchError.
+
+    `timeout` bounds the whole fetch, from connecting to the last byte (name
+    resolution aside).
+    """
     if not url.lower().startswith(("http://", "https://")):
         raise FetchError(f"{url}: not an http(s) URL")
+    deadline = _Deadline(timeout)
+    try:
+        page = _download(url, _opener(deadline), timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
+    except FetchError:
+        if deadline.expired:
+            raise FetchError(f"{url}: timed out after {timeout:g} s") from None
+        raise
+    finally:
+        deadline.close()
+    if deadline.expired:  # the connection was cut short: what was read is not the page
+        raise FetchError(f"{url}: timed out after {timeout:g} s")
+    return page
+
+
+def _download(url: str, opener, *, timeout: float, max_bytes: int, user_agent: str | None) -> FetchedPage:
     request = urllib.request.Request(url, headers={
         "User-Agent": user_agent or USER_AGENT,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
         "Accept-Encoding": "gzip, deflate",
     })
-    opener = urllib.request.build_opener(_Redirects())
-    deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as resp:  # noqa: S310 (http(s) only, checked above)
             declared = resp.headers.get("Content-Length")
@@ -57,9 +145,7 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES, user_a
             chunks: list[bytes] = []
             size = 0
             while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(f"{url}: timed out after {timeout:g} s")
-                chunk = resp.read(CHUNK)
+                chunk = resp.read1(CHUNK)
                 if not chunk:
                     break
                 size += len(chunk)
@@ -78,7 +164,7 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES, user_a
         raise FetchError(f"{url}: {exc.reason}") from None
     except FetchError:
         raise
-    except (TimeoutError, OSError, ValueError) as exc:
+    except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"{url}: {exc or type(exc).__name__}") from None
     return FetchedPage(body, final, ctype.lower(), charset)
 
@@ -87,14 +173,19 @@ def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES, *,
                user_agent: str | None = None) -> tuple[bytes, str]:
     """Return (html bytes, final URL after redirects) of an HTML page. Raises FetchError.
 
-    A PDF, an image or any other file where a page was expected is an error
-    ("not an HTML page"); use `fetch` for the content type itself.
+    A PDF, an image, an executable or any other file where a page was
+    expected is an error ("not an HTML page"); use `fetch` for the content
+    type itself. A page that declares no charset of its own gets the one of
+    its Content-Type header, as a crawl stores it (`keep_http_charset`).
     """
     page = fetch(url, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
     if page.content_type and page.content_type not in ("text/html", "application/xhtml+xml", "text/plain"):
         raise FetchError(f"{url}: not an HTML page ({page.content_type})")
-    if page.body.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise FetchError(f"{url}: not an HTML page (a binary file)")
+    kind = binary_kind(page.body)
+    if kind:
+        raise FetchError(f"{url}: not an HTML page ({kind})")
+    if page.charset:
+        return keep_http_charset(page.body, f"{page.content_type}; charset={page.charset}"), page.final_url
     return page.body, page.final_url
 
 

@@ -43,8 +43,9 @@ class StoragePipeline:
         result = await self._extract(item, spider)
         if result.error:
             logger.info("%s: stored without clean text: %s", item["url"], result.error)
+        url, urls = self._address(item, result.article, spider)
         article_id, outcome, _claims = store_extracted_page(
-            self.db, url=item["url"], source=item["source"], html=item["html"], urls=item.get("urls", ()),
+            self.db, url=url, source=item["source"], html=item["html"], urls=urls,
             published=item.get("published"), article=result.article, claims=result.claims,
             claims_version=result.claims_version,
         )
@@ -56,7 +57,30 @@ class StoragePipeline:
             reason = ("same text as a stored article (URL kept)" if outcome == "same text"
                       else "already stored under its canonical or redirect URL (URL kept)")
             spider.skip(reason, item["url"])
-        return {"url": item["url"], "article_id": article_id, "outcome": outcome}
+        return {"url": url, "article_id": article_id, "outcome": outcome}
+
+    def _address(self, item: dict[str, Any], article: dict[str, Any] | None, spider) -> tuple[str, list[str]]:
+        """(URL to store the page under, its other addresses): its canonical URL only when that is trusted.
+
+        The spider hands on a canonical link only when it names an article URL
+        of the outlet; it is trusted when the article stored under it has this
+        page's very text. Anything else (nothing stored there yet, or another
+        story) keeps the page under its own URL, so that a page never takes
+        another's place and the canonical address, when it is an article of
+        its own, is still fetched.
+        """
+        url, urls = item["url"], list(item.get("urls", ()))
+        canonical = item.get("canonical")
+        if not canonical:
+            return url, urls
+        from storage.articles import text_stored_under
+
+        stored = text_stored_under(self.db, canonical)
+        if stored is not None and article is not None and same_text(stored, article.get("text")):
+            return canonical, [url, *urls]
+        if stored is not None and spider is not None:
+            spider.skip("canonical ignored: another text is stored under it", canonical)
+        return url, urls
 
     async def _extract(self, item: dict[str, Any], spider):
         from newsmon.workers import PageJob, process_pages
@@ -75,3 +99,9 @@ class StoragePipeline:
 
             self.batcher = PageBatcher(pool)
         return await self.batcher.process(job)
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Whether two clean texts are the same words in the same order (spacing and case aside); empty is no match."""
+    a_words, b_words = " ".join((a or "").split()).casefold(), " ".join((b or "").split()).casefold()
+    return bool(a_words) and a_words == b_words

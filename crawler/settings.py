@@ -25,20 +25,52 @@ class CrawlSettingsError(ValueError):
     """A [crawl] value of settings.toml that cannot be used; the message names the key."""
 
 
-def crawl_options(crawl: dict[str, Any]) -> dict[str, Any]:
-    """The [crawl] table merged over the defaults, checked."""
-    unknown = set(crawl) - set(DEFAULTS)
-    if unknown:
-        raise CrawlSettingsError(f"settings.toml: [crawl] unknown key(s): {', '.join(sorted(unknown))}")
+# What each limit must be. A limit of 0 is no limit to Scrapy (DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE):
+# one page of any size, a server that never finishes. So the limits must be above 0.
+_NUMBERS: dict[str, tuple[bool, bool, str]] = {  # key -> (whole number, 0 allowed, what it counts)
+    "download_timeout": (False, False, "seconds"),
+    "max_page_bytes": (True, False, "bytes"),
+    "retry_times": (True, True, "retries"),
+    "retry_backoff": (False, True, "seconds"),
+    "retry_backoff_max": (False, True, "seconds"),
+    "max_redirects": (True, True, "redirects"),
+}
+
+
+def crawl_problems(crawl: Any) -> list[tuple[str, str]]:
+    """Every problem of a [crawl] table, as (key, what is wrong); [] when it can be used."""
+    import difflib
+    import math
+
+    if not isinstance(crawl, dict):
+        return [("", f"must be a table (got {crawl!r})")]
+    problems = []
+    for key in sorted(set(crawl) - set(DEFAULTS)):
+        close = difflib.get_close_matches(key, list(DEFAULTS), n=1, cutoff=0.75)
+        problems.append((key, "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")))
     opts = {**DEFAULTS, **crawl}
     if not isinstance(opts["user_agent"], str) or not CONTACT_RE.search(opts["user_agent"]):
-        raise CrawlSettingsError("settings.toml: [crawl] user_agent must name a contact address "
-                                 "(e.g. 'newsmon/0.1 (+mailto:you@example.org)')")
-    for key in ("download_timeout", "max_page_bytes", "retry_times", "retry_backoff", "retry_backoff_max",
-                "max_redirects"):
-        if not isinstance(opts[key], (int, float)) or isinstance(opts[key], bool) or opts[key] < 0:
-            raise CrawlSettingsError(f"settings.toml: [crawl] {key} must be a number >= 0 (got {opts[key]!r})")
-    return opts
+        problems.append(("user_agent", "must name a contact address (e.g. 'newsmon/0.1 (+mailto:you@example.org)')"))
+    for key, (whole, zero_ok, unit) in _NUMBERS.items():
+        value = opts[key]
+        number = isinstance(value, int) if whole else isinstance(value, (int, float))
+        if (not number or isinstance(value, bool) or not math.isfinite(value)
+                or value < 0 or (value == 0 and not zero_ok)):
+            kind = "a whole number" if whole else "a number"
+            bound = ">= 0" if zero_ok else "> 0 (0 would mean no limit)"
+            problems.append((key, f"must be {kind} of {unit} {bound} (got {value!r})"))
+    if not isinstance(opts["autothrottle"], bool):
+        problems.append(("autothrottle", f"must be true or false (got {opts['autothrottle']!r})"))
+    return problems
+
+
+def crawl_options(crawl: dict[str, Any]) -> dict[str, Any]:
+    """The [crawl] table merged over the defaults, checked (CrawlSettingsError names the first problem)."""
+    problems = crawl_problems(crawl)
+    if problems:
+        key, message = problems[0]
+        raise CrawlSettingsError(f"settings.toml: [crawl] {key}: {message}".replace("] : ", "]: "))
+    return {**DEFAULTS, **crawl}
 
 
 def scrapy_settings(crawl: dict[str, Any], *, log_level: str = "ERROR") -> dict[str, Any]:
@@ -65,6 +97,8 @@ def scrapy_settings(crawl: dict[str, Any], *, log_level: str = "ERROR") -> dict[
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.BackoffDelayMiddleware": 560,
             "crawler.middlewares.OffsiteRedirectMiddleware": 55,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.RobotsTxtRfcMiddleware": 100,
         },
         "AUTOTHROTTLE_ENABLED": bool(opts["autothrottle"]),
         "AUTOTHROTTLE_START_DELAY": 1.0,

@@ -1,6 +1,8 @@
 """Outlet configs (`config/sources/*.toml`): the schema and its loader.
 
-Every problem is reported as one line naming the file, the key and what is wrong.
+Every problem is reported as one line naming the file, the line, the key and
+what is wrong (`config/sources/x.toml:4: feeds[1]: not an http(s) URL: …`);
+every bad item of a list is reported, not only the first.
 """
 
 from __future__ import annotations
@@ -8,13 +10,56 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 BASE_PLACEHOLDER = "{base}"
+
+
+def _http_url(url: str) -> str:
+    try:
+        parsed = urlparse(url.replace(BASE_PLACEHOLDER, "http://base.invalid"))
+        parsed.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise ValueError(f"malformed URL {url!r}: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or " " in url:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _host_name(host: str) -> str:
+    if not HOST_RE.match(host):
+        raise ValueError(f"not a host name (write 'example.org', without scheme or path): {host!r}")
+    return host.lower()
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern.replace(BASE_PLACEHOLDER, "http://base.invalid"))
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+    return pattern
+
+
+def _css_selector(selector: str) -> str:
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
+    return selector
+
+
+# List items checked one by one: every bad item of a list is reported, each with its index.
+Url = Annotated[str, AfterValidator(_http_url)]
+HostName = Annotated[str, AfterValidator(_host_name)]
+Regex = Annotated[str, AfterValidator(_regex)]
+CssSelector = Annotated[str, AfterValidator(_css_selector)]
 
 
 class Politeness(BaseModel):
@@ -26,19 +71,7 @@ class Politeness(BaseModel):
 
 class ExtractOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    drop_selectors: list[str] = []
-
-    @field_validator("drop_selectors")
-    @classmethod
-    def _selectors(cls, values: list[str]) -> list[str]:
-        from cssselect import GenericTranslator, SelectorError
-
-        for i, selector in enumerate(values):
-            try:
-                GenericTranslator().css_to_xpath(selector)
-            except SelectorError as exc:
-                raise ValueError(f"[{i}] invalid CSS selector {selector!r}: {exc}") from None
-        return values
+    drop_selectors: list[CssSelector] = []
 
 
 class SourceConfig(BaseModel):
@@ -50,17 +83,17 @@ class SourceConfig(BaseModel):
     title: str = ""
     enabled: bool = True
     demo: bool = False  # crawled by `newsmon demo` only; "{base}" in its URLs is the local demo address
-    feeds: list[str] = []
-    sitemaps: list[str] = []
+    feeds: list[Url] = []
+    sitemaps: list[Url] = []
     robots_sitemaps: bool = False
     sitemap_max_age_days: int = Field(0, ge=0)
-    start_urls: list[str] = []
-    listing_url_patterns: list[str] = []
+    start_urls: list[Url] = []
+    listing_url_patterns: list[Regex] = []
     listing_depth: int = Field(3, ge=0, le=50)
     stop_at_seen_page: bool = True
-    allowed_domains: list[str] = []
-    article_url_patterns: list[str] = []
-    deny_url_patterns: list[str] = []
+    allowed_domains: list[HostName] = []
+    article_url_patterns: list[Regex] = []
+    deny_url_patterns: list[Regex] = []
     drop_query_params: list[str] = []
     canonical: bool = True
     max_new_articles: int = Field(200, ge=1)
@@ -76,45 +109,19 @@ class SourceConfig(BaseModel):
 
     @field_validator("feeds", "sitemaps", "start_urls")
     @classmethod
-    def _urls(cls, values: list[str]) -> list[str]:
-        for i, url in enumerate(values):
-            try:
-                parsed = urlparse(url.replace(BASE_PLACEHOLDER, "http://base.invalid"))
-                parsed.port  # noqa: B018 - raises on a bad port
-            except ValueError as exc:
-                raise ValueError(f"[{i}] malformed URL {url!r}: {exc}") from None
-            if parsed.scheme not in ("http", "https") or not parsed.hostname or " " in url:
-                raise ValueError(f"[{i}] not an http(s) URL: {url!r}")
-        if len(set(values)) != len(values):
-            raise ValueError("the same URL is listed twice")
-        return values
-
-    @field_validator("allowed_domains")
-    @classmethod
-    def _domains(cls, values: list[str]) -> list[str]:
-        for i, host in enumerate(values):
-            if not HOST_RE.match(host):
-                raise ValueError(f"[{i}] not a host name (write 'example.org', without scheme or path): {host!r}")
-        return [h.lower() for h in values]
-
-    @field_validator("article_url_patterns", "deny_url_patterns", "listing_url_patterns")
-    @classmethod
-    def _regexes(cls, values: list[str]) -> list[str]:
-        for i, pattern in enumerate(values):
-            try:
-                re.compile(pattern.replace(BASE_PLACEHOLDER, "http://base.invalid"))
-            except re.error as exc:
-                raise ValueError(f"[{i}] invalid regex {pattern!r}: {exc}") from None
+    def _no_repeats(cls, values: list[str]) -> list[str]:
+        repeats = [i for i, url in enumerate(values) if url in values[:i]]
+        if repeats:
+            raise ValueError(f"[{repeats[0]}] the same URL is listed twice (first at [{values.index(values[repeats[0]])}])"
+                             + (f"; so are [{'], ['.join(map(str, repeats[1:]))}]" if repeats[1:] else ""))
         return values
 
     @model_validator(mode="after")
     def _something_to_crawl(self) -> "SourceConfig":
-        if not (self.feeds or self.sitemaps or self.start_urls or self.robots_sitemaps):
-            raise ValueError("feeds: nothing to crawl: give feeds, sitemaps, start_urls or robots_sitemaps = true")
-        if self.start_urls and not self.article_url_patterns:
-            raise ValueError("article_url_patterns: start_urls need article_url_patterns (which links of a listing page are articles)")
-        if self.robots_sitemaps and not (self.feeds or self.sitemaps or self.start_urls or self.allowed_domains):
-            raise ValueError("robots_sitemaps: needs a site address: give allowed_domains or another URL")
+        problems = rules_across_keys(self.model_dump())
+        if problems:
+            key, _anchor, message = problems[0]
+            raise ValueError(f"{key}: {message}")
         return self
 
     def with_base(self, base: str) -> "SourceConfig":
@@ -147,31 +154,77 @@ class SourceConfig(BaseModel):
         return list(dict.fromkeys(roots))
 
 
+def rules_across_keys(data: dict) -> list[tuple[str, str, str]]:
+    """The rules that tie keys together, checked on the raw config: (key, key whose line to show, message).
+
+    Run on the raw data too, so that they are reported beside the problems of single keys.
+    """
+    def given(key: str) -> bool:
+        return bool(data.get(key))
+
+    problems = []
+    if not (given("feeds") or given("sitemaps") or given("start_urls") or data.get("robots_sitemaps") is True):
+        problems.append(("feeds", "name", "nothing to crawl: give feeds, sitemaps, start_urls or robots_sitemaps = true"))
+    if given("start_urls") and not given("article_url_patterns"):
+        problems.append(("article_url_patterns", "start_urls",
+                         "start_urls need article_url_patterns (which links of a listing page are articles)"))
+    if data.get("robots_sitemaps") is True and not (given("feeds") or given("sitemaps") or given("start_urls")
+                                                     or given("allowed_domains")):
+        problems.append(("robots_sitemaps", "robots_sitemaps",
+                         "needs a site address: give allowed_domains or another URL"))
+    return problems
+
+
 class SourceLoadResult(BaseModel):
     sources: list[SourceConfig] = []
     errors: list[str] = []
+    paths: dict[str, str] = {}  # outlet name -> its file, for every file that names one (valid or not)
 
 
 def load_source_file(path: Path) -> tuple[SourceConfig | None, list[str]]:
-    """Parse and validate one config file; errors are one line each, naming file and key."""
+    """Parse and validate one config file; errors are one line each: `FILE:LINE: KEY: what is wrong`."""
+    source, errors, _data = _load(path)
+    return source, errors
+
+
+def _load(path: Path) -> tuple[SourceConfig | None, list[str], dict]:
+    from crawler.toml_lines import key_lines, syntax_error
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}: cannot read: {exc}"]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [f"{path}: cannot read: {exc.strerror or exc}"], {}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [f"{path}:{line}: not UTF-8 text: {exc.reason}"], {}
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [f"{path}: not valid TOML: {exc}"]
+        line, message = syntax_error(text, exc)
+        return None, [f"{path}:{line}: not valid TOML: {message}"], {}
     try:
-        return SourceConfig.model_validate(data), []
+        return SourceConfig.model_validate(data), [], data
     except ValidationError as exc:
-        return None, [_error_line(path, err) for err in exc.errors()]
+        lines = key_lines(text)
+        errors = [_error_line(path, lines, err) for err in exc.errors() if err["loc"]]
+        for key, anchor, message in rules_across_keys(data):
+            errors.append((_line(lines, (key,), (anchor,)), f"{key}: {message}"))
+        ordered = sorted(dict.fromkeys(errors), key=lambda e: e[0])  # in the order of the file
+        return None, [f"{path}:{line}: {what}" for line, what in ordered], data
 
 
-def _error_line(path: Path, err: dict) -> str:
-    loc = [str(part) for part in err["loc"]]
-    # A wrong item of a list: "feeds[2]" rather than "feeds.2".
-    key = ""
-    for part in loc:
-        key += f"[{part}]" if part.isdigit() else (f".{part}" if key else part)
+def _line(lines: dict, loc: tuple, fallback: tuple = ()) -> int:
+    """The line of `loc` in the file, else of `fallback`, else of the enclosing table, else 1."""
+    from crawler.toml_lines import line_of
+
+    return lines.get(tuple(loc)) or (lines.get(tuple(fallback)) if fallback else None) or line_of(lines, loc) or 1
+
+
+def _error_line(path: Path, lines: dict, err: dict) -> tuple[int, str]:
+    """(line, "KEY: what is wrong") of one pydantic error."""
+    loc = list(err["loc"])
     message = err["msg"]
     if err["type"] == "extra_forbidden":
         message = "unknown key" + (f" (did you mean {_close_key(loc)!r}?)" if _close_key(loc) else "")
@@ -179,42 +232,83 @@ def _error_line(path: Path, err: dict) -> str:
         message = "required key is missing"
     elif message.startswith("Value error, "):
         message = message[len("Value error, "):]
-        if message.startswith("["):  # "[2] invalid regex …": the index belongs to the key
-            index, message = message.split("] ", 1)
-            key += index + "]"
-        elif not key and re.match(r"^[a-z_]+: ", message):  # a rule across keys names its key
-            key, message = message.split(": ", 1)
+        index = re.match(r"^\[(\d+)\] ", message)
+        if index:  # "[2] the same URL …": the index belongs to the key
+            loc.append(int(index.group(1)))
+            message = message[index.end():]
     elif "input" in err and not isinstance(err["input"], (dict, list)):
         message += f" (got {err['input']!r})"
-    return f"{path}: {key or '(file)'}: {message}"
+    return _line(lines, tuple(loc)), f"{_key(loc)}: {message}"
 
 
-def _close_key(loc: list[str]) -> str | None:
+def _key(loc: list) -> str:
+    """A key path as written in the docs: "feeds[2]", "politeness.concurrency"."""
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(file)"
+
+
+def _close_key(loc: list) -> str | None:
     import difflib
 
     model: type[BaseModel] = SourceConfig
     for part in loc[:-1]:
-        field = model.model_fields.get(part)
+        field = model.model_fields.get(part) if isinstance(part, str) else None
         annotation = getattr(field, "annotation", None)
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
         model = annotation
-    matches = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.75)
+    matches = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)
     return matches[0] if matches else None
 
 
 def load_sources(config_dir: Path) -> SourceLoadResult:
     """Load every `sources/*.toml` below `config_dir`; duplicate names are errors."""
     result = SourceLoadResult()
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, int]] = {}
     for path in sorted((config_dir / "sources").glob("*.toml")):
-        source, errors = load_source_file(path)
+        source, errors, data = _load(path)
         result.errors.extend(errors)
+        if isinstance(data.get("name"), str):
+            result.paths.setdefault(data["name"], str(path))
         if source is None:
             continue
+        line = _name_line(path)
         if source.name in seen:
-            result.errors.append(f"{path}: name: duplicate name {source.name!r} (also in {seen[source.name]})")
+            first, first_line = seen[source.name]
+            result.errors.append(f"{path}:{line}: name: duplicate name {source.name!r} (also in {first}:{first_line})")
             continue
-        seen[source.name] = path
+        seen[source.name] = (path, line)
         result.sources.append(source)
     return result
+
+
+def _name_line(path: Path) -> int:
+    from crawler.toml_lines import key_lines
+
+    return key_lines(path.read_text(encoding="utf-8")).get(("name",), 1)
+
+
+def outlet_file(config_dir: Path, name: str) -> Path | None:
+    """The config file of outlet NAME, valid or not: `sources/NAME.toml`, else the file whose `name` is NAME.
+
+    A file TOML cannot parse is matched by its `name = "…"` line.
+    """
+    folder = config_dir / "sources"
+    direct = folder / f"{name}.toml"
+    if direct.is_file():
+        return direct
+    line = re.compile(r"^\s*name\s*=\s*([\"'])" + re.escape(name) + r"\1\s*(#.*)?$", re.M)
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        try:
+            if tomllib.loads(text).get("name") == name:
+                return path
+        except tomllib.TOMLDecodeError:
+            if line.search(text):
+                return path
+    return None

@@ -21,17 +21,14 @@ from scrapy import signals
 from scrapy.http import Response
 
 from crawler import discovery
+from crawler.pages import keep_http_charset, page_problem
 from crawler.sources import SourceConfig
 from crawler.urls import normalise_url, same_site
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # URL endings that are files, not article pages: never requested as articles.
 FILE_EXTENSIONS = re.compile(
     r"\.(pdf|jpe?g|png|gif|webp|svg|bmp|tiff?|ico|mp[34]|m4a|m4v|mov|avi|webm|ogg|wav|zip|gz|rar|7z|"
     r"docx?|xlsx?|pptx?|odt|ods|epub|exe|dmg|apk|css|js|json|xml|rss|atom|txt|csv)$", re.I)
-# Magic numbers of files served where an HTML page was expected.
-MAGIC = ((b"%PDF", "pdf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
-         (b"RIFF", "media"), (b"PK\x03\x04", "archive"), (b"\x1f\x8b", "gzip"))
 CANONICAL_RE = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.I)
 HREF_RE = re.compile(rb"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 
@@ -283,22 +280,16 @@ class SourceSpider(scrapy.Spider):
             self.skip(problem, response.url)
             self._incomplete(response.meta.get("origin"))
             return
-        final = normalise_url(response.url, drop_params=self.source.drop_query_params) or requested_url
-        url = final
-        if self.source.canonical:
-            canonical = self._canonical(response)
-            if canonical and canonical != final:
-                if self._on_site(canonical) and not self._denied(canonical):
-                    url = canonical
-                else:
-                    self.skip("canonical off-site or denied (ignored)", canonical)
+        url = normalise_url(response.url, drop_params=self.source.drop_query_params) or requested_url
         if self.try_mode:
             self.tried.samples.append({"url": url, "requested_url": requested_url, "html": response.body,
                                        "published": published})
             return
         yield {
             "url": url,
-            "urls": [u for u in dict.fromkeys([requested_url, final]) if u != url],
+            "urls": [requested_url] if requested_url != url else [],
+            # Stored under it only when its stored text is this page's (the pipeline checks).
+            "canonical": self._canonical_candidate(response, url),
             "source": self.source.name,
             "html": keep_http_charset(response.body, response.headers.get(b"Content-Type")),
             "published": published,
@@ -321,6 +312,29 @@ class SourceSpider(scrapy.Spider):
 
         return is_known_url_any(self.db, {norm, raw.strip()})
 
+    def _canonical_candidate(self, response: Response, url: str) -> str | None:
+        """The page's rel=canonical when it names another article URL of this outlet, else None.
+
+        A canonical link naming a front page, a listing, another host or any
+        URL that is no article of the outlet is ignored (and counted): a site
+        whose every page says `href="/"` must not have all its articles stored
+        as one.
+        """
+        if not self.source.canonical:
+            return None
+        canonical = self._canonical(response)
+        if not canonical or canonical == url:
+            return None
+        problem = self.article_url_problem(canonical)
+        if problem is None and canonical in self._seen:
+            problem = "a feed, sitemap or listing page"
+        if problem is None and not self._article_res and urlsplit(canonical).path in ("", "/"):
+            problem = "the site's front page"
+        if problem:
+            self.skip(f"canonical ignored: {problem}", canonical)
+            return None
+        return canonical
+
     def _canonical(self, response: Response) -> str | None:
         head = response.body[:200_000]
         for tag in CANONICAL_RE.findall(head):
@@ -333,20 +347,8 @@ class SourceSpider(scrapy.Spider):
 
     @staticmethod
     def _page_problem(response: Response) -> str | None:
-        """Why a response is no HTML page worth keeping (None: it is one)."""
-        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
-        body = response.body
-        for magic, kind in MAGIC:
-            if body.startswith(magic):
-                return f"not html ({kind})"
-        if ctype and ctype not in HTML_TYPES:
-            kind = ctype.split("/")[0] if ctype.startswith(("image/", "audio/", "video/")) else ctype
-            return f"not html ({'pdf' if ctype == 'application/pdf' else kind})"
-        if not body.strip():
-            return "empty page"
-        if not ctype and b"<" not in body[:2048]:
-            return "not html (no content type)"
-        return None
+        """Why a response is no HTML page worth keeping (None: it is one); see `crawler.pages`."""
+        return page_problem(response.body, response.headers.get(b"Content-Type"), response.url)
 
     def _document_answered(self, response: Response, kind: str) -> DiscoveryDoc | None:
         key = response.meta.get("doc_url") or response.url  # the URL in the config, even after a redirect
@@ -440,37 +442,6 @@ class SourceSpider(scrapy.Spider):
                                     last_modified=None, status=doc.status, links=doc.links)
 
 
-def keep_http_charset(body: bytes, content_type: bytes | None) -> bytes:
-    """The page, made to declare the charset its HTTP header gave when it declares none itself.
-
-    Raw pages are stored without their headers; a page in a legacy charset that
-    only the header names would otherwise be guessed at when extracted. Only
-    a page that is not valid UTF-8, declares nothing and decodes cleanly with
-    the header's charset gets a `<meta charset>` line in front.
-    """
-    import codecs
-
-    from extract.encoding import declared_charset
-
-    match = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type or b"", re.I)
-    if not match or body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return body
-    if re.search(rb"<meta[^>]+charset|<\?xml[^>]+encoding", body[:4096], re.I) or declared_charset(body):
-        return body
-    label = match.group(1).decode("ascii", "ignore").lower()
-    try:
-        body.decode("utf-8")
-        return body  # valid UTF-8: decoded right without help
-    except UnicodeDecodeError:
-        pass
-    try:
-        name = codecs.lookup(label).name
-        body.decode(name)
-    except (LookupError, UnicodeDecodeError):
-        return body
-    return f'<meta charset="{name}">\n'.encode("ascii") + body
-
-
 def classify_failure(failure) -> tuple[str, bool]:
     """(reason, is_error) for a failed request: an error is the server's or the network's fault;
     the rest (robots.txt, size cap, redirect loops) are pages skipped on purpose."""
@@ -483,6 +454,8 @@ def classify_failure(failure) -> tuple[str, bool]:
     if isinstance(exc, HttpError):
         return f"http {exc.response.status}", True
     if isinstance(exc, IgnoreRequest):
+        if message.startswith("robots.txt unavailable"):  # a 5xx: nothing may be fetched (RFC 9309)
+            return message.split(":", 1)[0], True
         if "robots.txt" in message:
             return "forbidden by robots.txt", False
         if "redirections" in message:

@@ -66,6 +66,13 @@ def known_url_article(db: Database, url: str) -> int | None:
     return row[0] if row else None
 
 
+def text_stored_under(db: Database, url: str) -> str | None:
+    """The clean text of the article stored under `url` (any of its addresses); None when none is."""
+    row = db.execute("select a.text from article_urls u join articles a on a.id = u.article_id where u.url = ?",
+                     [url]).fetchone()
+    return None if row is None else (row[0] or "")
+
+
 def article_with_hash(db: Database, content_hash: str) -> int | None:
     row = db.execute("select id from articles where content_hash = ? order by id limit 1", [content_hash]).fetchone()
     return row[0] if row else None

@@ -49,9 +49,12 @@ class Hit:
 
 
 class SiteServer:
-    """A small site on 127.0.0.1: `routes` maps a path (with query) to a Route; anything else is 404."""
+    """A small site on 127.0.0.1: `routes` maps a path (with query) to a Route; anything else is 404.
 
-    def __init__(self, routes: dict[str, Route] | None = None, *, hang_limit: float = 15.0):
+    `host` puts it on another loopback address (127.0.0.2: another host name for the crawler).
+    """
+
+    def __init__(self, routes: dict[str, Route] | None = None, *, hang_limit: float = 15.0, host: str = "127.0.0.1"):
         self.routes: dict[str, Route] = dict(routes or {})
         self.hits: list[Hit] = []
         self.hang_limit = hang_limit
@@ -74,7 +77,7 @@ class SiteServer:
             def do_HEAD(self):
                 outer._handle(self)
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = http.server.ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -220,6 +223,32 @@ def closed_port() -> str:
     host, port = s.getsockname()
     s.close()
     return f"http://{host}:{port}"
+
+
+def trickle(body: bytes, *, headers_too: bool = False, every: float = 2.0, total: int = 200) -> Callable:
+    """A Route handler that sends one byte of `body` every `every` seconds (the status line and headers too,
+    if asked), `total` bytes in all. `handler.stop.set()` ends it early."""
+    stop = threading.Event()
+
+    def handler(req) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % total
+        data = (body * (total // max(1, len(body)) + 1))[:total]
+        req.close_connection = True
+        try:
+            if not headers_too:
+                req.wfile.write(head)
+                req.wfile.flush()
+                head = b""
+            for byte in head + data:
+                if stop.wait(every):
+                    return
+                req.wfile.write(bytes([byte]))
+                req.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    handler.stop = stop
+    return handler
 
 
 def redirect(location: str, status: int = 302) -> Route:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import threading
 
 import pytest
 
 from crawler.fetch import FetchError, fetch, fetch_page
-from tests.servers import Route, SiteServer, SilentServer, article_html, filler, redirect
+from extract.article import extract_article
+from tests.servers import Route, SiteServer, SilentServer, article_html, filler, redirect, trickle
 
 PAGE = article_html("A page", filler(2))
+POLISH = article_html("Łódź odsyła", ["Zażółć gęślą jaźń: władze Łodzi odesłały 40 osób do kraju. " * 4], charset=None)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,16 @@ def server():
         "/gz": Route(gzip.compress(PAGE.encode()), headers={"Content-Encoding": "gzip"}),
         "/hang": Route(hang=True),
         "/latin1": Route(PAGE.encode("utf-8"), content_type="text/html; charset=ISO-8859-1"),
+        "/trickle": Route(handler=trickle(PAGE.encode())),
+        "/trickle-headers": Route(handler=trickle(PAGE.encode(), headers_too=True)),
+        "/polish": Route(POLISH.encode("iso-8859-2"), content_type="text/html; charset=ISO-8859-2"),
+        "/elf": Route(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 20),
+        "/random": Route(bytes((i * 7919 + 13) % 251 for i in range(20_000))),
     }, hang_limit=5) as s:
         yield s
+        for route in s.routes.values():
+            if route.handler is not None:
+                route.handler.stop.set()
 
 
 def test_page_redirects_and_user_agent(server):
@@ -71,3 +82,33 @@ def test_never_answering_servers_time_out(server):
 def test_not_http():
     with pytest.raises(FetchError, match="not an http"):
         fetch("file:///etc/passwd")
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_the_timeout_covers_the_whole_download(server, path):
+    # One byte every 2 s: each read is quick, the page would take 400 s.
+    outcome: list = []
+
+    def attempt() -> None:
+        try:
+            outcome.append(fetch(server.url(path), timeout=3))
+        except FetchError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(60)  # generous: the bound is 3 s, the fault 400 s
+    assert not worker.is_alive(), "the fetch outlived its timeout"
+    (error,) = outcome
+    assert isinstance(error, FetchError) and "timed out after 3 s" in str(error) and path in str(error)
+
+
+def test_the_charset_of_the_content_type_header_is_used(server):
+    html, _final = fetch_page(server.url("/polish"))
+    assert "Zażółć gęślą jaźń" in extract_article(html, server.url("/polish")).text
+
+
+@pytest.mark.parametrize("path, kind", [("/elf", "executable"), ("/random", "binary data")])
+def test_files_served_as_html_are_no_pages(server, path, kind):
+    with pytest.raises(FetchError, match=rf"not an HTML page \({kind}\)"):
+        fetch_page(server.url(path))

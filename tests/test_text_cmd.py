@@ -119,3 +119,52 @@ def test_text_is_a_newsmon_command():
     from newsmon.cli import cli
 
     assert "text" in cli.commands
+
+
+@pytest.fixture
+def faulty_site():
+    from tests.servers import Route, SiteServer, article_html, trickle
+
+    polish = article_html("Łódź", ["Zażółć gęślą jaźń: władze Łodzi odesłały 40 osób do kraju. " * 4], charset=None)
+    slow = trickle(b"<html><body><p>never finishes</p></body></html>")
+    with SiteServer({
+        "/trickle": Route(handler=slow),
+        "/polish": Route(polish.encode("iso-8859-2"), content_type="text/html; charset=iso-8859-2"),
+    }, hang_limit=5) as site:
+        yield site
+        slow.stop.set()
+
+
+def _text_with_settings(tmp_path, settings: str, *args: str):
+    """`newsmon text ARGS` with a settings.toml of its own, in a thread that must finish within 60 s."""
+    from tests.servers import write_config
+
+    config = write_config(tmp_path, {}, settings=settings)
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(
+        text_command, ["--config", str(config), *args])), daemon=True)
+    worker.start()
+    worker.join(60)  # generous: the settings give the page 2 s
+    assert not worker.is_alive(), "newsmon text outlived download_timeout"
+    return outcome[0]
+
+
+def test_a_trickling_server_times_out_by_download_timeout(tmp_path, faulty_site):
+    settings = '[crawl]\nuser_agent = "newsmon-test (+mailto:t@example.org)"\ndownload_timeout = 2\n'
+    result = _text_with_settings(tmp_path, settings, faulty_site.url("/trickle"), faulty_site.url("/polish"))
+    assert result.exit_code == 1
+    assert f"newsmon text: {faulty_site.url('/trickle')}: timed out after 2 s" in result.stderr
+    assert faulty_site.hits[0].headers["User-Agent"] == "newsmon-test (+mailto:t@example.org)"
+    assert "Zażółć gęślą jaźń" in result.stdout  # the next page still prints
+
+
+def test_the_http_charset_decodes_a_page_that_declares_none(tmp_path, faulty_site):
+    result = _text_with_settings(tmp_path, "", "--json", faulty_site.url("/polish"))
+    assert result.exit_code == 0, result.output
+    assert "Zażółć gęślą jaźń: władze Łodzi" in json.loads(result.stdout)["text"]
+
+
+def test_unusable_settings_are_named(tmp_path, faulty_site):
+    result = _text_with_settings(tmp_path, "[crawl]\ndownload_timeout = 0\n", faulty_site.url("/polish"))
+    assert result.exit_code == 1
+    assert "settings.toml:2: [crawl] download_timeout:" in result.stderr

@@ -28,11 +28,12 @@ def serve_command(app: AppContext, host: str | None, port: int | None, reviewer:
     Keys: a accept, r reject, e edit, j/k next/previous, u undo. A JSON API for
     scripts is under /api (schema at /openapi.json).
     """
+    from newsmon.settings import SettingsError
     from review.server import ServeError, serve
 
     try:
         serve(app.db_path, app.settings.get("review", {}), host=host, port=port, reviewer=reviewer, token=token,
               echo=click.echo)
-    except ServeError as exc:
+    except (ServeError, SettingsError) as exc:
         click.echo(f"newsmon serve: {exc}", err=True)
         sys.exit(1)

@@ -41,14 +41,26 @@ def _drop_selectors(config_dir: Path, source_name: str | None, url: str | None) 
     return []
 
 
-def page_text(source: str, config_dir: Path, source_name: str | None = None) -> dict:
-    """One page's metadata and text. Raises OSError (file) or crawler.fetch.FetchError (URL)."""
+def fetch_limits(crawl: dict) -> dict:
+    """The timeout, size cap and user agent of a crawl (settings.toml [crawl]), for `crawler.fetch.fetch_page`."""
+    from crawler.settings import crawl_options
+
+    opts = crawl_options(crawl)
+    return {"timeout": float(opts["download_timeout"]), "max_bytes": int(opts["max_page_bytes"]),
+            "user_agent": opts["user_agent"]}
+
+
+def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None) -> dict:
+    """One page's metadata and text. Raises OSError (file) or crawler.fetch.FetchError (URL).
+
+    `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL.
+    """
     from extract.article import clean_text, extract_article
 
     if _URL.match(source):
         from crawler.fetch import fetch_page
 
-        data, final_url = fetch_page(source)
+        data, final_url = fetch_page(source, **(limits or {}))
         url: str | None = final_url
     else:
         path = Path(source)
@@ -85,15 +97,26 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
 
     Many pages in one process; a page that cannot be read gives one line on
     stderr naming it, and the others still print. Exit status 1 when any failed.
-    A file without HTML tags is taken as plain text and only cleaned.
+    A file without HTML tags is taken as plain text and only cleaned. A URL is
+    fetched with the limits and user agent of settings.toml [crawl]
+    (download_timeout bounds the whole download).
     """
     from crawler.fetch import FetchError
+    from crawler.settings import CrawlSettingsError
+    from newsmon.settings import SettingsError
 
+    limits = None
+    if any(_URL.match(source) for source in sources):
+        try:
+            limits = fetch_limits(app.settings.get("crawl", {}))
+        except (SettingsError, CrawlSettingsError) as exc:
+            click.echo(f"newsmon text: {exc}", err=True)
+            sys.exit(1)
     failed = 0
     first = True
     for source in sources:
         try:
-            page = page_text(source, app.config_dir, source_name)
+            page = page_text(source, app.config_dir, source_name, limits)
         except FetchError as exc:
             click.echo(f"newsmon text: {exc}", err=True)
             failed += 1
