@@ -37,7 +37,7 @@ from extract.claims.kind import kind_of
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.merge import merge_claims
 from extract.claims.nlp import get_nlp, normalise_for_nlp
-from extract.claims.places import place_features, place_name, place_spans
+from extract.claims.places import linked_places, place_features, place_name, place_spans
 from extract.claims.qualifier import qualifier_of
 from extract.claims.who import who_of
 from extract.types import Claim
@@ -117,11 +117,9 @@ def _places(c: Candidate, text: str, lex: Lexicon, model: DecisionModel | None) 
     locs: list[str] = []
     places: list[dict] = []
     seen: set[str] = set()
-    for span in place_spans(doc, lex):
-        if not (c.sent.start <= span[0] < c.sent.end):
-            continue
-        if model.confidence(place_features(c, span, lex)) < model.threshold:
-            continue
+    in_sentence = [span for span in place_spans(doc, lex) if c.sent.start <= span[0] < c.sent.end]
+    kept = [span for span in in_sentence if model.confidence(place_features(c, span, lex)) >= model.threshold]
+    for span in linked_places(doc, kept, in_sentence):
         name = place_name(doc, span)
         pl = lex.place_for(name)
         key = (pl.name if pl else name).lower()

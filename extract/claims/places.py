@@ -14,6 +14,8 @@ Two steps, like the claims themselves:
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from extract.claims.candidates import Candidate
@@ -190,4 +192,31 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
         f.append("before-trigger" if a < c.trigger.i else "after-trigger")
     f.append("in-headline" if c.in_headline else "in-body")
     f.append(f"words={min(3, b - a)}")
+    f.append(f"rule={c.rule}")
+    sent_text = doc.text[c.sent.start_char:doc[a].idx]
+    if c.rule == "list" and not re.search(r"[:|]", sent_text):
+        f.append("row-label")
+    if sent_text.count("(") > sent_text.count(")"):
+        f.append("in-parentheses")
     return f
+
+
+def linked_places(doc: Doc, kept: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names coordinated with or in apposition to a kept place are places of the claim too:
+    "through Dajabón, Elías Piña and Pedernales", "Milak (Nimroz)"."""
+    root_of = {doc[a:b].root.i: (a, b) for a, b in spans}
+    out = list(kept)
+    changed = True
+    while changed:
+        changed = False
+        roots = {doc[a:b].root.i for a, b in out}
+        for r, span in root_of.items():
+            if span in out:
+                continue
+            t = doc[r]
+            linked = (t.dep_ in ("conj", "appos") and t.head.i in roots) or any(
+                ch.dep_ in ("conj", "appos") and ch.i in roots for ch in t.children)
+            if linked:
+                out.append(span)
+                changed = True
+    return sorted(out)
