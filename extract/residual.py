@@ -335,19 +335,7 @@ def clean_blocks(
     """The blocks that remain after the residual rules (module docstring), footnotes stripped."""
     lex = lexicon or load_lexicon()
     blocks = [Block(b.kind, list(b.lines)) for b in blocks if b.lines]
-    n = len(blocks)
-    drop = [False] * n
-    protected = [is_protected(b, lex) for b in blocks]
-
-    _drop_title_copies(blocks, drop, title)
-    _drop_teaser_sections(blocks, drop, protected, lex)
-    _drop_teaser_runs(blocks, drop, protected, lex)
-    _drop_bios(blocks, drop, protected, author, lex)
-    _drop_toc(blocks, drop)
-    _drop_by_wording(blocks, drop, protected, lex)
-    _drop_date_lines(blocks, drop, lex)
-    _drop_orphan_headings(blocks, drop)
-
+    drop = boilerplate_flags(blocks, title=title, author=author, lexicon=lex)
     names = repeated_tokens((ln for b in blocks for ln in b.lines), times=2)
     out: list[Block] = []
     for b, gone in zip(blocks, drop):
@@ -357,6 +345,29 @@ def clean_blocks(
             b = Block(b.kind, [strip_footnotes(ln, lex.footnote_keep, names) for ln in b.lines])
         out.append(b)
     return out
+
+
+def boilerplate_flags(
+    blocks: Sequence[Block],
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[bool]:
+    """For each block (none empty), whether the residual rules drop it as boilerplate."""
+    lex = lexicon or load_lexicon()
+    blocks = list(blocks)
+    drop = [False] * len(blocks)
+    protected = [is_protected(b, lex) for b in blocks]
+    _drop_title_copies(blocks, drop, title)
+    _drop_teaser_sections(blocks, drop, protected, lex)
+    _drop_teaser_runs(blocks, drop, protected, lex)
+    _drop_bios(blocks, drop, protected, author, lex)
+    _drop_toc(blocks, drop)
+    _drop_by_wording(blocks, drop, protected, lex)
+    _drop_date_lines(blocks, drop, lex)
+    _drop_orphan_headings(blocks, drop)
+    return drop
 
 
 def _drop_title_copies(blocks: list[Block], drop: list[bool], title: str | None) -> None:

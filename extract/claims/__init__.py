@@ -34,6 +34,7 @@ from extract.claims.dating import date_of
 from extract.claims.decision import DecisionModel, load_model
 from extract.claims.features import candidate_features
 from extract.claims.kind import kind_of
+from extract.claims.leftovers import leftover_spans
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.merge import merge_claims
 from extract.claims.nlp import get_nlp, normalise_for_nlp
@@ -85,17 +86,25 @@ def article_candidates(items: Iterable[tuple[str, str | None]], config_dir: str 
 
 
 def _analyse(items: list[tuple[str, str | None]], key: str | None, lex: Lexicon, batch_size: int) -> list[ArticleCandidates]:
+    from extract.residual import load_lexicon as load_boilerplate
+
+    boilerplate = load_boilerplate(["en"], key)
     out = [ArticleCandidates(text, pub, headline_span(text), []) for text, pub in items]
+    leftovers: list[list[tuple[int, int]]] = []
     jobs = []
     for di, (text, _pub) in enumerate(items):
-        for a, b in select_chunks(text, lex):
+        chunks = select_chunks(text, lex)
+        leftovers.append(leftover_spans(text, boilerplate) if chunks else [])
+        for a, b in chunks:
             jobs.append((normalise_for_nlp(text[a:b], lex), (di, a)))
     if jobs:
         nlp = get_nlp(key)
         for doc, (di, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
             art = out[di]
             for c in find_candidates(doc, lex, offset, art.headline):
-                art.candidates.append((c, candidate_features(c, lex)))
+                at = offset + c.sent.start_char
+                if not any(a <= at < b for a, b in leftovers[di]):
+                    art.candidates.append((c, candidate_features(c, lex)))
     return out
 
 
