@@ -63,9 +63,10 @@ def _verb_class(tok: Token, lex: Lexicon) -> str:
 
 
 def _modality(trigger: Token, lex: Lexicon) -> list[str]:
-    """Negation, modals, infinitives and governing plan / risk / halt words on the trigger."""
+    """Negation, modals, infinitives and governing plan / risk / halt / doubt words on the trigger
+    (up to four heads up, not past "that" / "whether" of a reported fact)."""
     out = []
-    chain = ancestors_to_root(trigger, 6)
+    chain = ancestors_to_root(trigger, 5)
     for n, t in enumerate(chain):
         for c in t.children:
             if c.dep_ == "neg" and n <= 1:
@@ -82,20 +83,15 @@ def _modality(trigger: Token, lex: Lexicon) -> list[str]:
             if cls:
                 out.append(f"gov={cls}")
                 out.append(f"gov-lemma={t.lemma_.lower()}")
-        if n > 0 and any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in chain[n - 1].children):
-            break  # "reports that 200 were returned": what governs "reports" does not count
-        if n > 0 and chain[n - 1].dep_ in ("advcl", "ccomp", "conj") and not cls_is_plan(t, lex):
-            break
+            if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in chain[n - 1].children) \
+                    and lex.modality_of(t.lemma_) not in ("doubt",):
+                break  # "reports that 200 were returned": what governs "reports" does not count
     for c in trigger.children:  # "a planned deportation", "the proposed return of 300"
         if c.dep_ in ("amod", "compound") and c.i < trigger.i and lex.modality_of(c.lemma_):
             out.append(f"mod={lex.modality_of(c.lemma_)}")
         if c.dep_ == "poss" and c.pos_ == "PRON":
             out.append("poss-pron")
     return out
-
-
-def cls_is_plan(tok: Token, lex: Lexicon) -> bool:
-    return lex.modality_of(tok.lemma_) in ("plan", "risk", "demand", "halt")
 
 
 def _phrase_before(c: Candidate, lex: Lexicon) -> list[str]:
@@ -161,6 +157,33 @@ def _path(c: Candidate) -> list[str]:
     return out
 
 
+def _clause_verb(c: Candidate, lex: Lexicon) -> list[str]:
+    """The verb of the clause the figure sits in: the return word itself, or another verb
+    ("Four of the 93 people turned back had gunshot wounds", "8,000 Rohingya entered")."""
+    t = c.counted
+    for _ in range(6):
+        if t.head.i == t.i:
+            return ["clause-verb=none"]
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return ["clause-verb=none"]
+    if c.trigger is not None and t.i == c.trigger.i:
+        return ["clause-verb=trigger"]
+    if t._.trigger in ("verb", "phrasal"):
+        return ["clause-verb=other-trigger"]
+    out = [f"clause-verb={_verb_class(t, lex)}", f"clause-verb-lemma={t.lemma_.lower()}"]
+    if any(a.dep_ in ("aux", "auxpass") and a.lower_ in lex.modal_aux for a in t.children):
+        out.append("clause-verb-modal")
+    return out
+
+
+def _in_quote(c: Candidate) -> bool:
+    before = c.doc.text[c.sent.start_char:c.doc[c.tq.start].idx]
+    return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
+
+
 def _list_row(c: Candidate, lex: Lexicon) -> list[str]:
     """A list or table row: what labels it ("Sindh: 736", "2021: 19,004", "Haitian: 2,104")."""
     line = _line_of(c.doc, c.sent)
@@ -200,6 +223,20 @@ def _modifiers(c: Candidate) -> list[str]:
     return out
 
 
+CONJOIN = (("rule", "counted"), ("rule", "clause-verb"), ("counted", "clause-verb"), ("trigger", "path-up1"),
+           ("rule", "anchor-dep"), ("counted", "head-class"))
+
+
+def _conjunctions(features: list[str]) -> list[str]:
+    """Pairs of features the linear model cannot combine by itself ("a list row" and "counts
+    people" together say more than each)."""
+    first: dict[str, str] = {}
+    for f in features:
+        name, _, value = f.partition("=")
+        first.setdefault(name, value)
+    return [f"{a}*{b}={first[a]}|{first[b]}" for a, b in CONJOIN if a in first and b in first]
+
+
 def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
     """The features of one candidate (see the module docstring)."""
     q = c.quantity
@@ -236,6 +273,9 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
     f += _context_words(c)
     f += _partitive(c)
     f += _modifiers(c)
+    f += _clause_verb(c, lex)
+    if _in_quote(c):
+        f.append("in-quote")
     if c.rule == "list":
         f += _list_row(c, lex)
     if c.tq.start > c.sent.start and doc[c.tq.start - 1].lower_ == "the":
@@ -276,6 +316,7 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
         if "\n\n" in doc.text[prev.end_char - 1:sent.start_char + 1] or "\n" in doc.text[prev.end_char:sent.start_char]:
             f.append("prev-other-paragraph")
     nxt = [tok.lower_ for tok in doc[c.tq.end:min(sent.end, c.tq.end + 3)]]
+    f += _conjunctions(f)
     if nxt[:2] in (["a", "day"], ["a", "week"], ["a", "month"], ["a", "year"], ["per", "day"], ["per", "week"],
                    ["per", "month"], ["each", "day"], ["every", "day"], ["an", "hour"]) or nxt[:1] in (["daily"], ["weekly"], ["monthly"]):
         f.append("rate")

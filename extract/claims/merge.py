@@ -31,7 +31,7 @@ def _fold(target: Claim, c: Claim) -> None:
     if c.start == target.start and c.end == target.end or any(o["start"] == c.start for o in target.other_evidence):
         return
     target.other_evidence.append({"evidence": c.evidence, "start": c.start, "end": c.end})
-    if _more_specific(target.date, c.date):
+    if _more_specific(target.date, c.date) and compatible_dates(target.date, c.date):
         target.date, target.date_end = c.date, c.date_end
     if target.kind == "event" and c.kind == "cumulative" and target.qualifier == c.qualifier:
         target.kind = "cumulative"
@@ -60,8 +60,9 @@ def merge_claims(claims: list[Claim], headline: tuple[int, int] | None) -> list[
     ordered = sorted(claims, key=lambda c: (in_head(c), c.start))
     merged: list[Claim] = []
     for c in ordered:
+        # a headline figure is the body's figure whatever date each was given
         target = next((m for m in merged if m.count == c.count and m.vague == c.vague
-                       and compatible_dates(m.date, c.date)), None)
+                       and (in_head(c) or compatible_dates(m.date, c.date))), None)
         if target is None:
             merged.append(c)
         else:

@@ -77,11 +77,11 @@ MEASURE_AFTER_RE = re.compile(
     r"acres?|feet|ft|mph|degrees?|°|litres?|liters?|gallons?|barrels?|megawatts?|mw|gb|mb)\b", re.I)
 DURATION_AFTER_RE = re.compile(r"^[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|nights?|seconds?)\b(?![\s-]+old)", re.I)
 AGE_AFTER_RE = re.compile(r"^[\s-]*(?:years?[\s-]+old|year-olds?|yo\b)", re.I)
-AGE_BEFORE_RE = re.compile(r"\b(?:aged|age|ages|ages of|aged between)\s*$", re.I)
+AGE_BEFORE_RE = re.compile(r"\b(?:aged|age|ages|ages of|aged between|at the age of|age of)\s*$", re.I)
 LABEL_BEFORE_RE = re.compile(
     r"(?:\b(?:no\.?|nos\.?|number|article|articles|resolution|chapter|section|page|pages|paragraph|para|clause|rule|route|highway|"
     r"flight|room|gate|platform|camp|block|ward|district|zone|sector|level|phase|grade|class|volume|vol\.|issue|episode|"
-    r"covid|g|top)|#)\s*$", re.I)
+    r"covid|g|top)|#|\bn\s?=)\s*$", re.I)
 DECADE_AFTER_RE = re.compile(r"^'?s\b")
 RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|or|and)\s*$", re.I)
 
@@ -252,8 +252,9 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
             return "decade"
         if re.match(r"^[:.]\d{2}\b", after) and value < 25 or TIME_AFTER_RE.match(after):
             return "time"
-        if re.fullmatch(r"\d{1,2}", raw) and (MONTH_BEFORE_RE.search(before) or MONTH_AFTER_RE.match(after)):
-            return "day"
+        if re.fullmatch(r"\d{1,2}", raw) and (MONTH_BEFORE_RE.search(before) or MONTH_AFTER_RE.match(after)
+                                             or re.match(rf"^\s?[-–—]\s?\d{{1,2}}\s+(?:{_MONTH_ALT})\b", after, re.I)):
+            return "day"  # "29 August", "August 29", "22-30 April"
         if re.fullmatch(r"(?:1[89]|20)\d\d", raw):
             return "year"
         if re.fullmatch(r"\d\d", raw) and re.search(r"(?:19|20)\d\d\s?[-–/]\s?$", before):
@@ -336,8 +337,9 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
             gap = text[q.end:n.start]
             between = re.search(r"\bbetween\s*$", text[max(0, q.start - 9):q.start], re.I)
             joins = RANGE_JOIN_RE.match(gap) and (gap.strip().lower() != "and" or between)
-            if joins and q.shape == "age" and n.shape in ("count", "age") and n.value > q.value:
-                out.append(replace(q, end=n.end, high=n.value))  # "aged 13 to 17"
+            age_and = gap.strip().lower() == "and" and q.shape == "age"
+            if (joins or age_and) and ("age" in (q.shape, n.shape)) and n.shape in ("count", "age") and n.value > q.value:
+                out.append(replace(q, end=n.end, high=n.value, shape="age"))  # "aged 13 to 17", "between 18 and 30 years old"
                 i += 2
                 continue
             if joins and n.shape in ("count", "duration", "measure", "percent", "money") and not n.vague and n.value > q.value \
