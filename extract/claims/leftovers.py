@@ -33,8 +33,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def leftover_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Character ranges of `text` that the residual cleaner would drop."""
     paras = _paragraphs(text)
-    blocks = [Block(PARAGRAPH, [clean_line(text[a:b])]) for a, b in paras]
-    keep = [(span, block) for span, block in zip(paras, blocks) if block.lines and block.lines[0]]
+    blocks = [Block(PARAGRAPH, [ln for ln in clean_line(text[a:b]).split("\n") if ln]) for a, b in paras]
+    keep = [(span, block) for span, block in zip(paras, blocks) if block.lines]
     if not keep:
         return []
     flags = boilerplate_flags([b for _, b in keep], lexicon=lexicon)
