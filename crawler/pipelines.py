@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storage.db import open_db
+from scrapy.exceptions import DropItem
+
+from crawler.halt import StorageHalt
+from storage.db import StorageError, open_db
 from storage.pages import store_extracted_page
 
 logger = logging.getLogger(__name__)
@@ -40,14 +43,22 @@ class StoragePipeline:
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider if self.crawler is not None else None
+        halt = _halt_of(spider)
+        if halt.tripped:  # the database refused a write: no more waiting on it (the next run fetches the page)
+            halt.trip(halt.error, item["source"])
+            raise DropItem(f"{item['url']}: not stored: {halt.error}")
         result = await self._extract(item, spider)
         if result.error:
             logger.info("%s: stored without clean text: %s", item["url"], result.error)
-        article_id, outcome, _claims = store_extracted_page(
-            self.db, url=item["url"], source=item["source"], html=item["html"], urls=item.get("urls", ()),
-            published=item.get("published"), article=result.article, claims=result.claims,
-            claims_version=result.claims_version,
-        )
+        try:
+            article_id, outcome, _claims = store_extracted_page(
+                self.db, url=item["url"], source=item["source"], html=item["html"], urls=item.get("urls", ()),
+                published=item.get("published"), article=result.article, claims=result.claims,
+                claims_version=result.claims_version,
+            )
+        except StorageError as exc:
+            halt.trip(halt.error or exc, item["source"])
+            raise DropItem(f"{item['url']}: not stored: {exc}") from None
         if outcome == "new":
             self.new_articles += 1
             if self.crawler is not None:
@@ -75,3 +86,14 @@ class StoragePipeline:
 
             self.batcher = PageBatcher(pool)
         return await self.batcher.process(job)
+
+
+def _halt_of(spider) -> StorageHalt:
+    """The run's `StorageHalt` (set by `crawler.runner`); a spider crawling on its own gets its own."""
+    halt = getattr(spider, "storage_halt", None)
+    if halt is None:
+        halt = StorageHalt()
+        if spider is not None:
+            spider.storage_halt = halt
+            halt.watch(spider.crawler)
+    return halt
