@@ -116,8 +116,11 @@ class SmallDisk:
         self.run(["rm", "-f", str(self.folder / "filler")], check=True)
 
     def read_only(self, on: bool = True) -> None:
-        """Remount the disk read-only (a write fails with EROFS, root or not), or read-write again."""
-        self.run(["mount", "-o", f"remount,{'ro' if on else 'rw'}", str(self.folder)], check=True)
+        """Make the disk's mount read-only (a write fails with EROFS, root or not), or read-write again.
+
+        A bind remount changes the mount's own flag, which a user namespace may do too.
+        """
+        self.run(["mount", "-o", f"remount,bind,{'ro' if on else 'rw'}", str(self.folder)], check=True)
 
     def copy_database(self, name: str, target: Path) -> Path:
         """A consistent copy of the database `name` of the disk (with its WAL), written to `target`."""
