@@ -44,10 +44,9 @@ class StoragePipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider if self.crawler is not None else None
         halt = _halt_of(spider)
-        if halt.tripped:  # the database refused a write: no more waiting on it (the next run fetches the page)
-            halt.trip(halt.error, item["source"])
-            raise DropItem(f"{item['url']}: not stored: {halt.error}")
+        self._unless_halted(halt, item)
         result = await self._extract(item, spider)
+        self._unless_halted(halt, item)  # tripped while this page was being read
         if result.error:
             logger.info("%s: stored without clean text: %s", item["url"], result.error)
         try:
@@ -57,7 +56,7 @@ class StoragePipeline:
                 claims_version=result.claims_version,
             )
         except StorageError as exc:
-            halt.trip(halt.error or exc, item["source"])
+            halt.trip(exc, item["source"])
             raise DropItem(f"{item['url']}: not stored: {exc}") from None
         if outcome == "new":
             self.new_articles += 1
@@ -68,6 +67,16 @@ class StoragePipeline:
                       else "already stored under its canonical or redirect URL (URL kept)")
             spider.skip(reason, item["url"])
         return {"url": item["url"], "article_id": article_id, "outcome": outcome}
+
+    @staticmethod
+    def _unless_halted(halt: StorageHalt, item: dict[str, Any]) -> None:
+        """After a refused write, drop the page at once rather than wait on the database again.
+
+        The next run fetches it again: its URL is not stored, and no validator of this run is saved.
+        """
+        if halt.tripped:
+            halt.trip(halt.error, item["source"])
+            raise DropItem(f"{item['url']}: not stored: {halt.error}")
 
     async def _extract(self, item: dict[str, Any], spider):
         from newsmon.workers import PageJob, process_pages
