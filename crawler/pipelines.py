@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storage.db import open_db
+from scrapy.exceptions import DropItem
+
+from crawler.halt import StorageHalt
+from storage.db import StorageError, open_db
 from storage.pages import store_extracted_page
 
 logger = logging.getLogger(__name__)
@@ -40,15 +43,22 @@ class StoragePipeline:
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider if self.crawler is not None else None
+        halt = _halt_of(spider)
+        self._unless_halted(halt, item)
         result = await self._extract(item, spider)
+        self._unless_halted(halt, item)  # tripped while this page was being read
         if result.error:
             logger.info("%s: stored without clean text: %s", item["url"], result.error)
         url, urls = self._address(item, result.article, spider)
-        article_id, outcome, _claims = store_extracted_page(
-            self.db, url=url, source=item["source"], html=item["html"], urls=urls,
-            published=item.get("published"), article=result.article, claims=result.claims,
-            claims_version=result.claims_version,
-        )
+        try:
+            article_id, outcome, _claims = store_extracted_page(
+                self.db, url=url, source=item["source"], html=item["html"], urls=urls,
+                published=item.get("published"), article=result.article, claims=result.claims,
+                claims_version=result.claims_version,
+            )
+        except StorageError as exc:
+            halt.trip(exc, item["source"])
+            raise DropItem(f"{item['url']}: not stored: {exc}") from None
         if outcome == "new":
             self.new_articles += 1
             if self.crawler is not None:
@@ -82,6 +92,16 @@ class StoragePipeline:
             spider.skip("canonical ignored: another text is stored under it", canonical)
         return url, urls
 
+    @staticmethod
+    def _unless_halted(halt: StorageHalt, item: dict[str, Any]) -> None:
+        """After a refused write, drop the page at once rather than wait on the database again.
+
+        The next run fetches it again: its URL is not stored, and no validator of this run is saved.
+        """
+        if halt.tripped:
+            halt.trip(halt.error, item["source"])
+            raise DropItem(f"{item['url']}: not stored: {halt.error}")
+
     async def _extract(self, item: dict[str, Any], spider):
         from newsmon.workers import PageJob, process_pages
 
@@ -105,3 +125,14 @@ def same_text(a: str | None, b: str | None) -> bool:
     """Whether two clean texts are the same words in the same order (spacing and case aside); empty is no match."""
     a_words, b_words = " ".join((a or "").split()).casefold(), " ".join((b or "").split()).casefold()
     return bool(a_words) and a_words == b_words
+
+
+def _halt_of(spider) -> StorageHalt:
+    """The run's `StorageHalt` (set by `crawler.runner`); a spider crawling on its own gets its own."""
+    halt = getattr(spider, "storage_halt", None)
+    if halt is None:
+        halt = StorageHalt()
+        if spider is not None:
+            spider.storage_halt = halt
+            halt.watch(spider.crawler)
+    return halt

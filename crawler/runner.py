@@ -11,13 +11,14 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler.halt import StorageHalt
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig
 from crawler.spider import SourceSpider
@@ -39,9 +40,12 @@ class SourceResult:
     message: str = ""
     article_requests: int = 0
     article_links: int = 0
+    not_stored: int = 0  # pages fetched that the database refused (counted in `message`, not a column)
+    storage_error: Exception | None = field(default=None, repr=False, compare=False)
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        """The `crawl_runs` columns."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("not_stored", "storage_error")}
 
 
 def _now() -> str:
@@ -84,6 +88,7 @@ def run_crawl(
     crawlers = []
     dbs = []
     reporter = Progress(progress) if progress is not None else None
+    halt = StorageHalt()
     for source in sources:
         spider_cls = type(
             f"SourceSpider_{source.name.replace('-', '_')}",
@@ -96,9 +101,10 @@ def run_crawl(
             dbs.append(db)
         if reporter is not None:
             reporter.watch(source.name, crawler)
+        halt.watch(crawler)
         process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
                       try_mode=try_mode, try_samples=try_samples,
-                      extraction_pool=extraction_pool, extract_claims=extract_claims)
+                      extraction_pool=extraction_pool, extract_claims=extract_claims, storage_halt=halt)
         crawlers.append((source, crawler))
     try:
         process.start()
@@ -109,10 +115,10 @@ def run_crawl(
             db.close()
     if try_mode:
         return [crawler.spider for _source, crawler in crawlers]
-    return [_result(source, crawler, started) for source, crawler in crawlers]
+    return [_result(source, crawler, started, halt) for source, crawler in crawlers]
 
 
-def _result(source: SourceConfig, crawler, started: str) -> SourceResult:
+def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt) -> SourceResult:
     stats = crawler.stats.get_stats()
     spider: SourceSpider | None = crawler.spider
     result = SourceResult(
@@ -138,6 +144,15 @@ def _result(source: SourceConfig, crawler, started: str) -> SourceResult:
         result.message = "no article link found: has the site changed its layout?"
     if result.errors and result.status != "failed":
         result.message = "; ".join(filter(None, [result.message, f"{result.errors} request(s) failed"]))
+    if halt.tripped and (source.name in halt.stopped or halt.not_stored[source.name]):
+        result.storage_error = halt.error
+        result.not_stored = halt.not_stored[source.name]
+        result.status = "failed"
+        cause = getattr(halt.error, "cause", None) or str(halt.error)
+        result.message = "; ".join(filter(None, [
+            f"stopped: the database took no more writes ({cause})",
+            f"{result.not_stored} fetched article(s) not stored, fetched again next run" if result.not_stored else "",
+            result.message]))
     return result
 
 

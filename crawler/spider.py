@@ -65,6 +65,7 @@ class SourceSpider(scrapy.Spider):
     """
 
     name = "newsmon-source"
+    storage_halt = None  # a crawler.halt.StorageHalt shared by the run's crawlers (set by crawler.runner)
 
     def __init__(self, source: SourceConfig, db=None, max_new_articles: int | None = None,
                  try_mode: bool = False, try_samples: int = 3, **kwargs: Any):
@@ -420,12 +421,31 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newsmon/errors")
 
     def closed(self, reason: str) -> None:
-        """Save the validators of every feed and sitemap all of whose new articles were handled."""
+        """Save the validators of every feed and sitemap all of whose new articles were handled.
+
+        After a write the database refused (`storage_halt` tripped), none is
+        saved: the validators of the last complete run stay, so the next run
+        fetches in full whatever this one could not store.
+        """
         if self.db is None or self.try_mode:
             return
+        if self.storage_halt is not None and self.storage_halt.tripped:
+            return
+        from storage.db import StorageError
+
+        try:
+            self._save_validators()
+        except StorageError as exc:  # nothing lost (the next run fetches the feeds in full), but said
+            if self.storage_halt is not None:
+                self.storage_halt.trip(exc, self.source.name, page_lost=False)
+            else:
+                raise
+
+    def _save_validators(self) -> None:
+        from storage.db import write_transaction
         from storage.feeds import save_feed_state
 
-        with self.db.conn:
+        with write_transaction(self.db):
             for doc in self.docs.values():
                 if doc.nested:
                     # A sitemap index is always fetched in full: the sitemaps it lists change

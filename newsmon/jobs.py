@@ -14,7 +14,7 @@ from newsmon.workers import ExtractionPool, PageJob, process_pages
 from storage.articles import articles_to_extract, decompress_html
 from storage.claims import count_by_status
 from storage.pages import save_results
-from storage.db import open_db
+from storage.db import StorageError, check_writable, open_db, write_transaction
 from storage.runs import record_run
 
 Echo = Callable[[str], None]
@@ -43,7 +43,8 @@ def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = 
 
 
 def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *, max_articles: int | None = None,
-          echo: Echo = print, progress=None, pool: ExtractionPool | None = None, with_claims: bool = False) -> list:
+          echo: Echo = print, progress=None, pool: ExtractionPool | None = None, with_claims: bool = False,
+          writable_checked: bool = False) -> list:
     """Crawl `sources`, record one `crawl_runs` row per outlet and print a line per outlet.
 
     `progress`: a stream for progress while crawling (see `crawler.runner.Progress`).
@@ -56,19 +57,54 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     if not sources:
         raise JobError("no valid outlet to crawl")
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    if not writable_checked:
+        check_db_writable(db_path)
     try:
         results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress,
                             extraction_pool=pool, extract_claims=with_claims)
     except CrawlSettingsError as exc:
         raise JobError(str(exc)) from None
+    not_recorded = _record_runs(db_path, run_id, results)
+    for r in results:
+        echo(outlet_line(r))
+    fault = next((r.storage_error for r in results if r.storage_error is not None), None)
+    if fault is not None:
+        lost = sum(r.not_stored for r in results)
+        raise StorageError(f"{fault}; the crawl stopped: {lost} fetched article(s) not stored (the next run "
+                           f"fetches them again)" + ("; this run's crawl_runs rows not written" if not_recorded else ""))
+    if not_recorded is not None:
+        raise StorageError(f"{not_recorded}; every fetched article was stored, but this run's crawl_runs rows "
+                           f"were not written")
+    return results
+
+
+def check_db_writable(db_path: Path) -> None:
+    """Raise StorageError (one line) when the database is read-only or locked past the busy timeout.
+
+    Checked before a crawl, so that nothing is fetched for a database that cannot store it.
+    """
     db = open_db(db_path)
     try:
-        for r in results:
-            record_run(db, {"run_id": run_id, **r.row()})
-            echo(outlet_line(r))
+        check_writable(db)
     finally:
         db.close()
-    return results
+
+
+def _record_runs(db_path: Path, run_id: str, results: Sequence) -> StorageError | None:
+    """Write one `crawl_runs` row per outlet (all or none); the error when the database refuses."""
+    try:
+        db = open_db(db_path)
+    except StorageError as exc:
+        return exc
+    try:
+        with write_transaction(db):
+            for r in results:
+                record_run(db, {"run_id": run_id, **r.row()})
+    except StorageError as exc:
+        return exc
+    finally:
+        db.close()
+    return None
 
 
 def crawl_and_extract(sources: Sequence[SourceConfig], db_path: Path, config_dir: Path, crawl_options: dict, *,
@@ -78,10 +114,11 @@ def crawl_and_extract(sources: Sequence[SourceConfig], db_path: Path, config_dir
     claims); then extract whatever the crawl left unread (`with_claims` only)."""
     if not sources:
         raise JobError("no valid outlet to crawl")
+    check_db_writable(db_path)
     claims_before = _claim_count(db_path)
     with ExtractionPool(config_dir) as pool:
         results = crawl(sources, db_path, crawl_options, max_articles=max_articles, echo=echo,
-                        progress=progress, pool=pool, with_claims=with_claims)
+                        progress=progress, pool=pool, with_claims=with_claims, writable_checked=True)
         if not with_claims:
             return results, None
         summary = extract_stored(db_path, config_dir, echo=echo, pool=pool)
@@ -131,6 +168,7 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
     db = open_db(db_path)
     own_pool = None
     try:
+        check_writable(db)
         rows = articles_to_extract(db, everything=everything, article_id=article_id)
         first = next(rows, None)
         if first is None:
@@ -145,7 +183,11 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
             for failed in (r for r in batch_results if r.error):
                 summary.failed += 1
                 echo(f"extract error: article {failed.article_id}: {failed.error}")
-            written, claims = save_results(db, batch_results)
+            try:
+                written, claims = save_results(db, batch_results)
+            except StorageError as exc:
+                raise StorageError(f"{exc}; stopped after writing {summary.articles} article(s): run the same "
+                                   f"command again once the database takes writes") from exc
             summary.articles += written
             summary.claims += claims
     finally:

@@ -29,12 +29,14 @@ from review.chart import timeline_chart
 from storage import claims as claims_store
 from storage import events as events_store
 from storage import reviews as reviews_store
-from storage.db import open_db
+from storage.db import StorageError, open_db
 
 HERE = Path(__file__).resolve().parent
 CSRF_COOKIE = "newsmon_csrf"
 TOKEN_COOKIE = "newsmon_token"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# SQLite stores integers in 64 bits: a larger id or offset names no row (and cannot be bound to a query).
+SQL_INT_MIN, SQL_INT_MAX = -(2**63), 2**63 - 1
 QUALIFIER_WORDS = {"exact": "", "about": "about", "at_least": "at least", "more_than": "more than", "up_to": "up to",
                    "fewer_than": "fewer than"}
 
@@ -92,6 +94,21 @@ class Db:
             yield db
         finally:
             db.close()
+
+
+def _row_id(value: int, what: str) -> int:
+    """`value` as the id of a `what`; 404 when it is outside SQLite's integers (no row has it)."""
+    if not SQL_INT_MIN <= value <= SQL_INT_MAX:
+        raise HTTPException(404, f"no such {what}")
+    return value
+
+
+def _id_param(value: Any, what: str) -> int | None:
+    """A query or form field holding the id of a `what`: None when empty or not digits; 404 when too large."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    return _row_id(int(text), what)
 
 
 def _filter_from(params) -> claims_store.QueueFilter:
@@ -179,6 +196,16 @@ def create_app(config: ReviewConfig) -> FastAPI:
     get_db = Db(config)
     app.state.config = config
 
+    @app.exception_handler(StorageError)
+    async def database_unavailable(request: Request, exc: StorageError):
+        """The database refused (full disk, read-only, locked too long): 503, saying why, never a traceback."""
+        message = str(exc)
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": "60"})
+        return templates.TemplateResponse(request, "unavailable.html",
+                                          {"message": message, "write": request.method == "POST"},
+                                          status_code=503, headers={"Retry-After": "60"})
+
     if config.allowed_hosts != ["*"]:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
 
@@ -265,9 +292,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def queue_page(request: Request, db=Depends(get_db)):
         flt = _filter_from(request.query_params)
-        claim_param = request.query_params.get("claim")
-        claim_id = int(claim_param) if claim_param and claim_param.isdigit() else None
-        return _queue_response(request, db, flt, claim_id)
+        return _queue_response(request, db, flt, _id_param(request.query_params.get("claim"), "claim"))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, db=Depends(get_db)):
@@ -292,6 +317,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         flt = _filter_from(form)
         if action not in ("accept", "reject", "edit"):
             raise HTTPException(404, "no such action")
+        _row_id(claim_id, "claim")
         values = None
         if action == "edit":
             values = {k: form.get(k, "") for k in ("count", "qualifier", "date", "locations")}
@@ -323,8 +349,8 @@ def create_app(config: ReviewConfig) -> FastAPI:
     async def event_form(request: Request, event_id: int, action: str, db=Depends(get_db)):
         form = await request.form()
         flt = _filter_from(form)
-        current = form.get("claim_id")
-        current_id = int(current) if current and str(current).isdigit() else None
+        _row_id(event_id, "event")
+        current_id = _id_param(form.get("claim_id"), "claim")
         try:
             if action in ("accept", "reject"):
                 _, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
@@ -334,10 +360,10 @@ def create_app(config: ReviewConfig) -> FastAPI:
                 new_event = reviews_store.split(db, event_id, [current_id] if current_id else [], config.reviewer)
                 msg, target = f"Claim {current_id} split off into event {new_event}.", current_id
             elif action == "merge":
-                other = str(form.get("other_event", "")).strip().lstrip("#")
-                if not other.isdigit():
+                other = _id_param(str(form.get("other_event", "")).strip().lstrip("#"), "event")
+                if other is None:
                     raise reviews_store.ValidationError({"events": "give the number of the event to merge"})
-                reviews_store.merge(db, event_id, [int(other)], config.reviewer)
+                reviews_store.merge(db, event_id, [other], config.reviewer)
                 msg, target = f"Event {other} merged into event {event_id}.", current_id
             else:
                 raise HTTPException(404, "no such action")
@@ -361,13 +387,15 @@ def create_app(config: ReviewConfig) -> FastAPI:
                    source: str | None = None, date_from: str | None = None, date_to: str | None = None,
                    q: str | None = Query(None, description="full-text search over the articles"),
                    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0), db=Depends(get_db)):
+        if offset > SQL_INT_MAX:
+            raise HTTPException(400, f"offset must be at most {SQL_INT_MAX}")
         flt = _filter_from({"status": status, "source": source, "date_from": date_from, "date_to": date_to, "q": q})
         return {"total": claims_store.count_queue(db, flt),
                 "claims": [_claim_json(c) for c in claims_store.list_queue(db, flt, limit=limit, offset=offset)]}
 
     @api_read.get("/claims/{claim_id}", summary="One claim, its history and its event")
     def api_claim(claim_id: int, db=Depends(get_db)):
-        claim = claims_store.get_claim(db, claim_id)
+        claim = claims_store.get_claim(db, _row_id(claim_id, "claim"))
         if claim is None:
             raise HTTPException(404, "no such claim")
         event = events_store.get_event(db, claim["event_id"]) if claim["event_id"] is not None else None
@@ -381,7 +409,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     @api_read.get("/events/{event_id}", summary="An event: every report of one return")
     def api_event(event_id: int, db=Depends(get_db)):
-        event = events_store.get_event(db, event_id)
+        event = events_store.get_event(db, _row_id(event_id, "event"))
         if event is None:
             raise HTTPException(404, "no such event")
         return _event_json(event)
@@ -395,6 +423,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         return claims_store.count_by_status(db)
 
     def _api_decide(db, claim_id: int, action: str, values=None):
+        _row_id(claim_id, "claim")
         try:
             batch = reviews_store.decide(db, claim_id, action, config.reviewer, values)
         except reviews_store.ValidationError as exc:
@@ -432,6 +461,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         return _api_event(db, event_id, "reject")
 
     def _api_event(db, event_id: int, action: str):
+        _row_id(event_id, "event")
         try:
             batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
         except reviews_store.NotFound:
@@ -440,6 +470,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     @api_write.post("/events/{event_id}/split", summary="Move claims out of an event into a new one")
     def api_split(event_id: int, body: SplitRequest, db=Depends(get_db)):
+        _row_id(event_id, "event")
         try:
             return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer)}
         except reviews_store.NotFound:
@@ -449,6 +480,9 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     @api_write.post("/events/{event_id}/merge", summary="Merge other events into this one")
     def api_merge(event_id: int, body: MergeRequest, db=Depends(get_db)):
+        _row_id(event_id, "event")
+        for other in body.event_ids:
+            _row_id(other, "event")
         try:
             return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer)}
         except reviews_store.NotFound as exc:

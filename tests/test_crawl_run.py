@@ -12,7 +12,7 @@ import time
 import pytest
 import sqlite_utils
 
-from newsmon.lock import RunLock
+from newsmon.lock import AlreadyRunning, RunLock
 from tests.helpers import PROJECT_ROOT, run_newsmon
 from tests.servers import Route, SiteServer, article_html, filler, listing_html, outlet_toml, rss, write_config
 
@@ -81,6 +81,25 @@ def test_second_concurrent_run_exits_at_once(tmp_path, config):
     assert not db.exists() or not list(sqlite_utils.Database(db).query("select * from crawl_runs"))
     crawl = run_newsmon("crawl", "--config", str(config), "--db", str(db), timeout=60)
     assert crawl.returncode == 0  # the lock is free again
+
+
+def test_the_same_database_through_a_symlink_takes_the_same_lock(tmp_path, config):
+    real = tmp_path / "data" / "newsmon.db"
+    real.parent.mkdir()
+    (tmp_path / "data-link").symlink_to(real.parent, target_is_directory=True)
+    (tmp_path / "newsmon-link.db").symlink_to(real)
+    aliases = [tmp_path / "newsmon-link.db", tmp_path / "data-link" / "newsmon.db",
+               tmp_path / "data" / ".." / "data" / "newsmon.db"]
+    with RunLock(real):
+        for alias in aliases:
+            with pytest.raises(AlreadyRunning):
+                with RunLock(alias):
+                    pass
+        result = run_newsmon("run", "--config", str(config), "--db", str(aliases[0]), timeout=120)
+    assert result.returncode == 75, result.stdout + result.stderr
+    assert "another newsmon run" in result.stderr and result.stdout == ""
+    assert not (tmp_path / "newsmon-link.db.lock").exists() and not (tmp_path / "data-link.lock").exists()
+    assert (tmp_path / "data" / "newsmon.db.lock").exists()
 
 
 def test_nothing_could_run_exits_1(tmp_path, site):

@@ -204,3 +204,36 @@ def test_merge_from_the_page(server, db_path):
                                                       "other_event": str(split_event)})
         assert r.status_code == 303 and "merged" in c.get(r.headers["location"]).text
         assert db_claim(db_path, rights)["event_id"] == event_id
+
+
+BEYOND_SQLITE = str(2**64)  # SQLite integers are 64-bit: no row has such an id, and it cannot be bound
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("get", f"/api/claims/{BEYOND_SQLITE}", None),
+    ("get", f"/api/claims/-{BEYOND_SQLITE}", None),
+    ("get", f"/api/events/{BEYOND_SQLITE}", None),
+    ("get", f"/api/claims?offset={BEYOND_SQLITE}", None),
+    ("get", f"/?claim={BEYOND_SQLITE}", None),
+    ("post", f"/api/claims/{BEYOND_SQLITE}/accept", None),
+    ("post", f"/api/claims/{BEYOND_SQLITE}/reject", None),
+    ("post", f"/api/claims/{BEYOND_SQLITE}/edit", {"count": 3}),
+    ("post", f"/api/events/{BEYOND_SQLITE}/accept", None),
+    ("post", f"/api/events/{BEYOND_SQLITE}/reject", None),
+    ("post", f"/api/events/{BEYOND_SQLITE}/split", {"claim_ids": [1]}),
+    ("post", f"/api/events/{BEYOND_SQLITE}/merge", {"event_ids": [1]}),
+    ("post", "/api/events/1/merge", {"event_ids": [int(BEYOND_SQLITE)]}),
+    ("form", f"/claims/{BEYOND_SQLITE}/accept", {}),
+    ("form", f"/events/{BEYOND_SQLITE}/accept", {}),
+    ("form", "/events/1/merge", {"other_event": BEYOND_SQLITE}),
+    ("form", "/events/1/split", {"claim_id": BEYOND_SQLITE}),
+])
+def test_ids_and_offsets_beyond_64_bits_are_answered_400_or_404(client, db_path, method, path, body):
+    if method == "form":
+        response = client.post(path, data={**body, "csrf_token": client.headers["X-CSRF-Token"]})
+    else:
+        response = client.request(method.upper(), path, json=body)
+    assert response.status_code in (400, 404), (response.status_code, response.text[:300])
+    assert "Traceback" not in response.text and "Internal Server Error" not in response.text
+    # The connection and the server are still fine, and nothing was decided.
+    assert client.get("/api/stats").json() == {"pending": 7, "accepted": 0, "rejected": 0}

@@ -9,7 +9,7 @@ import click
 from crawler.demo_server import serve_sites
 from newsmon.context import AppContext, common_options, pass_app
 from newsmon.jobs import JobError, crawl_and_extract, select_sources
-from newsmon.lock import AlreadyRunning, RunLock
+from newsmon.lock import AlreadyRunning, LockError, RunLock
 from newsmon.settings import FIXTURES_DIR, SettingsError
 from storage.articles import count_articles
 from storage.claims import count_by_status
@@ -42,7 +42,7 @@ def demo_command(app: AppContext) -> None:
                 for server in servers.values():
                     server.stop()
             total_articles, statuses = _counts(app)
-    except (AlreadyRunning, JobError, StorageError, FileNotFoundError, SettingsError) as exc:
+    except (AlreadyRunning, LockError, JobError, StorageError, FileNotFoundError, SettingsError) as exc:
         click.echo(f"newsmon demo: {exc}", err=True)
         sys.exit(1)
     requests = sum(r.requests for r in results)

@@ -8,12 +8,12 @@ import click
 
 from newsmon.context import AppContext, common_options, pass_app
 from newsmon.jobs import JobError, crawl_and_extract, extract_stored, select_sources
-from newsmon.lock import AlreadyRunning, RunLock
+from newsmon.lock import AlreadyRunning, LockError, RunLock
 from newsmon.settings import SettingsError
 from storage.db import StorageError
 
 
-EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings
+EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings, or the database stopped taking writes
 EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, try later
 
 
@@ -49,13 +49,15 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
     \b
     Exit status:
       0   the run ran, even if some outlets failed (see `newsmon status`)
-      1   nothing could run: no valid outlet, unusable database or settings
+      1   nothing could run (no valid outlet, unusable database or settings),
+          or the database stopped taking writes (full disk, read-only, locked
+          too long): the crawl stopped, and the next run fetches what was lost
       75  another run holds the lock: this one exits at once, doing nothing
     """
     try:
         with RunLock(app.db_path):
             results, summary = _main_job(app, sources, max_articles, with_claims=True)
-    except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
+    except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
         _fail("run", exc)
     failed = [r.source for r in results if r.status == "failed"]
     click.echo(f"run: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s), "
@@ -76,21 +78,23 @@ def crawl_command(app: AppContext, sources: tuple[str, ...], max_articles: int |
     try:
         with RunLock(app.db_path):
             results, _ = _main_job(app, sources, max_articles, with_claims=False)
-    except (AlreadyRunning, JobError, StorageError, SettingsError) as exc:
+    except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
         _fail("crawl", exc)
     click.echo(f"crawl: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s)")
 
 
 @click.command("extract")
 @click.option("--all", "everything", is_flag=True, help="Re-extract every stored article, not only new ones.")
-@click.option("--article", "article_id", type=int, metavar="ID", help="Re-extract one article.")
+@click.option("--article", "article_id", type=click.IntRange(1, 2**63 - 1), metavar="ID",
+              help="Re-extract one article.")
 @common_options
 @pass_app
 def extract_command(app: AppContext, everything: bool, article_id: int | None) -> None:
     """(Re-)extract clean text and claims from stored articles.
 
     Only unreviewed machine claims are replaced; reviewed claims keep their
-    decision and values.
+    decision and values. Exit status 1 when the database cannot be used or
+    stops taking writes (one line says which file and why).
     """
     try:
         summary = extract_stored(app.db_path, app.config_dir, everything=everything, article_id=article_id,

@@ -119,9 +119,11 @@ def try_command(app: AppContext, name: str, samples: int, show_urls: int) -> Non
         from crawler.runner import run_crawl
         from crawler.settings import CrawlSettingsError
 
+        from storage.db import StorageError
+
         try:
             (spider,) = run_crawl([source], db_path, crawl_settings, try_mode=True, try_samples=samples)
-        except CrawlSettingsError as exc:
+        except (CrawlSettingsError, StorageError) as exc:  # the database is only read (what is stored)
             click.echo(f"newsmon sources try: {exc}", err=True)
             sys.exit(1)
     finally:
