@@ -143,8 +143,8 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
     a page already cleaned (by the crawl) only has its claims read. Work goes to
     `pool`'s worker processes (one is started when none is given and there is
     more than one article); results are written one transaction per batch.
-    Articles in `exclude` are left alone; after a signal (`stop`) no further
-    batch is written, and what is left stays for the next run.
+    Articles in `exclude` are left alone; after a signal (`stop`) the batch
+    being waited for is written and no other, and what is left stays for the next run.
     """
     drop = {s.name: tuple(s.extract.drop_selectors) for s in load_sources(config_dir).sources}
     summary = ExtractSummary()
@@ -162,14 +162,14 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
         results = (pool.map_batches(batches) if pool is not None
                    else (process_pages(batch, str(config_dir)) for batch in batches))
         for batch_results in results:
-            if stop is not None and stop.requested:
-                break
             for failed in (r for r in batch_results if r.error):
                 summary.failed += 1
                 echo(f"extract error: article {failed.article_id}: {failed.error}")
             written, claims = save_results(db, batch_results)
             summary.articles += written
             summary.claims += claims
+            if stop is not None and stop.requested:
+                break
     finally:
         if own_pool is not None:
             summary.restarts = own_pool.restarts

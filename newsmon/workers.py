@@ -105,10 +105,11 @@ def _read_claims_into(results: list[PageResult], wanted, read) -> None:
     """
     try:
         version, found = read([text for _i, text in wanted], False)
+    except Exception:  # noqa: BLE001 - each page again, alone (even a batch of one: a death may be another's)
+        pass
+    else:
         _attach_claims(results, wanted, version, found, None)
         return
-    except Exception:  # noqa: BLE001 - each page again, alone (even a batch of one: the death may not be its own)
-        pass
     for item in wanted:
         try:
             version, found = read([item[1]], True)

@@ -1,4 +1,5 @@
-"""`newsmon run` interrupted: SIGTERM, Ctrl-C (SIGINT to the whole process group), SIGKILL.
+"""`newsmon run` interrupted: SIGTERM, Ctrl-C (SIGINT to the whole process group), SIGKILL; and
+`newsmon extract` interrupted.
 
 Real signals sent to the real command while it crawls a slow local outlet.
 An interrupted run says so (status `interrupted`, exit 128 + signal) and
@@ -18,8 +19,8 @@ import pytest
 import sqlite_utils
 
 from tests.faults import (
-    article_path, articles_requested, assert_every_article_stored_once_with_its_claim, descendants, outlet_config,
-    outlet_routes, start_newsmon, still_alive, wait_for,
+    article_path, articles_requested, assert_every_article_stored_once_with_its_claim, descendants, fault_env,
+    outlet_config, outlet_routes, start_newsmon, still_alive, triggered, wait_for,
 )
 from tests.helpers import run_newsmon
 from tests.servers import SiteServer
@@ -126,3 +127,32 @@ def test_kill_9_leaves_no_process_behind_and_the_next_run_fetches_everything_lef
         assert proc.returncode == -signal.SIGKILL
         assert articles_requested(site, N) < N  # it was killed mid-crawl
         _resumes_with_what_was_left(config, db, site)
+
+
+def test_an_interrupted_extraction_writes_the_batch_it_waited_for_and_leaves_the_rest_to_the_next_run(tmp_path):
+    n = 40  # three batches of the extractor: 16, 16 and 8 articles
+    with SiteServer(outlet_routes(n, faults={i: "slow-claims" for i in range(n)})) as site:
+        config, db = outlet_config(tmp_path, site), tmp_path / "newsmon.db"
+        crawl = run_newsmon("crawl", "--config", str(config), "--db", str(db), timeout=240)
+        assert crawl.returncode == 0, crawl.stderr
+        faults = tmp_path / "faults"
+        # The first batch whose claims are read waits: the signal comes while no batch is written yet.
+        proc = start_newsmon("extract", "--config", str(config), "--db", str(db),
+                             env=fault_env(faults, slow_claims=1))
+        try:
+            wait_for(lambda: triggered(faults), 120, "the claims of a batch to be read")
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=90)
+        except BaseException:
+            _end(proc)
+            raise
+        assert proc.returncode == 143, err
+        assert out.splitlines()[-1] == "extract: interrupted by SIGTERM: extracted 16 article(s): 16 claim(s) queued"
+        database = sqlite_utils.Database(db)
+        assert database.execute("select count(*) from articles where extractor_version is not null").fetchone()[0] == 16
+        assert database.execute("select count(*) from claims").fetchone()[0] == 16
+
+        again = run_newsmon("run", "--config", str(config), "--db", str(db), timeout=240)
+        assert again.returncode == 0, again.stderr
+        assert "run: 1 outlet(s), 0 new article(s), 24 extracted, 24 claim(s) queued" in again.stdout
+        assert_every_article_stored_once_with_its_claim(db, site, n)

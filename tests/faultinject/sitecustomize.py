@@ -8,7 +8,8 @@ trigger takes one off). Actions:
 
 - `die-cleaning`: the cleaning worker kills itself with SIGKILL (as the OOM killer would);
 - `die-claims`: the claims worker does the same;
-- `raise-claims`: reading claims of a batch holding the page raises RuntimeError.
+- `raise-claims`: reading claims of a batch holding the page raises RuntimeError;
+- `slow-claims`: reading claims of a batch holding the page first waits 4 seconds.
 
 Only processes started by multiprocessing act; the crawl's own process never does.
 Each trigger appends a line "<action> <pid>" to `<NEWSMON_FAULTS>/triggered`.
@@ -78,6 +79,10 @@ def _patch_claims(module) -> None:
             _die()
         if "FAULT:raise-claims" in marked and _take("raise-claims"):
             raise RuntimeError("injected fault while reading claims")
+        if "FAULT:slow-claims" in marked and _take("slow-claims"):
+            import time
+
+            time.sleep(4)
         return original(texts, *args, **kwargs)
 
     module.find_claims_many = find_claims_many
