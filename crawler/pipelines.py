@@ -4,6 +4,8 @@ The cleaning and the claims run in the worker processes of
 `newsmon.workers.ExtractionPool` (handed to the spider as `extraction_pool`),
 so the crawl's own process keeps downloading meanwhile. Without a pool (a
 spider run on its own) the page is cleaned here, in the crawl's process.
+A page whose cleaning or claims failed is stored all the same (raw HTML, and
+clean text when it has one) and its failure is counted by the spider.
 """
 
 from __future__ import annotations
@@ -47,8 +49,6 @@ class StoragePipeline:
         self._unless_halted(halt, item)
         result = await self._extract(item, spider)
         self._unless_halted(halt, item)  # tripped while this page was being read
-        if result.error:
-            logger.info("%s: stored without clean text: %s", item["url"], result.error)
         url, urls = self._address(item, result.article, spider)
         try:
             article_id, outcome, _claims = store_extracted_page(
@@ -59,6 +59,13 @@ class StoragePipeline:
         except StorageError as exc:
             halt.trip(exc, item["source"])
             raise DropItem(f"{item['url']}: not stored: {exc}") from None
+        if spider is not None:
+            spider.article_stored(item.get("requested_url") or item["url"])
+        if result.error and outcome == "new":
+            lacking = "clean text" if result.article is None else "claims"
+            logger.warning("%s: stored without its %s: %s", item["url"], lacking, result.error)
+            if spider is not None:
+                spider.extraction_failed(article_id, item["url"], result.error)
         if outcome == "new":
             self.new_articles += 1
             if self.crawler is not None:
@@ -103,7 +110,7 @@ class StoragePipeline:
             raise DropItem(f"{item['url']}: not stored: {halt.error}")
 
     async def _extract(self, item: dict[str, Any], spider):
-        from newsmon.workers import PageJob, process_pages
+        from newsmon.workers import PageJob, PageResult, process_pages
 
         source = getattr(spider, "source", None)
         job = PageJob(
@@ -118,7 +125,10 @@ class StoragePipeline:
             from newsmon.workers import PageBatcher
 
             self.batcher = PageBatcher(pool)
-        return await self.batcher.process(job)
+        try:
+            return await self.batcher.process(job)
+        except Exception as exc:  # noqa: BLE001 - the page is stored all the same, its failure counted
+            return PageResult(None, error=f"{type(exc).__name__}: {exc}")
 
 
 def same_text(a: str | None, b: str | None) -> bool:

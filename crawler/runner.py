@@ -3,11 +3,18 @@
 Each outlet gets its own Scrapy crawler (own politeness settings, own
 statistics), all running at once; an outlet whose server fails only fails its
 own crawler.
+
+SIGINT or SIGTERM stops the crawl gracefully (Scrapy's handlers: the
+requests in flight finish and their pages are stored, the rest are dropped; a
+second signal stops at once); each outlet not finished by then is reported
+`interrupted`, and its feeds keep no validators, so the next run fetches what
+was left.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -36,12 +43,14 @@ class SourceResult:
     new_articles: int = 0
     errors: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    status: str = "ok"  # ok | failed | empty
+    status: str = "ok"  # ok | failed | empty | interrupted
     message: str = ""
     article_requests: int = 0
     article_links: int = 0
     not_stored: int = 0  # pages fetched that the database refused (counted in `message`, not a column)
     storage_error: Exception | None = field(default=None, repr=False, compare=False)
+    # (article id, url, error) of pages stored without their clean text or claims; not a column
+    extract_failures: list[tuple[int, str, str]] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
         """The `crawl_runs` columns."""
@@ -50,6 +59,32 @@ class SourceResult:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, remembering the signal that stopped it (and telling `on_signal`)."""
+
+    def __init__(self, settings, on_signal: Callable[[int], None] | None = None):
+        super().__init__(settings)
+        self.signum: int | None = None
+        self._on_signal = on_signal
+
+    def _note(self, signum: int) -> None:
+        if self.signum is None:
+            self.signum = signum
+            if self._on_signal is not None:
+                self._on_signal(signum)
+
+    def _signal_shutdown(self, signum, frame) -> None:
+        self._note(signum)
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum, frame) -> None:
+        self._note(signum)
+        super()._signal_kill(signum, frame)
 
 
 def run_crawl(
@@ -64,6 +99,7 @@ def run_crawl(
     try_samples: int = 3,
     extraction_pool: Any = None,
     extract_claims: bool = False,
+    on_signal: Callable[[int], None] | None = None,
 ) -> list[SourceResult] | list[SourceSpider]:
     """Crawl every outlet in `sources` at once; return one result per outlet.
 
@@ -72,7 +108,8 @@ def run_crawl(
     nothing is stored and the spiders themselves are returned (their `tried`).
     `extraction_pool` (a `newsmon.workers.ExtractionPool`) cleans each page in
     worker processes, and with `extract_claims` reads its claims too, while the
-    crawl goes on.
+    crawl goes on. `on_signal(signum)` hears of a SIGINT or SIGTERM that stops
+    the crawl; the handlers in place before are put back afterwards.
     """
     settings = scrapy_settings(crawl_options or {}, log_level=log_level)
     if try_mode:
@@ -80,7 +117,7 @@ def run_crawl(
     settings["NEWSMON_DB"] = str(db_path) if db_path else None
     if db_path:
         open_db(db_path).close()  # create and migrate once, before the crawlers open it
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings, on_signal)
     # An unreachable robots.txt means "no rules" and the outlet's own requests report the
     # failure (one line in its summary); Scrapy would add a traceback per host.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
@@ -106,19 +143,22 @@ def run_crawl(
                       try_mode=try_mode, try_samples=try_samples,
                       extraction_pool=extraction_pool, extract_claims=extract_claims, storage_halt=halt)
         crawlers.append((source, crawler))
+    handlers = {signum: signal.getsignal(signum) for signum in SHUTDOWN_SIGNALS}
     try:
         process.start()
     finally:
+        for signum, handler in handlers.items():  # Scrapy's would now wait for a reactor that has stopped
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if reporter is not None:
             reporter.finish()
         for db in dbs:
             db.close()
     if try_mode:
         return [crawler.spider for _source, crawler in crawlers]
-    return [_result(source, crawler, started, halt) for source, crawler in crawlers]
+    return [_result(source, crawler, started, halt, process.signum) for source, crawler in crawlers]
 
 
-def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt) -> SourceResult:
+def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt, signum: int | None = None) -> SourceResult:
     stats = crawler.stats.get_stats()
     spider: SourceSpider | None = crawler.spider
     result = SourceResult(
@@ -131,19 +171,29 @@ def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt) -> S
     if spider is None:  # the crawler never started (should not happen): count it as failed
         result.status, result.message, result.errors = "failed", "the crawl did not start", 1
         return result
-    result.errors = spider.errors
+    result.extract_failures = list(spider.extract_failures)
+    result.errors = spider.errors + len(result.extract_failures)
     result.skipped = dict(spider.skipped)
     result.article_requests = spider.article_requests
     result.article_links = spider.article_links
     not_modified = sum(n for reason, n in spider.skipped.items() if reason.endswith("not modified (304)"))
-    if spider.discovery_ok == 0 and spider.discovery_failed:
+    if signum is not None and spider.close_reason != "finished":
+        result.status = "interrupted"
+        result.message = (f"interrupted by {signal.Signals(signum).name}: "
+                          f"what was not fetched is left for the next run")
+    elif spider.discovery_ok == 0 and spider.discovery_failed:
         result.status = "failed"
         result.message = "no feed, sitemap or listing page could be read"
     elif spider.article_links == 0 and not not_modified:
         result.status = "empty"
         result.message = "no article link found: has the site changed its layout?"
-    if result.errors and result.status != "failed":
-        result.message = "; ".join(filter(None, [result.message, f"{result.errors} request(s) failed"]))
+    if result.status != "failed":
+        problems = [result.message]
+        if spider.errors:
+            problems.append(f"{spider.errors} request(s) failed")
+        if result.extract_failures:
+            problems.append(f"{len(result.extract_failures)} page(s) stored without their clean text or claims")
+        result.message = "; ".join(filter(None, problems))
     if halt.tripped and (source.name in halt.stopped or halt.not_stored[source.name]):
         result.storage_error = halt.error
         result.not_stored = halt.not_stored[source.name]

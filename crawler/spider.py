@@ -43,7 +43,7 @@ class DiscoveryDoc:
     links: int = 0
     etag: str | None = None
     last_modified: str | None = None
-    complete: bool = True  # False when one of its new articles was capped or failed
+    complete: bool = True  # False when one of its new articles was capped, or it was malformed or failed
     nested: int = 0  # sitemaps it lists (a sitemap index)
 
 
@@ -89,6 +89,11 @@ class SourceSpider(scrapy.Spider):
         self.discovery_ok = 0
         self.discovery_failed = 0
         self.errors = 0
+        self.extract_failures: list[tuple[int, str, str]] = []  # (article id, url, error): stored, not extracted
+        # Article URLs requested and not stored yet -> the feeds and sitemaps that listed them.
+        # A feed's validators are saved only when none of its articles is left here.
+        self._unfinished: dict[str, set[str]] = {}
+        self.close_reason: str | None = None
         self.oldest = (date.today() - timedelta(days=source.sitemap_max_age_days)).isoformat() \
             if source.sitemap_max_age_days else None
 
@@ -96,6 +101,7 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._on_item_error, signal=signals.item_error)
         return spider
 
     # -- start -----------------------------------------------------------
@@ -232,10 +238,13 @@ class SourceSpider(scrapy.Spider):
         if norm in self._articles:  # found earlier in this run (a feed and a listing, say)
             if self._articles[norm] == "capped":
                 self._incomplete(origin)
+            if origin and norm in self._unfinished:
+                self._unfinished[norm].add(origin)
             return self._articles[norm]
         outcome = self._articles[norm] = self._decide(norm, url, origin)
         if outcome != "new" or (self.try_mode and self.article_requests >= self.try_samples):
             return outcome
+        self._unfinished[norm] = {origin} if origin else set()
         self.article_requests += 1
         self.crawler.stats.inc_value("newsmon/article_requests")
         yield scrapy.Request(norm, callback=self.parse_article, errback=self.on_error, dont_filter=True,
@@ -277,9 +286,8 @@ class SourceSpider(scrapy.Spider):
     # -- articles --------------------------------------------------------
     def parse_article(self, response: Response, published: str | None, requested_url: str) -> Iterator[dict]:
         problem = self._page_problem(response)
-        if problem:
+        if problem:  # not stored: left in `_unfinished`, so its feed is read in full next time
             self.skip(problem, response.url)
-            self._incomplete(response.meta.get("origin"))
             return
         url = normalise_url(response.url, drop_params=self.source.drop_query_params) or requested_url
         if self.try_mode:
@@ -294,7 +302,17 @@ class SourceSpider(scrapy.Spider):
             "source": self.source.name,
             "html": keep_http_charset(response.body, response.headers.get(b"Content-Type")),
             "published": published,
+            "requested_url": requested_url,
         }
+
+    def article_stored(self, requested_url: str) -> None:
+        """The pipeline stored the page requested as `requested_url` (under it or another address)."""
+        self._unfinished.pop(requested_url, None)
+
+    def extraction_failed(self, article_id: int, url: str, error: str) -> None:
+        """A page was stored without its clean text or claims: an error of this run, named in its summary."""
+        self.extract_failures.append((article_id, url, error))
+        self.crawler.stats.inc_value("newsmon/errors")
 
     # -- helpers ---------------------------------------------------------
     def is_article_url(self, url: str) -> bool:
@@ -402,8 +420,7 @@ class SourceSpider(scrapy.Spider):
                 self.discovery_failed += 1
             self._record_doc(kind, url, reason)
             reason = f"{kind} {reason}"
-        else:
-            self._incomplete(request.meta.get("origin") if request is not None else None)
+        else:  # an article: left in `_unfinished`, so its feed is read in full next time
             self._tried(url, reason)
         self.skipped[reason] += 1
         if is_error:
@@ -420,13 +437,27 @@ class SourceSpider(scrapy.Spider):
         self.skipped[f"error: {failure.type.__name__} in a callback"] += 1
         self.crawler.stats.inc_value("newsmon/errors")
 
-    def closed(self, reason: str) -> None:
-        """Save the validators of every feed and sitemap all of whose new articles were handled.
+    def _on_item_error(self, item, response, spider, failure) -> None:
+        """A page fetched but not stored (the pipeline raised): an error, and its feed stays unfinished."""
+        if spider is not self:
+            return
+        self.errors += 1
+        self.skipped[f"error: {failure.type.__name__} while storing"] += 1
+        self.crawler.stats.inc_value("newsmon/errors")
+        self.logger.error("%s: not stored: %s: %s", item.get("url") if isinstance(item, dict) else "?",
+                          failure.type.__name__, failure.value)
 
+    def closed(self, reason: str) -> None:
+        """Save the validators of every feed and sitemap all of whose new articles were stored.
+
+        An article that failed, or that an interrupted run never fetched, leaves
+        its feed without validators: the next run reads it in full and fetches
+        that article then. (A run killed outright saves nothing here at all.)
         After a write the database refused (`storage_halt` tripped), none is
         saved: the validators of the last complete run stay, so the next run
         fetches in full whatever this one could not store.
         """
+        self.close_reason = reason
         if self.db is None or self.try_mode:
             return
         if self.storage_halt is not None and self.storage_halt.tripped:
@@ -445,8 +476,11 @@ class SourceSpider(scrapy.Spider):
         from storage.db import write_transaction
         from storage.feeds import save_feed_state
 
+        unfinished = set().union(*self._unfinished.values())
         with write_transaction(self.db):
             for doc in self.docs.values():
+                if doc.url in unfinished:
+                    doc.complete = False
                 if doc.nested:
                     # A sitemap index is always fetched in full: the sitemaps it lists change
                     # while it does not, and each of them is fetched conditionally.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import datetime, timezone
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.sources import SourceConfig, load_sources
+from newsmon.interrupt import StopRequest
 from newsmon.workers import ExtractionPool, PageJob, process_pages
 from storage.articles import articles_to_extract, decompress_html
 from storage.claims import count_by_status
@@ -44,12 +45,13 @@ def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = 
 
 def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *, max_articles: int | None = None,
           echo: Echo = print, progress=None, pool: ExtractionPool | None = None, with_claims: bool = False,
-          writable_checked: bool = False) -> list:
+          writable_checked: bool = False, stop: StopRequest | None = None) -> list:
     """Crawl `sources`, record one `crawl_runs` row per outlet and print a line per outlet.
 
     `progress`: a stream for progress while crawling (see `crawler.runner.Progress`).
     `pool` cleans each fetched page in worker processes (and with `with_claims`
-    extracts its claims) while the crawl goes on.
+    extracts its claims) while the crawl goes on. A signal that stops the
+    crawl is noted in `stop`; nothing is crawled when it was already asked for.
     """
     from crawler.runner import run_crawl
     from crawler.settings import CrawlSettingsError
@@ -57,16 +59,21 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     if not sources:
         raise JobError("no valid outlet to crawl")
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    if stop is not None and stop.requested:
+        return []
     if not writable_checked:
         check_db_writable(db_path)
     try:
         results = run_crawl(sources, str(db_path), crawl_options, max_articles=max_articles, progress=progress,
-                            extraction_pool=pool, extract_claims=with_claims)
+                            extraction_pool=pool, extract_claims=with_claims,
+                            on_signal=stop.note if stop is not None else None)
     except CrawlSettingsError as exc:
         raise JobError(str(exc)) from None
     not_recorded = _record_runs(db_path, run_id, results)
     for r in results:
         echo(outlet_line(r))
+        for article_id, url, error in r.extract_failures:
+            echo(f"extract error: article {article_id} ({url}): {error}")
     fault = next((r.storage_error for r in results if r.storage_error is not None), None)
     if fault is not None:
         lost = sum(r.not_stored for r in results)
@@ -109,21 +116,29 @@ def _record_runs(db_path: Path, run_id: str, results: Sequence) -> StorageError 
 
 def crawl_and_extract(sources: Sequence[SourceConfig], db_path: Path, config_dir: Path, crawl_options: dict, *,
                       with_claims: bool = True, max_articles: int | None = None, echo: Echo = print,
-                      progress=None) -> tuple[list, ExtractSummary | None]:
+                      progress=None, stop: StopRequest | None = None) -> tuple[list, ExtractSummary]:
     """The main job: crawl `sources` while worker processes clean each page (and read its
-    claims); then extract whatever the crawl left unread (`with_claims` only)."""
+    claims); then extract whatever the crawl left unread (`with_claims` only).
+
+    Pages whose extraction failed during the crawl are not tried again in this
+    run (the next one does). After a signal (`stop`), the job stops at its
+    next safe point and leaves the rest for the next run.
+    """
     if not sources:
         raise JobError("no valid outlet to crawl")
     check_db_writable(db_path)
     claims_before = _claim_count(db_path)
     with ExtractionPool(config_dir) as pool:
         results = crawl(sources, db_path, crawl_options, max_articles=max_articles, echo=echo,
-                        progress=progress, pool=pool, with_claims=with_claims, writable_checked=True)
-        if not with_claims:
-            return results, None
-        summary = extract_stored(db_path, config_dir, echo=echo, pool=pool)
+                        progress=progress, pool=pool, with_claims=with_claims, writable_checked=True, stop=stop)
+        failed = {article_id for r in results for article_id, _url, _error in r.extract_failures}
+        summary = ExtractSummary()
+        if with_claims and not (stop is not None and stop.requested):
+            summary = extract_stored(db_path, config_dir, echo=echo, pool=pool, exclude=failed, stop=stop)
+        summary.restarts = pool.restarts
     # what the crawl's workers read counts too, not only what was left for afterwards
-    summary.articles += sum(r.new_articles for r in results)
+    summary.articles += sum(r.new_articles for r in results) - len(failed)
+    summary.failed += len(failed)
     summary.claims = _claim_count(db_path) - claims_before
     return results, summary
 
@@ -149,19 +164,23 @@ class ExtractSummary:
     articles: int = 0
     claims: int = 0
     failed: int = 0
+    restarts: int = 0  # worker processes started again after one died
 
 
 BATCH = 16  # pages per worker task: enough for nlp.pipe to batch, small enough to spread over workers
 
 
 def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False, article_id: int | None = None,
-                   echo: Echo = print, pool: ExtractionPool | None = None) -> ExtractSummary:
+                   echo: Echo = print, pool: ExtractionPool | None = None, exclude: Collection[int] = (),
+                   stop: StopRequest | None = None) -> ExtractSummary:
     """(Re-)extract claims of stored articles: those never read by the claim rules, all, or one.
 
     With `everything`, pages are cleaned again from their stored HTML too; else
     a page already cleaned (by the crawl) only has its claims read. Work goes to
     `pool`'s worker processes (one is started when none is given and there is
     more than one article); results are written one transaction per batch.
+    Articles in `exclude` are left alone; after a signal (`stop`) the batch
+    being waited for is written and no other, and what is left stays for the next run.
     """
     drop = {s.name: tuple(s.extract.drop_selectors) for s in load_sources(config_dir).sources}
     summary = ExtractSummary()
@@ -173,7 +192,7 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
         first = next(rows, None)
         if first is None:
             return summary
-        rows = itertools.chain([first], rows)
+        rows = (row for row in itertools.chain([first], rows) if row["id"] not in exclude)
         if pool is None and article_id is None:
             pool = own_pool = ExtractionPool(config_dir)
         batches = _job_batches(rows, drop, everything)
@@ -190,8 +209,11 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
                                    f"command again once the database takes writes") from exc
             summary.articles += written
             summary.claims += claims
+            if stop is not None and stop.requested:
+                break
     finally:
         if own_pool is not None:
+            summary.restarts = own_pool.restarts
             own_pool.close()
         db.close()
     return summary

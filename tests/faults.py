@@ -1,169 +1,149 @@
-"""Real storage faults for tests: a small disk that fills up, a file system that turns read-only.
-
-`SmallDisk` mounts a tmpfs of a few megabytes on a folder inside a private
-mount namespace (`unshare`): as root, or as any user where user namespaces
-are allowed. Nothing outside the namespace sees the mount, and it vanishes
-with the namespace when the test ends, even if the test crashes. Commands that
-must see the small disk run through `SmallDisk.run` (`nsenter` into the
-namespace); the folder's files are read back with `SmallDisk.copy_database`.
-
-Where no mount namespace can be made, `SmallDisk.unavailable()` says why, and
-the tests that need it are skipped with that reason.
-"""
+"""Shared by the fault tests: a local outlet whose every article holds one claim, the fault
+injection switch (tests/faultinject), child processes of a run, and the check that nothing was lost."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import sqlite_utils
+
 from tests.helpers import PROJECT_ROOT
+from tests.servers import Route, SiteServer, article_html, filler, outlet_toml, rss, sitemap, write_config
 
-_HOLD = ('mount -t tmpfs -o size="$1",mode=0777 newsmon-test "$2" || exit 1; echo mounted; '
-         'exec sleep "$3"')
+FAULT_INJECTION = Path(__file__).resolve().parent / "faultinject"
+B = "{{BASE}}"
 
 
-class SmallDisk:
-    """`with SmallDisk(folder, size_bytes) as disk:` a tmpfs of `size_bytes` on `folder`, seen by `disk.run`."""
+def figure(i: int) -> int:
+    """The number of people returned in article `i`: each article has its own."""
+    return 101 + i
 
-    def __init__(self, folder: Path, size_bytes: int = 4 * 1024 * 1024, lifetime_s: int = 900):
-        self.folder = Path(folder)
-        self.size_bytes = size_bytes
-        self.lifetime_s = lifetime_s
-        self._holder: subprocess.Popen | None = None
-        self._as_root = os.geteuid() == 0
 
-    @staticmethod
-    def unavailable() -> str | None:
-        """Why no small disk can be made here (None: it can)."""
-        for tool in ("unshare", "nsenter", "mount"):
-            if shutil.which(tool) is None:
-                return f"`{tool}` is not installed"
-        args = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
-        probe = subprocess.run([*args, "sh", "-c", "mount -t tmpfs -o size=64k probe /mnt"],
-                               capture_output=True, text=True, timeout=30)
-        if probe.returncode != 0:
-            return f"no private mount namespace with a tmpfs here: {probe.stderr.strip() or probe.returncode}"
+def article_path(i: int) -> str:
+    return f"/news/story-{i}/"
+
+
+def outlet_routes(n: int, *, delay: float = 0.0, faults: dict[int, str] | None = None) -> dict[str, Route]:
+    """A feed and a sitemap (both answering 304 to their validators) listing `n` articles.
+
+    Article `i` says that `figure(i)` defectors were returned; `faults` adds the
+    marker of a fault action (see tests/faultinject) to some articles.
+    """
+    paths = [article_path(i) for i in range(n)]
+    routes = {
+        "/feed.xml": Route(rss([B + p for p in paths]), content_type="application/rss+xml", etag=True),
+        "/sitemap.xml": Route(sitemap([B + p for p in paths]), content_type="application/xml", etag=True),
+    }
+    for i, path in enumerate(paths):
+        paragraphs = [f"Chinese authorities forcibly returned at least {figure(i)} North Korean defectors across the "
+                      f"border on Monday, according to a human rights group in Seoul that monitors the area.",
+                      *filler(3, f"story {i}")]
+        if faults and i in faults:
+            paragraphs.append(f"Editor's note FAULT:{faults[i]} kept for the record of this story.")
+        routes[path] = Route(article_html(f"Story {i}", paragraphs), delay=delay)
+    return routes
+
+
+def outlet_config(root: Path, site: SiteServer, *, concurrency: int = 4) -> Path:
+    toml = outlet_toml("local", site.base, feeds=["/feed.xml"], sitemaps=["/sitemap.xml"])
+    toml = toml.replace("concurrency = 4", f"concurrency = {concurrency}")
+    return write_config(root, {"local": toml})
+
+
+def fault_env(folder: Path, **counts: int) -> dict[str, str]:
+    """The environment that arms the faults: `counts` maps an action (die_cleaning, ...) to how many times."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for action, count in counts.items():
+        (folder / action.replace("_", "-")).write_text(str(count), encoding="ascii")
+    path = os.pathsep.join(filter(None, [str(FAULT_INJECTION), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path, "NEWSMON_FAULTS": str(folder)}
+
+
+def triggered(folder: Path) -> list[str]:
+    """The fault actions done so far, one entry per worker process that did one."""
+    log = folder / "triggered"
+    return [line.split()[0] for line in log.read_text(encoding="ascii").splitlines()] if log.exists() else []
+
+
+def start_newsmon(*args: str, env: dict[str, str] | None = None, new_session: bool = False) -> subprocess.Popen:
+    """`newsmon ARGS…` started in the background, its output piped."""
+    return subprocess.Popen([sys.executable, "-m", "newsmon", *args], cwd=PROJECT_ROOT,
+                            env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=new_session)
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def articles_requested(site: SiteServer, n: int) -> int:
+    return sum(site.requested(article_path(i)) for i in range(n))
+
+
+# -- processes ---------------------------------------------------------------
+def _stat(pid: int) -> tuple[int, str, int] | None:
+    """(parent pid, state, start time) of a process, None when it is gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
         return None
-
-    def __enter__(self) -> "SmallDisk":
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ns = ["unshare", "--mount", "--propagation", "private"] if self._as_root else \
-            ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"]
-        self._holder = subprocess.Popen([*ns, "sh", "-c", _HOLD, "sh", str(self.size_bytes), str(self.folder),
-                                         str(self.lifetime_s)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
-        line = self._holder.stdout.readline().strip()
-        if line != "mounted":
-            self._holder.wait(timeout=10)
-            raise RuntimeError(f"could not mount the small disk: {self._holder.stderr.read().strip()}")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._holder is not None:
-            self._holder.kill()
-            self._holder.wait(timeout=10)
-            self._holder = None
-
-    def _enter_args(self) -> list[str]:
-        assert self._holder is not None, "use the disk inside its `with` block"
-        pid = str(self._holder.pid)
-        # `unshare` execs `sh`, which execs `sleep`: the holder's pid is in the namespace.
-        if self._as_root:
-            return ["nsenter", "--target", pid, "--mount"]
-        return ["nsenter", "--target", pid, "--user", "--mount", "--preserve-credentials"]
-
-    def run(self, argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 600,
-            check: bool = False) -> subprocess.CompletedProcess:
-        """Run `argv` where the folder is the small disk (cwd: the project root)."""
-        result = subprocess.run([*self._enter_args(), f"--wd={PROJECT_ROOT}", *argv], capture_output=True,
-                                text=True, timeout=timeout, env={**os.environ, **(env or {})})
-        if check and result.returncode != 0:
-            raise AssertionError(f"{argv} failed ({result.returncode}): {result.stderr}")
-        return result
-
-    def popen(self, argv: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen:
-        """Start `argv` where the folder is the small disk; stdout and stderr are pipes (text)."""
-        return subprocess.Popen([*self._enter_args(), f"--wd={PROJECT_ROOT}", *argv], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-
-    def newsmon(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600
-                ) -> subprocess.CompletedProcess:
-        """`newsmon ARGS…` in a fresh process that sees the small disk."""
-        return self.run([sys.executable, "-m", "newsmon", *args], env=env, timeout=timeout)
-
-    def python(self, code: str, *args: str) -> subprocess.CompletedProcess:
-        return self.run([sys.executable, "-c", code, *args], check=True)
-
-    def fill(self, leave_bytes: int = 0) -> None:
-        """Take all the free space but `leave_bytes` with a file that `free()` removes."""
-        self.python(
-            "import os, sys\n"
-            "folder, leave = sys.argv[1], int(sys.argv[2])\n"
-            "st = os.statvfs(folder)\n"
-            "size = max(0, st.f_bavail * st.f_frsize - leave)\n"
-            "with open(os.path.join(folder, 'filler'), 'wb') as f:\n"
-            "    while size > 0:\n"
-            "        n = min(size, 1 << 20)\n"
-            "        f.write(b'\\0' * n)\n"
-            "        size -= n\n",
-            str(self.folder), str(leave_bytes))
-
-    def free(self) -> None:
-        """Give back the space that `fill()` took."""
-        self.run(["rm", "-f", str(self.folder / "filler")], check=True)
-
-    def read_only(self, on: bool = True) -> None:
-        """Make the disk's mount read-only (a write fails with EROFS, root or not), or read-write again.
-
-        A bind remount changes the mount's own flag, which a user namespace may do too.
-        """
-        self.run(["mount", "-o", f"remount,bind,{'ro' if on else 'rw'}", str(self.folder)], check=True)
-
-    def copy_database(self, name: str, target: Path) -> Path:
-        """A consistent copy of the database `name` of the disk (with its WAL), written to `target`."""
-        self.python(
-            "import sqlite3, sys\n"
-            "src = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)\n"
-            "dst = sqlite3.connect(sys.argv[2])\n"
-            "src.backup(dst)\n"
-            "dst.close(); src.close()\n",
-            str(self.folder / name), str(target))
-        return target
+    fields = raw[raw.rindex(")") + 2:].split()
+    return int(fields[1]), fields[0], int(fields[19])
 
 
-_HOLD_LOCK = ("import sqlite3, sys\n"
-              "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-              "conn.execute('BEGIN IMMEDIATE')\n"
-              "print('locked', flush=True)\n"
-              "sys.stdin.readline()\n"
-              "conn.execute('ROLLBACK')\n")
+def descendants(root: int) -> dict[int, int]:
+    """pid -> start time of every living process below `root`."""
+    children: dict[int, list[int]] = {}
+    starts: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(int(entry.name))
+        if stat is not None and stat[1] != "Z":
+            children.setdefault(stat[0], []).append(int(entry.name))
+            starts[int(entry.name)] = stat[2]
+    found: dict[int, int] = {}
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = starts[child]
+                todo.append(child)
+    return found
 
 
-class WriteLockHolder:
-    """Another process holding the database's write lock (BEGIN IMMEDIATE) from `take()` to `release()`."""
+def still_alive(processes: dict[int, int]) -> list[int]:
+    """Those of `processes` (pid -> start time) that still run (a zombie has ended)."""
+    alive = []
+    for pid, start in processes.items():
+        stat = _stat(pid)
+        if stat is not None and stat[2] == start and stat[1] != "Z":
+            alive.append(pid)
+    return alive
 
-    def __init__(self, db_path: Path):
-        self.db_path = Path(db_path)
-        self._proc: subprocess.Popen | None = None
 
-    def take(self) -> "WriteLockHolder":
-        self._proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(self.db_path)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self._proc.stdout.readline().strip()
-        if line != "locked":
-            raise RuntimeError(f"could not take the write lock: {self._proc.stderr.read()}")
-        return self
-
-    def release(self) -> None:
-        if self._proc is not None:
-            self._proc.communicate("\n", timeout=30)
-            self._proc = None
-
-    def __enter__(self) -> "WriteLockHolder":
-        return self.take()
-
-    def __exit__(self, *exc) -> None:
-        self.release()
+# -- what must hold after every fault ------------------------------------------
+def assert_every_article_stored_once_with_its_claim(db_path: Path, site: SiteServer, n: int) -> None:
+    """Each of the `n` articles is stored once, with its clean text, read by the claim rules,
+    and its one claim (its own figure)."""
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select id, url, text, extractor_version from articles order by id"))
+    by_url = {row["url"]: row for row in rows}
+    assert len(rows) == n == len(by_url), [row["url"] for row in rows]
+    for i in range(n):
+        row = by_url.get(site.url(article_path(i)))
+        assert row is not None, f"article {i} not stored"
+        assert row["text"] and f"at least {figure(i)} North Korean" in row["text"], row
+        assert row["extractor_version"], f"article {i} never read for claims"
+        counts = [c for (c,) in db.execute("select count from claims where article_id = ?", [row["id"]])]
+        assert counts == [figure(i)], (i, counts)

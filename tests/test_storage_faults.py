@@ -8,7 +8,7 @@ sitemap validator saved for articles not stored, no `crawl_runs` row saying
 exactly once with its claim.
 
 The full disk is a tmpfs of a few megabytes and the read-only file system that
-tmpfs remounted read-only (tests/faults.py), which stops root too; the
+tmpfs remounted read-only (tests/disk_faults.py), which stops root too; the
 read-only file is made immutable (`chattr +i`) as root, where chmod would not
 stop a write, and chmod-ed otherwise.
 """
@@ -30,7 +30,7 @@ import pytest
 from review.server import BackgroundServer
 from storage.db import open_db
 from tests.conftest import fill_sample
-from tests.faults import SmallDisk, WriteLockHolder
+from tests.disk_faults import SmallDisk, WriteLockHolder
 from tests.helpers import PROJECT_ROOT, run_newsmon
 from tests.servers import Route, SiteServer, article_html, filler, outlet_toml, rss, sitemap, write_config
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from newsmon.context import AppContext, common_options, pass_app
+from newsmon.interrupt import StopRequest
 from newsmon.jobs import JobError, crawl_and_extract, extract_stored, select_sources
 from newsmon.lock import AlreadyRunning, LockError, RunLock
 from newsmon.settings import SettingsError
@@ -15,13 +16,21 @@ from storage.db import StorageError
 
 EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings, or the database stopped taking writes
 EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, try later
+# Interrupted by SIGINT or SIGTERM: 128 + the signal (130, 143), as a shell reports it.
 
 
-def _main_job(app: AppContext, sources: tuple[str, ...], max_articles: int | None, with_claims: bool):
+def _main_job(app: AppContext, sources: tuple[str, ...], max_articles: int | None, with_claims: bool,
+              stop: StopRequest):
     selected = select_sources(app.config_dir, sources, echo=click.echo)
     return crawl_and_extract(selected, app.db_path, app.config_dir, app.settings.get("crawl", {}),
                              with_claims=with_claims, max_articles=max_articles, echo=click.echo,
-                             progress=sys.stderr)
+                             progress=sys.stderr, stop=stop)
+
+
+def _interrupted(command: str, stop: StopRequest, done: str) -> None:
+    """The summary line of an interrupted job, then its exit."""
+    click.echo(f"{command}: interrupted by {stop.name}: {done}; the next run does what was left")
+    sys.exit(stop.exit_code)
 
 
 def _fail(command: str, exc: Exception) -> None:
@@ -46,6 +55,9 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
     Meant for cron: one run at a time, one line per outlet, a summary line;
     progress on stderr (a status line on a terminal, plain lines otherwise).
 
+    SIGINT or SIGTERM stops it at the next safe point: pages being fetched are
+    stored, the rest is left for the next run (a second signal stops at once).
+
     \b
     Exit status:
       0   the run ran, even if some outlets failed (see `newsmon status`)
@@ -53,17 +65,23 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
           or the database stopped taking writes (full disk, read-only, locked
           too long): the crawl stopped, and the next run fetches what was lost
       75  another run holds the lock: this one exits at once, doing nothing
+      130, 143  interrupted by SIGINT, SIGTERM (outlets not finished: status "interrupted")
     """
-    try:
-        with RunLock(app.db_path):
-            results, summary = _main_job(app, sources, max_articles, with_claims=True)
-    except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
-        _fail("run", exc)
+    with StopRequest() as stop:
+        try:
+            with RunLock(app.db_path):
+                results, summary = _main_job(app, sources, max_articles, with_claims=True, stop=stop)
+        except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
+            _fail("run", exc)
     failed = [r.source for r in results if r.status == "failed"]
-    click.echo(f"run: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s), "
-               f"{summary.articles} extracted, {summary.claims} claim(s) queued"
-               + (f", {summary.failed} extraction(s) failed" if summary.failed else "")
-               + (f"; failed outlets: {', '.join(failed)}" if failed else ""))
+    done = (f"{len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s), "
+            f"{summary.articles} extracted, {summary.claims} claim(s) queued"
+            + (f", {summary.failed} extraction(s) failed" if summary.failed else "")
+            + (f", {summary.restarts} worker restart(s)" if summary.restarts else "")
+            + (f"; failed outlets: {', '.join(failed)}" if failed else ""))
+    if stop.requested:
+        _interrupted("run", stop, done)
+    click.echo(f"run: {done}")
 
 
 @click.command("crawl")
@@ -73,14 +91,20 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
 def crawl_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
     """Crawl outlets and store new articles (with their clean text), without extracting claims.
 
-    Same lock and exit status as `newsmon run`.
+    Same lock, signals and exit status as `newsmon run`.
     """
-    try:
-        with RunLock(app.db_path):
-            results, _ = _main_job(app, sources, max_articles, with_claims=False)
-    except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
-        _fail("crawl", exc)
-    click.echo(f"crawl: {len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s)")
+    with StopRequest() as stop:
+        try:
+            with RunLock(app.db_path):
+                results, summary = _main_job(app, sources, max_articles, with_claims=False, stop=stop)
+        except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
+            _fail("crawl", exc)
+    done = (f"{len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s)"
+            + (f", {summary.failed} not cleaned" if summary.failed else "")
+            + (f", {summary.restarts} worker restart(s)" if summary.restarts else ""))
+    if stop.requested:
+        _interrupted("crawl", stop, done)
+    click.echo(f"crawl: {done}")
 
 
 @click.command("extract")
@@ -94,13 +118,20 @@ def extract_command(app: AppContext, everything: bool, article_id: int | None) -
 
     Only unreviewed machine claims are replaced; reviewed claims keep their
     decision and values. Exit status 1 when the database cannot be used or
-    stops taking writes (one line says which file and why).
+    stops taking writes (one line says which file and why); SIGINT or SIGTERM
+    stops it after the batch being written (exit 130, 143).
     """
-    try:
-        summary = extract_stored(app.db_path, app.config_dir, everything=everything, article_id=article_id,
-                                 echo=click.echo)
-    except StorageError as exc:
-        click.echo(f"newsmon extract: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"extracted {summary.articles} article(s): {summary.claims} claim(s) queued"
-               + (f", {summary.failed} failed" if summary.failed else ""))
+    with StopRequest() as stop:
+        try:
+            summary = extract_stored(app.db_path, app.config_dir, everything=everything, article_id=article_id,
+                                     echo=click.echo, stop=stop)
+        except StorageError as exc:
+            click.echo(f"newsmon extract: {exc}", err=True)
+            sys.exit(1)
+    done = (f"extracted {summary.articles} article(s): {summary.claims} claim(s) queued"
+            + (f", {summary.failed} failed" if summary.failed else "")
+            + (f", {summary.restarts} worker restart(s)" if summary.restarts else ""))
+    if stop.requested:
+        click.echo(f"extract: interrupted by {stop.name}: {done}")
+        sys.exit(stop.exit_code)
+    click.echo(done)
