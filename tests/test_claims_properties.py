@@ -56,13 +56,13 @@ def test_lexicons_extend_without_code(tmp_path, monkeypatch):
     from pathlib import Path
 
     shipped = Path(__file__).resolve().parents[1] / "config" / "topics"
-    text = "Officials banished 70 Afghans to Zarghun Shahr on Monday."
+    text = "Officials offloaded 70 Afghans to Zarghun Shahr on Monday."
     assert find_claims(text, "2024-05-02") == []
     topics = tmp_path / "topics"
     topics.mkdir()
     r = (shipped / "returnees.toml").read_text()
-    (topics / "returnees.toml").write_text(r.replace('verbs = [\n  "repatriate",', 'verbs = [\n  "banish", "repatriate",')
-                                           .replace('stems = [\n  "repatri",', 'stems = [\n  "banish", "repatri",'))
+    (topics / "returnees.toml").write_text(r.replace('verbs = [\n  "repatriate",', 'verbs = [\n  "offload", "repatriate",')
+                                           .replace('stems = [\n  "repatri",', 'stems = [\n  "offload", "repatri",'))
     p = (shipped / "places.toml").read_text()
     (topics / "places.toml").write_text(p.replace("places = [\n", 'places = [\n  { name = "Zarghun Shahr", kind = "city", country = "Afghanistan", lat = 33.2, lon = 68.4 },\n'))
     monkeypatch.setenv("NEWSMON_CONFIG", str(tmp_path))

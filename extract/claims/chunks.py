@@ -2,7 +2,7 @@
 
 Parsing is the costly step, and most of any article says nothing about returns: only
 runs of lines around a line that has a return word ([select] stems of the lexicon) and
-a figure (itself or on the next line) are parsed, with `NEIGHBOURS` lines each side for
+a figure (itself or on one of the next three lines) are parsed, with `NEIGHBOURS` lines each side for
 the dates, places and second flights told around it. A run is cut into pieces of at
 most `MAX_CHUNK` characters, and no article has more than `MAX_PARSED` characters parsed,
 so that one giant page costs bounded time and memory (no article of news comes near it).
@@ -39,8 +39,9 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
     """Character ranges of `text` worth parsing, in text order."""
     lines = _lines(text)
     figure = [_FIGURE_RE.search(text, a, b) is not None for a, b in lines]
+    # a line with a return word and a figure on it or on one of the next lines ("Among them were 38 minors")
     hits = [i for i, (a, b) in enumerate(lines)
-            if lex.select_re.search(text[a:min(b, a + MAX_CHUNK)]) and (figure[i] or (i + 1 < len(lines) and figure[i + 1]))]
+            if lex.select_re.search(text[a:min(b, a + MAX_CHUNK)]) and any(figure[i:i + NEIGHBOURS + 2])]
     if not hits:
         return []
     keep: set[int] = set()

@@ -121,9 +121,30 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
                 continue
             add(tok.i, tok.i + 1, tok.i)
+    out = [_with_days_before(doc, p) for p in out]
     out.sort(key=lambda d: d.start)
     doc.user_data["newsmon_dates"] = out
     return out
+
+
+_DAYS_BEFORE_RE = re.compile(r"(?:\b(?:between|from|on|in|during)\s+)?\b\d{1,2}(?:st|nd|rd|th)?"
+                             r"(?:\s*(?:-|–|—|to|and|until|till)\s*\d{1,2}(?:st|nd|rd|th)?)?\s*(?:of\s+)?$", re.I)
+
+
+def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
+    """A month phrase the recogniser cut from its days ("Between 1 and" + "15 October"):
+    the days are part of it."""
+    first = doc[p.start]
+    if first.lower_.rstrip(".") not in MONTH_WORDS:
+        return p
+    lo = max(first.sent.start, p.start - 6)
+    before = doc.text[doc[lo].idx:first.idx]
+    m = _DAYS_BEFORE_RE.search(before)
+    if not m or not m.group(0).strip():
+        return p
+    start_char = doc[lo].idx + m.start()
+    start = next(t.i for t in doc[lo:p.start + 1] if t.idx + len(t.text) > start_char)
+    return DatePhrase(start, p.end, p.root, doc[start:p.end].text)
 
 
 def _paragraph(doc: Doc, char: int) -> int:
@@ -219,6 +240,17 @@ def _on_other_figure(doc: Doc, ph: DatePhrase, mine: set[int], claimed: set[int]
     return bool(nums) and not any(n.i in mine or n.i in claimed for n in nums)
 
 
+def _segment(c: Candidate, claimed_tokens: set[int]) -> tuple[int, int] | None:
+    """(end of the figure before, start of the figure after) in the sentence, when the
+    sentence holds other kept figures; None when this is its only one."""
+    others = sorted(i for i in claimed_tokens if c.sent.start <= i < c.sent.end and not c.tq.start <= i < c.tq.end)
+    if not others:
+        return None
+    before = [i for i in others if i < c.tq.start]
+    after = [i for i in others if i >= c.tq.end]
+    return (before[-1] + 1 if before else c.sent.start), (after[0] if after else c.sent.end)
+
+
 def _best_of_sentence(doc: Doc, s: Span, phrases: list[DatePhrase], published: str | None) -> DateValue | None:
     """The date a sentence gives its own return: one in a return word's clause first."""
     sp = [p for p in phrases if s.start <= p.start < s.end and p.start >= _dateline_end(s)]
@@ -277,8 +309,13 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
                  and (t.dep_ == "mark" and _in_clause(t.head, heads) or t.dep_ == "prep" and t.head.i in heads)]
         in_clause = [p for p in body if _in_clause(doc[p.root], heads)]
         pool = list(in_clause or body)
-        if c.rule == "gapped":
-            pool = [p for p in body if p.start >= c.tq.end] or pool
+        segment = _segment(c, claimed_tokens)
+        if segment is not None:
+            # several figures in the sentence: "600 on Saturday and 450 on Sunday" - a figure's
+            # own date lies between it and the next figure, else between the one before and it
+            lo, hi = segment
+            after = [p for p in body if c.tq.end <= p.start < hi]
+            pool = after or [p for p in body if lo <= p.start < c.tq.start] or pool
         pool.sort(key=lambda p: (0 if on_figure(p) else 1 if since and _in_clause(doc[p.root], set(since)) else 2,
                                  abs(p.root - c.tq.start)))
         for p in pool:

@@ -101,9 +101,25 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         while a > 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound" and doc[a - 1].i not in taken:
             a -= 1
         add(a, tok.i + 1)
+    # names coordinated with a place: "at Dajabón, Elías Piña and Pedernales"
+    grown = True
+    while grown:
+        grown = False
+        for a, b in list(spans):
+            for ch in doc[a:b].root.children:
+                if ch.dep_ == "conj" and ch.pos_ == "PROPN" and ch.i not in taken and ch.text[:1].isupper():
+                    s0 = ch.i
+                    while s0 > 0 and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].dep_ == "compound" and doc[s0 - 1].i not in taken:
+                        s0 -= 1
+                    add(s0, ch.i + 1)
+                    grown = True
     spans.sort()
     doc.user_data["newsmon_place_spans"] = spans
     return spans
+
+
+def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
+    return _is_dateline(doc, span)
 
 
 def place_name(doc: Doc, span: tuple[int, int]) -> str:
@@ -115,21 +131,20 @@ def place_name(doc: Doc, span: tuple[int, int]) -> str:
     return name
 
 
+_DATELINE_RE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
+    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s")
+
+
 def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
-    """ "SEOUL —", "HERAT, Afghanistan (AP) —": a dateline names where the report was written."""
-    s, e = span
-    line_start = s == 0 or "\n" in (doc[s - 1].text + doc[s - 1].whitespace_) or doc[s].is_sent_start
-    follow = doc[e].text if e < len(doc) else ""
-    if line_start and follow in ("-", "–", "—", "--", ":", ",", "("):
-        return True
-    k = s - 1
-    if k >= 1 and doc[k].text == "," and follow in ("-", "–", "—", "--", "("):
-        k -= 1
-        while k >= 0 and doc[k].text[:1].isupper() and "\n" not in doc[k].whitespace_:
-            if k == 0 or "\n" in (doc[k - 1].text + doc[k - 1].whitespace_) or doc[k].is_sent_start:
-                return True
-            k -= 1
-    return False
+    """ "SEOUL —", "HERAT, Afghanistan (AP) —", "Mogadishu, 11 March 2025 —": a dateline names
+    where the report was written. Not "Torkham (Nangarhar): 61 204", a table row."""
+    s, _e = span
+    text = doc.text
+    line_start = text.rfind("\n", 0, doc[s].idx) + 1
+    m = _DATELINE_RE.match(text, line_start)
+    return m is not None and doc[s].idx < m.end()
 
 
 def _nationality_use(t: Token, lex: Lexicon) -> bool:

@@ -1,0 +1,183 @@
+"""The stages of the claims pipeline, each on its own: chunks, candidates, features, the
+decision model's file, qualifiers, dates, places, merging, page leftovers. Real spaCy model."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.claims import article_candidates, find_claims
+from extract.claims.chunks import select_chunks
+from extract.claims.decision import DecisionModel, ModelError, load_model
+from extract.claims.lexicon import load_lexicon
+from extract.claims.merge import merge_claims
+from extract.types import Claim
+
+PUB = "2025-06-10"  # a Tuesday
+
+
+def _candidates(text: str, published: str | None = PUB):
+    art = next(article_candidates([(text, published)]))
+    return [(c.quantity.value, c.rule, feats) for c, feats in art.candidates]
+
+
+def _rules(text: str) -> dict[int, str]:
+    return {value: rule for value, rule, _ in _candidates(text)}
+
+
+# ---------------------------------------------------------------- chunks
+def test_only_paragraphs_with_a_return_word_and_a_figure_are_parsed():
+    lex = load_lexicon()
+    filler = "The weather was fine.\n\n" * 3
+    text = (f"The match ended 3-1.\n\n{filler}On Monday 300 Afghans were deported.\n\n{filler}The end came at 5.")
+    chunks = select_chunks(text, lex)
+    parsed = "".join(text[a:b] for a, b in chunks)
+    assert "deported" in parsed and "3-1" not in parsed and "The end came" not in parsed
+
+
+def test_a_table_under_a_return_line_is_parsed_whole():
+    lex = load_lexicon()
+    rows = "\n".join(f"Province {i}: {100 + i}" for i in range(30))
+    text = f"Returns from Pakistan by province of origin, 1-7 September:\n{rows}\n\nUnrelated closing line 5."
+    parsed = "".join(text[a:b] for a, b in select_chunks(text, lex))
+    assert "Province 29: 129" in parsed and "Unrelated closing" not in parsed
+
+
+# ---------------------------------------------------------------- candidates
+@pytest.mark.parametrize("text,value,rule", [
+    ("Pakistan deported 1,200 Afghans on Monday.", 1200, "clause"),
+    ("A total of 1,076 North Koreans have been repatriated since 2020.", 1076, "clause"),
+    ("UNHCR counted 3,400 returnees at Torkham.", 3400, "people"),
+    ("Deportation flights resumed on Monday.\nA second flight with 120 Salvadorans landed on Friday.", 120, "weak"),
+    ("Iran deported 2,000 Afghans last week.\nAmong them were 38 unaccompanied minors.", 38, "previous"),
+    ("Turkey deported Syrians all week.\nThe crossings were crowded.\nOn Monday, 1,880 Syrians passed through Cilvegozu.",
+     1880, "context"),
+    ("Returns from Iran by crossing point:\nIslam Qala: 96,780\nMilak: 24,626", 24626, "list"),
+])
+def test_every_shape_of_figure_becomes_a_candidate(text, value, rule):
+    assert _rules(text).get(value) == rule
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("Pakistan deported 1,200 Afghans in 2023.", 2023),       # a year
+    ("Iran deported Afghans, 52 percent of them women.", 52),  # a percentage
+    ("Iran deported 300 Afghans and spent $40 on each.", 40),  # money
+    ("Farid, 15, was deported from Iran on Monday.", 15),      # an age after a name
+    ("Deportations were stopped for 15 years.", 15),           # a duration
+])
+def test_shapes_that_are_never_head_counts_are_no_candidates(text, absent):
+    assert absent not in _rules(text)
+
+
+def test_features_name_the_word_class_and_the_plan():
+    feats = {value: f for value, _rule, f in _candidates(
+        "Pakistan deported 300 Afghans on Monday. About 20 police officers escorted the flight.\n\n"
+        "Pakistan plans to deport 5,000 Afghans.")}
+    assert "counted=agents" in feats.get(20, [])
+    assert "gov=plan" in feats[5000] or "phrase=plans_to" in feats[5000]
+
+
+def test_page_leftovers_give_no_candidate():
+    text = ("Pakistan deports 300 Afghans through Torkham\n\nPakistan deported 300 Afghans on Monday, officials said.\n\n"
+            "Related\n\nIran deports 1,450 Afghans via Islam Qala in one day\nOctober 9, 2025\n\n"
+            "UN: 2.4 million Afghans returned in 2025 so far\nOctober 2, 2025")
+    assert set(_rules(text)) == {300}
+
+
+# ---------------------------------------------------------------- the decision model file
+def test_the_shipped_models_load_and_score_between_0_and_1():
+    for kind in ("claims", "places"):
+        model = load_model(None, kind)
+        assert 0.0 < model.threshold < 1.0 and len(model.weights) > 50
+        assert 0.0 <= model.confidence(["rule=clause", "counted=nationality"]) <= 1.0
+
+
+def test_a_broken_model_file_says_so(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "claims-en.json").write_text("{}")
+    load_model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="claims-en.json: not a claim-decision model"):
+            load_model(str(tmp_path))
+    finally:
+        load_model.cache_clear()
+
+
+def test_confidence_is_calibrated_not_raw():
+    model = DecisionModel(weights={"a": 2.0}, bias=0.0, platt_a=0.5, platt_b=0.0, threshold=0.5, features_version="x")
+    assert round(model.confidence(["a"]), 3) == round(1 / (1 + 2.718281828 ** -1.0), 3)
+
+
+# ---------------------------------------------------------------- attributes
+@pytest.mark.parametrize("phrase,qualifier", [
+    ("at least", "at_least"), ("no fewer than", "at_least"), ("more than", "more_than"), ("over", "more_than"),
+    ("upwards of", "more_than"), ("nearly", "about"), ("around", "about"), ("an estimated", "about"),
+    ("up to", "up_to"), ("as many as", "up_to"), ("fewer than", "fewer_than"), ("", "exact"),
+])
+def test_qualifiers(phrase, qualifier):
+    text = f"Pakistan deported {phrase} 300 Afghans on Monday.".replace("  ", " ")
+    (c,) = [c for c in find_claims(text, PUB) if c.count == 300]
+    assert c.qualifier == qualifier
+
+
+@pytest.mark.parametrize("text,count,date", [
+    ("Between 1 and 15 October, 9,600 Afghans were deported from Pakistan.", 9600, "2024-10-01"),
+    ("KABUL, June 4 (Reuters) - Iran deported 1,200 Afghans on Friday.", 1200, "2025-06-06"),
+    ("In the second quarter of 2025, 44,133 Ethiopians were returned from Saudi Arabia.", 44133, "2025-04"),
+    ("Over the past year, more than 2,000 Eritreans were deported from Egypt.", 2000, None),
+    ("Iran deported 600 Afghans on Saturday and 450 on Sunday.", 450, "2025-06-08"),
+])
+def test_dates(text, count, date):
+    got = {c.count: c.date for c in find_claims(text, PUB)}
+    assert got.get(count, "missing") == date
+
+
+def test_rows_of_a_table_take_the_period_of_its_lead():
+    text = ("Between 1 and 7 September, 52,306 Afghans returned from Pakistan, the IOM said.\n\n"
+            "Returns by crossing:\nTorkham: 31,204\nSpin Boldak: 21,102")
+    got = {c.count: c.date for c in find_claims(text, "2025-09-10")}
+    assert got.get(31204) == "2025-09-01" and got.get(21102) == "2025-09-01"
+
+
+def test_places_of_the_return_not_the_dateline_nor_a_nationality():
+    text = "PESHAWAR, Pakistan — Pakistani police deported 1,200 Afghans through the Torkham border crossing on Monday."
+    (c,) = [c for c in find_claims(text, PUB) if c.count == 1200]
+    assert "Torkham" in c.locations and "Peshawar" not in [x.title() for x in c.locations]
+
+
+def test_places_coordinated_with_a_kept_place_are_kept():
+    text = "Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña and Pedernales."
+    (c,) = [c for c in find_claims(text, PUB) if c.count == 2614]
+    assert {"Dajabón", "Elías Piña", "Pedernales"} <= set(c.locations)
+
+
+# ---------------------------------------------------------------- merge
+def _claim(count, start, date=None, qualifier="exact", locations=()):
+    return Claim(count=count, qualifier=qualifier, who="", date=date, date_end=None, kind="event",
+                 locations=list(locations), evidence="x", start=start, end=start + 1, confidence=0.9)
+
+
+def test_a_headline_figure_and_the_body_figure_are_one_claim_with_the_body_date():
+    merged = merge_claims([_claim(60, 0, None, "about", ["China"]), _claim(60, 50, "2024-04-26", "exact", ["Tumen"])],
+                          headline=(0, 40))
+    assert len(merged) == 1
+    (m,) = merged
+    assert (m.start, m.date, m.qualifier) == (50, "2024-04-26", "about")
+    assert set(m.locations) == {"China", "Tumen"} and m.other_evidence[0]["start"] == 0
+
+
+def test_the_same_figure_on_two_dates_in_the_body_is_two_claims():
+    merged = merge_claims([_claim(80, 50, "2024-08"), _claim(80, 90, "2024-09")], headline=(0, 40))
+    assert len(merged) == 2
+
+
+def test_a_rounded_headline_figure_folds_into_the_body_figure():
+    merged = merge_claims([_claim(200, 0, None, "more_than"), _claim(238, 50, "2024-05-01")], headline=(0, 40))
+    assert [m.count for m in merged] == [238]
+
+
+def test_claims_carry_rule_confidence_and_exact_offsets():
+    text = "Thailand deports 40 Uyghurs to China\n\nThailand deported 40 Uyghur men to China on Thursday, officials said."
+    (c,) = find_claims(text, "2025-02-28")
+    assert c.rule in ("clause", "people") and 0 < c.confidence <= 1
+    assert text[c.start:c.end] == c.evidence and c.date == "2025-02-27"
+    assert c.other_evidence and text[c.other_evidence[0]["start"]:c.other_evidence[0]["end"]] == c.other_evidence[0]["evidence"]
