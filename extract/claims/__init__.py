@@ -150,6 +150,7 @@ def claims_of(art: ArticleCandidates, model: DecisionModel, place_model: Decisio
     for c, _p in kept:
         by_doc.setdefault(id(c.doc), []).append(c)
     claims: list[Claim] = []
+    back_references: set[int] = set()
     text = art.text
     for c, p in kept:
         mates = by_doc[id(c.doc)]
@@ -172,7 +173,16 @@ def claims_of(art: ArticleCandidates, model: DecisionModel, place_model: Decisio
             locations=locs, evidence=text[start:end], start=start, end=end, confidence=round(p, 3),
             count_high=q.high, vague=q.vague, places=places, rule=c.rule, language="en",
         ))
-    return merge_claims(claims, art.headline)
+        if _refers_back(c):
+            back_references.add(id(claims[-1]))
+    return merge_claims(claims, art.headline, frozenset(back_references))
+
+
+def _refers_back(c: Candidate) -> bool:
+    """"The 68 were returned ...", "the current figure of 406", "the 17": a figure told before."""
+    doc = c.doc
+    before = [t.lower_ for t in doc[max(c.sent.start, c.tq.start - 4):c.tq.start]]
+    return before[-1:] == ["the"] or (before[-1:] == ["of"] and any(w in ("figure", "number", "total") for w in before))
 
 
 def find_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | None = None,

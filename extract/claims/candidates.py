@@ -75,9 +75,10 @@ def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
     q = tq.quantity
     if q.value <= 0:
         return False
-    if q.shape == "year":  # "2000 migrants were deported": a year only when no people word follows
-        nxt = doc[tq.end] if tq.end < len(doc) else None
-        return nxt is not None and _people_like(nxt, lex) and not (tq.start > 0 and doc[tq.start - 1].lower_ in ("in", "since", "of", "by"))
+    if q.shape == "year":  # "2000 migrants were deported": a year only when it counts people
+        counted = counted_token(doc[tq.anchor])
+        return counted.i != tq.anchor and counted.i == tq.end and _people_like(counted, lex) \
+            and not (tq.start > 0 and doc[tq.start - 1].lower_ in ("in", "since", "of", "by"))
     if q.shape != "count":
         return False
     if q.value == 1:  # "one of them", "no one", "between 1 and 15 October": only "one Afghan man"

@@ -70,6 +70,7 @@ class Lexicon:
     event_verbs: frozenset[str]
     places: dict[str, Place]  # lower-case name or alias -> place
     select_re: re.Pattern = field(repr=False, default=re.compile(r"(?!)"))
+    blocked_re: re.Pattern = field(repr=False, default=re.compile(r"(?!)"))
 
     def is_a(self, word: str, cls: str) -> bool:
         return word.lower() in self.classes.get(cls, frozenset())
@@ -155,4 +156,5 @@ def load_lexicon(config_dir: str | None = None) -> Lexicon:
     sel = r["select"]
     alts = [re.escape(s) for s in sorted(sel["stems"], key=len, reverse=True)] + list(sel.get("stem_patterns", []))
     lex.select_re = re.compile("|".join(alts), re.I)
+    lex.blocked_re = re.compile("|".join(trig.get("blocked_patterns", [])) or r"(?!)", re.I)
     return lex

@@ -51,8 +51,13 @@ def _fold(target: Claim, c: Claim) -> None:
     target.confidence = round(max(target.confidence, c.confidence), 3)
 
 
-def merge_claims(claims: list[Claim], headline: tuple[int, int] | None) -> list[Claim]:
-    """Claims of one article merged (see the module docstring), in text order."""
+def merge_claims(claims: list[Claim], headline: tuple[int, int] | None,
+                 back_references: frozenset[int] = frozenset()) -> list[Claim]:
+    """Claims of one article merged (see the module docstring), in text order.
+
+    `back_references`: `id()`s of claims whose figure refers back to one told before ("The 68
+    were returned under ...", "the current figure of 406"): they join the earlier claim of the
+    same figure whatever their dates."""
     # body statements first, so that a claim's evidence is the body sentence when there is one
     def in_head(c: Claim) -> bool:
         return headline is not None and headline[0] <= c.start < headline[1]
@@ -61,8 +66,9 @@ def merge_claims(claims: list[Claim], headline: tuple[int, int] | None) -> list[
     merged: list[Claim] = []
     for c in ordered:
         # a headline figure is the body's figure whatever date each was given
+        loose = in_head(c) or id(c) in back_references
         target = next((m for m in merged if m.count == c.count and m.vague == c.vague
-                       and (in_head(c) or compatible_dates(m.date, c.date))), None)
+                       and (loose or compatible_dates(m.date, c.date))), None)
         if target is None:
             merged.append(c)
         else:

@@ -232,7 +232,9 @@ def _blocked(tok: Token, lex: Lexicon) -> bool:
     text = tok.doc.text
     window = text[max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)].lower()
     low, lemma = tok.lower_, tok.lemma_.lower()
-    return any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp)
+    if any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp):
+        return True
+    return any(m.start() <= tok.idx - s.start_char < m.end() for m in lex.blocked_re.finditer(s.text))
 
 
 def _token_quantities(doc: Doc) -> list[TokenQuantity]:

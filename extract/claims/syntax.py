@@ -35,12 +35,14 @@ def path_length(a: Token, b: Token) -> int:
 
 def counted_token(anchor: Token) -> Token:
     """The word a number counts: "300 Afghans" -> Afghans; "a group of 30 North Koreans" ->
-    Koreans; "600 were deported" -> 600 itself."""
+    Koreans; "a crowd of 34,210" -> crowd; "600 were deported" -> 600 itself."""
     t = anchor
     if t.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
         t = t.head
         while t.dep_ == "compound" and t.head.i != t.i and t.head.i > t.i and t.head.pos_ in ("NOUN", "PROPN"):
             t = t.head
+    elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN" and t.head.head.i < t.i:
+        t = t.head.head  # "a crowd of 34,210", "a total of 1,076": the group the number sizes
     return t
 
 

@@ -1,0 +1,90 @@
+"""`newsmon train`: the shipped decision models are the ones the shipped data and code build,
+and the command builds models from any labelled files (reviewers' exports too)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsmon.training import build_models, default_training_files, places_path_for
+from tests.helpers import PROJECT_ROOT, run_newsmon
+
+MODELS = PROJECT_ROOT / "config" / "models"
+
+
+@pytest.fixture(scope="module")
+def rebuilt():
+    return build_models(default_training_files())
+
+
+def _shipped(kind: str) -> dict:
+    return json.loads((MODELS / f"{kind}-en.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])
+def test_the_shipped_model_is_the_one_the_shipped_data_and_code_build(rebuilt, kind, index):
+    shipped, built = _shipped(kind), rebuilt[index]
+    assert shipped["trained_on"] == built["trained_on"], (
+        f"config/models/{kind}-en.json was built from other labelled files: run `newsmon train` and commit it")
+    assert shipped["features_version"] == built["features_version"]
+    assert set(shipped["weights"]) == set(built["weights"]), "the features changed: run `newsmon train`"
+    worst = max(abs(shipped["weights"][k] - built["weights"][k]) for k in built["weights"])
+    assert worst < 1e-3, f"weights differ by up to {worst}: run `newsmon train` and commit the models"
+    assert abs(shipped["bias"] - built["bias"]) < 1e-3
+    assert abs(shipped["threshold"] - built["threshold"]) <= 0.02
+
+
+def test_the_models_record_their_training_files():
+    for kind in ("claims", "places"):
+        files = {Path(s["file"]).name for s in _shipped(kind)["trained_on"]}
+        assert files == {p.name for p in default_training_files()}
+        assert not any(Path(s["file"]).is_absolute() for s in _shipped(kind)["trained_on"])
+
+
+def test_no_test_article_is_trained_on():
+    """Training reads fixtures/labelled/train only; no story is on both sides of the split."""
+    def stories(side):
+        out = set()
+        for path in (PROJECT_ROOT / "fixtures" / "labelled" / side).glob("*.jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    doc = json.loads(line)
+                    out.add(doc.get("story") or doc["id"])
+        return out
+    assert all(p.parent.name == "train" for p in default_training_files())
+    assert not stories("train") & stories("test")
+
+
+def test_train_command_builds_models_from_given_files(tmp_path):
+    labelled = tmp_path / "reviewed.jsonl"
+    docs = [
+        {"id": f"d{i}", "story": f"s{i}", "published": "2025-06-10",
+         "text": f"Pakistan deported {100 + i} Afghans on Monday. Police said {10 + i} officers escorted them.",
+         "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
+                     "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
+        for i in range(12)
+    ]
+    labelled.write_text("\n".join(json.dumps(d) for d in docs) + "\n", encoding="utf-8")
+    out = tmp_path / "models" / "claims-en.json"
+    result = run_newsmon("train", str(labelled), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    model = json.loads(out.read_text())
+    assert model["training"]["positives"] == 12 and model["training"]["examples"] >= 24
+    assert places_path_for(out).exists()
+    assert "built in" in result.stdout
+
+
+def test_train_command_says_what_is_wrong_with_a_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
+    result = run_newsmon("train", str(bad), "-o", str(tmp_path / "m.json"))
+    assert result.returncode == 2
+    assert f"{bad}:2: not JSON" in result.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_train_help_says_what_it_does():
+    result = run_newsmon("train", "--help")
+    assert result.returncode == 0 and "Build the claim-decision and place models" in result.stdout
