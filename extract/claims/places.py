@@ -26,6 +26,8 @@ NOT_PLACE_ENTS = {"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCEN
 DIRECTIONAL = {"to", "from", "into", "off", "via", "through", "across", "at", "in", "near", "toward", "towards",
                "onto", "out", "inside", "within", "along", "over", "outside", "back"}
 LOWER_FACILITY_SKIP = {"international", "border", "land", "sea", "river"}
+NAME_PARTICLES = {"del", "de", "la", "al", "el", "ul", "da", "do", "dos", "das", "van", "von", "bin", "di", "du", "des", "of"}
+_ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
 
 
 def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
@@ -44,7 +46,8 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     while end > 0 and not chunk[end - 1].text[:1].isupper():
         end -= 1
     start = end
-    while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1)):
+    while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1)
+                         or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())):
         start -= 1
     run = chunk[start:end]
     if not run or any(t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
@@ -70,13 +73,14 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             spans.append((a, b))
             taken.update(range(a, b))
 
-    for s, e in doc._.places or []:  # gazetteer names first: "Timor-Leste" is one name
+    named: list[tuple[int, int]] = []
+    for s, e in doc._.places or []:  # gazetteer names
         last = doc[e - 1]
         if last.ent_type_ == "ORG" and last.dep_ == "compound" and last.head.ent_type_ == "ORG" and last.head.i >= e \
                 and last.head.pos_ == "PROPN":
             continue  # "Qatar Airways", "Pakistan International Airlines": a company's name
-        add(s, e)
-    for ent in doc.ents:
+        named.append((s, e))
+    for ent in doc.ents:  # the recogniser's names
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
         a, b = ent.start, ent.end
@@ -85,8 +89,11 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         while b - a > 1 and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP) \
                 and not doc[b - 1].text[:1].isupper():
             b -= 1  # "Dushanbe airport": the name, not the facility word
-        if any(i in taken for i in range(a, b)):
-            continue
+        if a < b:
+            named.append((a, b))
+    for a, b in sorted(set(named), key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins: "Mexico City"
+        add(a, b)
+    for a, b in _row_labels(doc):
         add(a, b)
     for tok in doc:
         if tok.lemma_.lower() in facility and tok.pos_ in ("NOUN", "PROPN"):
@@ -120,6 +127,33 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 
 def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     return _is_dateline(doc, span)
+
+
+def _row_labels(doc: Doc) -> list[tuple[int, int]]:
+    """Capitalised names that label a row of a list or table ("Kerman: 9,115", "Dajabón-Ouanaminthe:
+    118,230", "Saudi Arabia (deportation flights): 41,262"), split at hyphens and commas."""
+    out = []
+    text = doc.text
+    pos = 0
+    for line in text.split("\n"):
+        m = _ROW_RE.match(line)
+        if m and re.search(r"\d", line[m.end(1):]):
+            a_char, b_char = pos + m.start(1), pos + m.end(1)
+            span = doc.char_span(a_char, b_char, alignment_mode="contract")
+            if span is not None:
+                run: list[Token] = []
+                for t in list(span) + [None]:
+                    if t is not None and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"})) \
+                            and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET"):
+                        run.append(t)
+                        continue
+                    while run and not run[-1].text[:1].isupper():
+                        run.pop()
+                    if run and any(x.pos_ == "PROPN" for x in run):
+                        out.append((run[0].i, run[-1].i + 1))
+                    run = []
+        pos += len(line) + 1
+    return out
 
 
 def place_name(doc: Doc, span: tuple[int, int]) -> str:
@@ -156,7 +190,7 @@ def _nationality_use(t: Token, lex: Lexicon) -> bool:
         h = h.head
     lemma = h.lemma_.lower()
     return lex.is_a(lemma, "authority_nouns") or lex.is_a(lemma, "people") or lex.is_a(lemma, "agents") \
-        or lemma in lex.people_triggers
+        or lex.is_a(lemma, "vehicles") or lemma in lex.people_triggers or h._.trigger in ("noun", "people")
 
 
 def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str]:
@@ -208,12 +242,30 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
     f.append("in-headline" if c.in_headline else "in-body")
     f.append(f"words={min(3, b - a)}")
     f.append(f"rule={c.rule}")
+    own, theirs = _clause_verb(root), _clause_verb(c.counted)
+    trig = c.trigger.i if c.trigger is not None else None
+    if own is not None and (own.i == getattr(theirs, "i", None) or own.i == trig):
+        f.append("same-clause")
+    elif own is not None:
+        f.append("other-clause=" + ("trigger" if own._.trigger in ("verb", "phrasal") else own.pos_))
+        f.append(f"other-clause-lemma={own.lemma_.lower()}")
+    lo, hi = sorted((a, c.tq.start))
+    if any(lo < tq.start < hi and tq.quantity.is_count and tq.start != c.tq.start for tq in doc._.quantities or []):
+        f.append("figure-between")  # "India, 29; Uzbekistan, 18": another figure's place
     sent_text = doc.text[c.sent.start_char:doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
     if sent_text.count("(") > sent_text.count(")"):
         f.append("in-parentheses")
     return f
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The nearest verb above `tok` (the verb of its clause)."""
+    for t in ancestors_to_root(tok, 10)[1:]:
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
 
 
 def linked_places(doc: Doc, kept: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
