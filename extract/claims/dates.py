@@ -178,6 +178,14 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
     if re.search(r"\b(last|past|previous) month\b", p):
         first = pub.replace(day=1) - dt.timedelta(days=1)
         return DateValue(first.strftime("%Y-%m"), relative=True)
+    m = re.search(r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\s+ago\s+today\b", p)
+    if m:  # "two years ago today": that very day
+        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10}.get(m.group(1)) or int(m.group(1))
+        try:
+            return DateValue(pub.replace(year=pub.year - n).isoformat(), relative=True)
+        except ValueError:  # February 29
+            return DateValue(f"{pub.year - n}-{pub.month:02d}", relative=True)
     if re.search(r"\b(today|tonight)\b", p):
         return DateValue(pub.isoformat(), relative=True)
     if re.search(r"\byesterday\b", p):

@@ -132,14 +132,17 @@ _DAYS_BEFORE_RE = re.compile(r"(?:\b(?:between|from|on|in|during)\s+)?\b\d{1,2}(
 
 
 def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
-    """A month phrase the recogniser cut from its days ("Between 1 and" + "15 October"):
-    the days are part of it."""
+    """A day phrase the recogniser cut from its first days ("Between 1 and" + "15 October",
+    "8-" + "14 April"): the days are part of it."""
     first = doc[p.start]
-    if first.lower_.rstrip(".") not in MONTH_WORDS:
+    if first.lower_.rstrip(".") not in MONTH_WORDS and not (first.like_num and p.end - p.start >= 2):
         return p
     lo = max(first.sent.start, p.start - 6)
     before = doc.text[doc[lo].idx:first.idx]
-    m = _DAYS_BEFORE_RE.search(before)
+    if first.like_num:  # "14 April": only a "8-" or "between 8 and" before it joins
+        m = re.search(r"(?:\bbetween\s+)?\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and)\s*$", before, re.I)
+    else:
+        m = _DAYS_BEFORE_RE.search(before)
     if not m or not m.group(0).strip():
         return p
     start_char = doc[lo].idx + m.start()
@@ -263,7 +266,8 @@ def _best_of_sentence(doc: Doc, s: Span, phrases: list[DatePhrase], published: s
     return None
 
 
-def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, sents: list[Span]) -> Dating | None:
+def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, sents: list[Span],
+               row: bool) -> Dating | None:
     """The date of the sentence a figure continues ("Of them, 600 ...") or, for a row of a list or
     table, of the lead above it (rows with their own date were dated by it already)."""
     from extract.claims.chunks import is_list_line
@@ -271,7 +275,7 @@ def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, s
 
     doc = c.doc
     k = c.sent_index
-    if c.rule != "list":
+    if not row:
         if k == 0:
             return None
         v = _best_of_sentence(doc, sents[k - 1], phrases, published)
@@ -336,8 +340,12 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
     before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2):c.tq.start])
     anaphoric = re.match(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ", first) \
         or re.search(r"\b(a further|another|an additional)$", before_num)
-    if own_value is None and (anaphoric or c.rule in ("list", "previous", "context")):
-        got = _inherited(c, phrases, published, sents)
+    from extract.claims.candidates import _line_of
+    from extract.claims.chunks import is_list_line
+
+    row = is_list_line(_line_of(doc, sent))
+    if own_value is None and (anaphoric or row or c.rule in ("previous", "context")):
+        got = _inherited(c, phrases, published, sents, row)
         if got is not None:
             return got
     para = _paragraph(doc, sent.start_char)
@@ -351,7 +359,8 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
         if (j > k and blocked_fwd) or (j < k and blocked_back):
             continue
         s = sents[j]
-        if claim_sents.get(j, set()) - {c.quantity.value}:
+        same_para_prev = j == k - 1 and _paragraph(doc, s.start_char) == para
+        if claim_sents.get(j, set()) - {c.quantity.value} and not same_para_prev:
             if j > k:
                 blocked_fwd = True
             else:
