@@ -51,7 +51,8 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
         pairs = [document_text(d, config_dir) for d in docs]
         for doc, art in zip(docs, article_candidates(pairs, config_dir)):
             story = f"{path.name}:{doc.get('story') or doc['id']}"
-            training_examples(art, doc.get("claims") or [], story, lex, claims, places)
+            training_examples(art, doc.get("claims") or [], story, lex, claims, places,
+                              calibrate=doc.get("style") != "sentence")
         sources.append({"file": _shown(path), "sha256": _digest(path), "documents": len(docs)})
         if progress:
             progress(f"{path}: {len(docs)} documents ({len(claims.labels)} candidates so far)")

@@ -75,21 +75,3 @@ def test_date_matches(gold, pred, ok):
 ])
 def test_normalise_location(raw, norm):
     assert normalise_location(raw) == norm
-
-
-def test_extractor_on_own_articles():
-    """Sixty-seven hand-written articles (one given as HTML) in the shapes of wire stories (Afghans from Pakistan and
-    Iran, Uyghurs from Thailand, Rohingya, North Koreans from China, US and EU figures,
-    Libya, Greece, Malaysia, negatives)."""
-    from newsmon.evaluate import evaluate
-
-    summary, _, _ = evaluate(_load("own_articles.jsonl") + _load("own_articles_2.jsonl") + _load("own_articles_3.jsonl")
-                              + _load("own_articles_4.jsonl") + _load("own_articles_5.jsonl")
-                              + _load("own_articles_6.jsonl") + _load("own_articles_7.jsonl")
-                              + _load("own_articles_8.jsonl") + _load("own_articles_9.jsonl")
-                              + _load("own_articles_10.jsonl") + _load("own_articles_11.jsonl")
-                              + _load("own_articles_12.jsonl"))
-    assert summary["count"]["f1"] >= 0.9
-    assert summary["qualifier_accuracy"] >= 0.9
-    assert summary["date_accuracy"] >= 0.8
-    assert summary["location_f1"] >= 0.8

@@ -29,14 +29,19 @@ MIN_COUNT = 2  # features seen fewer times are left out of the model
 
 @dataclass
 class Examples:
+    """Labelled examples; `calibrate` marks those the scores are calibrated and the threshold
+    chosen on (whole articles, not the single sentences that teach shapes)."""
+
     features: list[list[str]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    calibrate: list[bool] = field(default_factory=list)
 
-    def add(self, features: list[str], label: int, group: str) -> None:
+    def add(self, features: list[str], label: int, group: str, calibrate: bool = True) -> None:
         self.features.append(features)
         self.labels.append(label)
         self.groups.append(group)
+        self.calibrate.append(calibrate)
 
 
 def _location_keys(name: str) -> set[str]:
@@ -45,7 +50,7 @@ def _location_keys(name: str) -> set[str]:
 
 
 def training_examples(art: ArticleCandidates, gold: list[dict[str, Any]], group: str, lex: Lexicon,
-                      claims: Examples, places: Examples) -> None:
+                      claims: Examples, places: Examples, calibrate: bool = True) -> None:
     """Add the labelled candidates (and names of claim sentences) of one article."""
     required: dict[int, set[str]] = {}
     optional: set[int] = set()
@@ -60,16 +65,16 @@ def training_examples(art: ArticleCandidates, gold: list[dict[str, Any]], group:
     for c, feats in art.candidates:
         value = c.quantity.value
         if value in required and not c.quantity.vague:
-            claims.add(feats, 1, group)
+            claims.add(feats, 1, group, calibrate)
             wanted = required[value]
             for span in place_spans(c.doc, lex):
                 if c.sent.start <= span[0] < c.sent.end:
                     label = 1 if normalise_location(place_name(c.doc, span)) in wanted else 0
-                    places.add(place_features(c, span, lex), label, group)
+                    places.add(place_features(c, span, lex), label, group, calibrate)
         elif value in optional or (c.quantity.vague and any(g.get("optional") for g in gold)):
             continue
         else:
-            claims.add(feats, 0, group)
+            claims.add(feats, 0, group, calibrate)
 
 
 def _oof_scores(X, y, groups, C: float) -> list[float]:
@@ -134,11 +139,14 @@ def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
     losses = {C: _log_loss(_oof_scores(X, y, groups, C), y) for C in C_GRID}
     C = min(C_GRID, key=lambda c: (round(losses[c], 6), c))
     oof = _oof_scores(X, y, groups, C)
+    keep = [i for i, c in enumerate(examples.calibrate) if c]
+    if len({y[i] for i in keep}) < 2:
+        keep = list(range(len(y)))
     platt = LogisticRegression(C=1e6, max_iter=1000)
-    platt.fit([[z] for z in oof], y)
+    platt.fit([[oof[i]] for i in keep], [y[i] for i in keep])
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    probs = [1 / (1 + math.exp(-max(-30.0, min(30.0, a * z + b)))) for z in oof]
-    threshold, at_threshold = _best_threshold(probs, y, beta)
+    probs = [1 / (1 + math.exp(-max(-30.0, min(30.0, a * oof[i] + b)))) for i in keep]
+    threshold, at_threshold = _best_threshold(probs, [y[i] for i in keep], beta)
     model = LogisticRegression(C=C, max_iter=2000)
     model.fit(X, y)
     names = vec.get_feature_names_out()
@@ -150,5 +158,6 @@ def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
         "threshold": threshold,
         "weights": dict(sorted(weights.items())),
         "training": {"examples": len(y), "positives": int(sum(y)), "stories": len(set(groups)), "C": C,
+                     "calibrated_on": len(keep),
                      "beta": beta, "out_of_fold": at_threshold},
     }
