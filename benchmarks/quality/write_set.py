@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+
 def c(count, qualifier, evidence, date=None, locations=(), who="", kind="event", date_end=None, optional=False):
     return {"count": count, "qualifier": qualifier, "who": who, "date": date, "date_end": date_end,
             "kind": kind, "locations": list(locations), "evidence": evidence, "optional": optional}
