@@ -276,9 +276,10 @@ def neighbour(db: Database, flt: QueueFilter, claim_id: int, direction: int) -> 
     where, params = flt.where()
     op, order = (">", "asc") if direction > 0 else ("<", "desc")
     glue = " and " if where else " where "
+    tables = "claims join articles on articles.id = claims.article_id"
     row = db.execute(
-        "select claims.id from claims join articles on articles.id = claims.article_id"  # noqa: S608 - where(), op, order: constants
-        + where + glue + f"claims.id {op} ? order by claims.id {order} limit 1",
+        f"select claims.id from {tables}{where}{glue}claims.id {op} ? "  # noqa: S608 - where(), op, order: constants
+        f"order by claims.id {order} limit 1",
         [*params, claim_id]).fetchone()
     return row[0] if row else None
 
