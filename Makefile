@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install browser clean
+.PHONY: demo test lint install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,21 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium not found: browser tests will be skipped (install Debian's chromium to run them)"; fi; }
 
-test: install browser
+# Lint and types: ruff over the whole project, mypy on extract/, storage/ and crawler/ (pyproject.toml
+# holds their settings); every `# noqa` and `# type: ignore` names its code and says why. All three
+# run, and any finding fails.
+IGNORE_WITH_REASON := \# noqa: [A-Z]+[0-9]+(, [A-Z]+[0-9]+)* - [^ ]|\# type: ignore\[[a-z-]+(, [a-z-]+)*\]  \# [^ ]
+lint: install
+	@failed=0; \
+	$(BIN)/ruff check . || failed=1; \
+	$(BIN)/mypy extract storage crawler || failed=1; \
+	if grep -rnE --include='*.py' --exclude-dir=.venv --exclude-dir=build '#\s*(noqa|type:\s*ignore)' . \
+	     | grep -vE '$(IGNORE_WITH_REASON)'; then \
+	  echo "lint: the lines above must say why (# noqa: CODE - why, or # type: ignore[code]  # why)"; failed=1; \
+	fi; \
+	exit $$failed
+
+test: install browser lint
 	$(BIN)/python -m pytest
 
 clean:

@@ -45,13 +45,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import trafilatura
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import trafilatura  # noqa: E402
-
-from extract.article import extract_article  # noqa: E402
-from extract.footnotes import strip_footnotes  # noqa: E402
+from extract.article import extract_article  # noqa: E402 - needs the sys.path line above
+from extract.footnotes import strip_footnotes  # noqa: E402 - needs the sys.path line above
 
 PAGES = ROOT / "benchmarks" / "pages"
 FIXTURES = ROOT / "fixtures"
@@ -79,7 +79,7 @@ class Score:
     lost: list[str] = field(default_factory=list)
     leaked: list[str] = field(default_factory=list)
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         self.body_chars += other.body_chars
         self.kept_chars += other.kept_chars
         self.leaked_chars += other.leaked_chars
@@ -151,7 +151,7 @@ def score(text: str, page: Page) -> Score:
     out_lines = [ln for ln in (norm(raw) for raw in text.split("\n")) if ln]
     whole = " ".join(out_lines)
     bodies = [norm(b) for b in page.body]
-    for raw, b in zip(page.body, bodies):
+    for raw, b in zip(page.body, bodies, strict=True):
         s.body_chars += len(b)
         if b and b in whole:
             s.kept_chars += len(b)
@@ -165,7 +165,8 @@ def score(text: str, page: Page) -> Score:
             continue
         for i, line in enumerate(out_lines):
             inside_body = any(line in b for b in bodies) or any(line in o for o in optional)
-            if line == bp or (bp in line and not inside_body and not any(b in line for b in bodies if len(b) >= len(bp))):
+            in_a_body_line = any(b in line for b in bodies if len(b) >= len(bp))
+            if line == bp or (bp in line and not inside_body and not in_a_body_line):
                 s.leaked_chars += len(bp)
                 s.leaked.append(raw)
                 labelled_out.add(i)

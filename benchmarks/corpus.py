@@ -42,7 +42,8 @@ def _ordinary_sentence(rng: random.Random) -> str:
     if roll < 0.03:
         return rng.choice(HARD_NEGATIVES)
     figure = rng.choice([f"{rng.randint(2, 950)}", f"{rng.randint(1, 99)},{rng.randint(100, 999)}",
-                         f"{rng.randint(2, 9)}.{rng.randint(1, 9)} million", "a dozen", f"{rng.randint(2, 60)} percent more"])
+                         f"{rng.randint(2, 9)}.{rng.randint(1, 9)} million", "a dozen",
+                         f"{rng.randint(2, 60)} percent more"])
     return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {figure} {rng.choice(OBJECTS)} {rng.choice(WHEN)}."
 
 
@@ -104,16 +105,19 @@ def build_corpus(n: int, seed: int = 7, return_share: float = 0.05) -> list[Page
 
 SCRIPT = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}" + ";var a" + "=1".join(
     str(i) for i in range(600)) + ";"
-MENU = "".join(f'<li class="menu-item"><div class="wrap"><a href="/section/{w}-{i}/"><span>{w.capitalize()} {i}</span></a>'
+MENU = "".join(f'<li class="menu-item"><div class="wrap">'
+               f'<a href="/section/{w}-{i}/"><span>{w.capitalize()} {i}</span></a>'
                f'<ul class="sub"><li><a href="/section/{w}-{i}/a/">More {w}</a></li></ul></div></li>'
                for i in range(16) for w in WORDS[:10])
 MOST_READ = "".join(
-    f'<div class="card"><a href="/{2024}/0{1 + i % 9}/popular-{i}/"><img src="/img/{i}.jpg" alt=""><h4>{w.capitalize()} '
+    f'<div class="card"><a href="/{2024}/0{1 + i % 9}/popular-{i}/"><img src="/img/{i}.jpg" alt="">'
+    f'<h4>{w.capitalize()} '
     f'story number {i} draws attention</h4></a><p class="excerpt">Readers followed the {w} story closely this week as '
     f'officials weighed their next steps…</p><span class="date">March {1 + i}, 2025</span></div>'
     for i, w in enumerate(WORDS))
 TAGS = "".join(f'<a class="tag" href="/tag/{w}/">{w}</a> ' for w in WORDS * 2)
-FOOTER_LINKS = "".join(f'<li><a href="/info/{w}-{i}/">{w.capitalize()} info {i}</a></li>' for i in range(4) for w in WORDS)
+FOOTER_LINKS = "".join(f'<li><a href="/info/{w}-{i}/">{w.capitalize()} info {i}</a></li>'
+                       for i in range(4) for w in WORDS)
 COMMENTS = [
     "Great reporting, thank you for covering this.", "I disagree with the council on this one.",
     "Does anyone know when the next meeting is?", "This has been going on for years in our town.",
@@ -145,7 +149,8 @@ def render_article(page: Page, recent: list[Page]) -> str:
 <main><article class="post"><h1 class="entry-title">{esc(page.title)}</h1>
 <span class="byline">by Staff Reporter</span> <time datetime="{page.published}">{page.published}</time>
 <div class="entry-content">{paragraphs}</div></article>
-<div class="author-box"><h3>About Staff Reporter</h3><p>Staff Reporter has covered local news for over 10 years.</p></div>
+<div class="author-box"><h3>About Staff Reporter</h3>
+<p>Staff Reporter has covered local news for over 10 years.</p></div>
 <section class="comments"><h3>{len(page.path) % 6} Comments</h3><ol>{comments}</ol>
 <h3>Leave a Reply</h3><form><textarea></textarea></form></section></main>
 <aside id="secondary"><h2>Recent Posts</h2><ul>{teasers}</ul>
@@ -153,7 +158,8 @@ def render_article(page: Page, recent: list[Page]) -> str:
 <div class="widget"><h2>Tags</h2>{TAGS}</div>
 <div class="widget newsletter"><h2>Newsletter</h2><p>Subscribe to get the latest news in your inbox.</p>
 <form><input type="email"><button>Subscribe</button></form></div></aside>
-<footer><ul class="footer-links">{FOOTER_LINKS}</ul>© 2025 Bench News. All rights reserved.<script>{SCRIPT}</script></footer>
+<footer><ul class="footer-links">{FOOTER_LINKS}</ul>© 2025 Bench News. All rights reserved.
+<script>{SCRIPT}</script></footer>
 <div id="cookie-notice">This website uses cookies. <a href="/privacy/">Read More</a></div>
 </body></html>"""
 

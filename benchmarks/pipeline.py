@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import build_corpus, render_site  # noqa: E402
+from benchmarks.corpus import build_corpus, render_site  # noqa: E402 - needs the sys.path line above
 
 
 def serve(files: dict[str, tuple[str, bytes]]) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             path = self.path.split("?", 1)[0]
             if path.startswith("/page/"):
                 path = "/"  # one listing page is enough: discovery goes through the sitemap

@@ -34,7 +34,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if path.is_file() and path.suffix in TEMPLATED_SUFFIXES:
             body = path.read_bytes().replace(PLACEHOLDER, self.base_url.encode())
             # Feeds and sitemaps answer conditional requests, as most real servers do.
-            etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+            etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
             if etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
                 self.send_response(304)
                 self.send_header("ETag", etag)
@@ -56,7 +56,10 @@ class DemoSite:
 
     def __init__(self, root: Path, port: int | None = None):
         self.root = root
-        handler = type("Handler", (_Handler,), {})
+        class Handler(_Handler):  # a class of its own: it learns this site's base URL below
+            pass
+
+        handler = Handler
         factory = partial(handler, directory=str(root))
         if port is None:
             port = PREFERRED_PORTS[zlib.crc32(root.name.encode()) % len(PREFERRED_PORTS)]
@@ -72,10 +75,9 @@ class DemoSite:
 
     @property
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
-    def start(self) -> "DemoSite":
+    def start(self) -> DemoSite:
         self.thread.start()
         return self
 

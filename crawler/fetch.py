@@ -40,6 +40,13 @@ class FetchedPage(NamedTuple):
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        """Follow http(s) redirects only: urllib would follow one to ftp:// too."""
+        if not newurl.lower().startswith(("http://", "https://")):
+            fp.close()
+            raise FetchError(f"{req.full_url}: redirected to a URL that is not http(s): {newurl}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
 
 class _Deadline:
     """Shuts down every connection of one fetch when its time is up.
@@ -88,23 +95,26 @@ class _Deadline:
 
 def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     """urllib's opener, its connections watched by `deadline`."""
-    def watched(connection_class):
-        class Watched(connection_class):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self._create_connection = lambda *a, **k: deadline.watch(socket.create_connection(*a, **k))
-        return Watched
+    def connect(*args, **kwargs) -> socket.socket:
+        return deadline.watch(socket.create_connection(*args, **kwargs))
 
-    http_connection = watched(http.client.HTTPConnection)
-    https_connection = watched(http.client.HTTPSConnection)
+    class WatchedHTTPConnection(http.client.HTTPConnection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class WatchedHTTPSConnection(http.client.HTTPSConnection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
 
     class HTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req):
-            return self.do_open(http_connection, req)
+            return self.do_open(WatchedHTTPConnection, req)
 
-    class HTTPSHandler(urllib.request.HTTPSHandler):
+    class HTTPSHandler(urllib.request.HTTPSHandler):  # made without a context: http.client's default one
         def https_open(self, req):
-            return self.do_open(https_connection, req, context=self._context)
+            return self.do_open(WatchedHTTPSConnection, req)
 
     return urllib.request.build_opener(HTTPHandler(), HTTPSHandler(), _Redirects())
 
@@ -132,13 +142,13 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES, user_a
 
 
 def _download(url: str, opener, *, timeout: float, max_bytes: int, user_agent: str | None) -> FetchedPage:
-    request = urllib.request.Request(url, headers={
+    request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) only: fetch checks it, _Redirects too
         "User-Agent": user_agent or USER_AGENT,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
         "Accept-Encoding": "gzip, deflate",
     })
     try:
-        with opener.open(request, timeout=timeout) as resp:  # noqa: S310 (http(s) only, checked above)
+        with opener.open(request, timeout=timeout) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"{url}: page larger than {max_bytes} bytes ({declared} announced)")

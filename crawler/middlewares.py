@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +36,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self._retry_after: float = 0.0
 
-    def process_response(self, request, response):
+    def process_response(self, request, response):  # type: ignore[override]  # spider: deprecated, not passed
         self._retry_after = _retry_after_seconds(response.headers.get(b"Retry-After"))
         try:
             return super().process_response(request, response)
@@ -75,8 +75,8 @@ def _retry_after_seconds(value: bytes | None) -> float:
     except (TypeError, ValueError, IndexError):
         return 0.0
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class OffsiteRedirectMiddleware:

@@ -11,13 +11,17 @@ clean text when it has one) and its failure is counted by the spider.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
+from sqlite_utils import Database
 
 from crawler.halt import StorageHalt
 from storage.db import StorageError, open_db
 from storage.pages import store_extracted_page
+
+if TYPE_CHECKING:
+    from newsmon.workers import PageBatcher
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +32,9 @@ class StoragePipeline:
     def __init__(self, db_path: str, crawler=None):
         self.db_path = db_path
         self.crawler = crawler
-        self.db = None
+        self.db: Database | None = None  # open between open_spider and close_spider
         self.new_articles = 0
-        self.batcher = None
+        self.batcher: PageBatcher | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,7 +56,7 @@ class StoragePipeline:
         url, urls = self._address(item, result.article, spider)
         try:
             article_id, outcome, _claims = store_extracted_page(
-                self.db, url=url, source=item["source"], html=item["html"], urls=urls,
+                self._open_db(), url=url, source=item["source"], html=item["html"], urls=urls,
                 published=item.get("published"), article=result.article, claims=result.claims,
                 claims_version=result.claims_version,
             )
@@ -92,12 +96,17 @@ class StoragePipeline:
             return url, urls
         from storage.articles import text_stored_under
 
-        stored = text_stored_under(self.db, canonical)
+        stored = text_stored_under(self._open_db(), canonical)
         if stored is not None and article is not None and same_text(stored, article.get("text")):
             return canonical, [url, *urls]
         if stored is not None and spider is not None:
             spider.skip("canonical ignored: another text is stored under it", canonical)
         return url, urls
+
+    def _open_db(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the storage pipeline got a page before its spider opened")
+        return self.db
 
     @staticmethod
     def _unless_halted(halt: StorageHalt, item: dict[str, Any]) -> None:
@@ -105,7 +114,7 @@ class StoragePipeline:
 
         The next run fetches it again: its URL is not stored, and no validator of this run is saved.
         """
-        if halt.tripped:
+        if halt.error is not None:
             halt.trip(halt.error, item["source"])
             raise DropItem(f"{item['url']}: not stored: {halt.error}")
 

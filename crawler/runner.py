@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from scrapy import signals
@@ -58,7 +58,7 @@ class SourceResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -154,8 +154,15 @@ def run_crawl(
         for db in dbs:
             db.close()
     if try_mode:
-        return [crawler.spider for _source, crawler in crawlers]
+        return [_spider_of(source, crawler) for source, crawler in crawlers]
     return [_result(source, crawler, started, halt, process.signum) for source, crawler in crawlers]
+
+
+def _spider_of(source: SourceConfig, crawler) -> SourceSpider:
+    spider = crawler.spider
+    if not isinstance(spider, SourceSpider):  # its spider could not be made: Scrapy logged why
+        raise RuntimeError(f"{source.name}: the crawl ended before its spider started")
+    return spider
 
 
 def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt, signum: int | None = None) -> SourceResult:
@@ -243,7 +250,7 @@ class Progress:
         crawler.signals.connect(on_close, signal=signals.spider_closed)
 
     def _line(self, text: str) -> None:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.tty:
             self.stream.write("\r\033[K")
         self.stream.write(f"{stamp} {text}\n")

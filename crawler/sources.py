@@ -14,9 +14,11 @@ from typing import Annotated
 from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+HOST_RE = re.compile(r"^(?=.{1,253}$)"  # at most 253 characters, of labels of at most 63
+                     r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 BASE_PLACEHOLDER = "{base}"
 
 
@@ -112,19 +114,20 @@ class SourceConfig(BaseModel):
     def _no_repeats(cls, values: list[str]) -> list[str]:
         repeats = [i for i, url in enumerate(values) if url in values[:i]]
         if repeats:
-            raise ValueError(f"[{repeats[0]}] the same URL is listed twice (first at [{values.index(values[repeats[0]])}])"
+            first = values.index(values[repeats[0]])
+            raise ValueError(f"[{repeats[0]}] the same URL is listed twice (first at [{first}])"
                              + (f"; so are [{'], ['.join(map(str, repeats[1:]))}]" if repeats[1:] else ""))
         return values
 
     @model_validator(mode="after")
-    def _something_to_crawl(self) -> "SourceConfig":
+    def _something_to_crawl(self) -> SourceConfig:
         problems = rules_across_keys(self.model_dump())
         if problems:
             key, _anchor, message = problems[0]
             raise ValueError(f"{key}: {message}")
         return self
 
-    def with_base(self, base: str) -> "SourceConfig":
+    def with_base(self, base: str) -> SourceConfig:
         """The config with `{base}` replaced by a real address (demo outlets)."""
         def sub(value: str, escape: bool = False) -> str:
             return value.replace(BASE_PLACEHOLDER, re.escape(base) if escape else base)
@@ -141,7 +144,8 @@ class SourceConfig(BaseModel):
         if self.allowed_domains:
             return list(self.allowed_domains)
         urls = [*self.feeds, *self.sitemaps, *self.start_urls]
-        return sorted({urlparse(u).hostname for u in urls if urlparse(u).hostname})
+        hosts = (urlparse(u).hostname for u in urls)
+        return sorted({host for host in hosts if host})
 
     def site_roots(self) -> list[str]:
         """Scheme and host of each site the outlet lives on (where its robots.txt is)."""
@@ -164,7 +168,8 @@ def rules_across_keys(data: dict) -> list[tuple[str, str, str]]:
 
     problems = []
     if not (given("feeds") or given("sitemaps") or given("start_urls") or data.get("robots_sitemaps") is True):
-        problems.append(("feeds", "name", "nothing to crawl: give feeds, sitemaps, start_urls or robots_sitemaps = true"))
+        problems.append(("feeds", "name",
+                         "nothing to crawl: give feeds, sitemaps, start_urls or robots_sitemaps = true"))
     if given("start_urls") and not given("article_url_patterns"):
         problems.append(("article_url_patterns", "start_urls",
                          "start_urls need article_url_patterns (which links of a listing page are articles)"))
@@ -222,7 +227,7 @@ def _line(lines: dict, loc: tuple, fallback: tuple = ()) -> int:
     return lines.get(tuple(loc)) or (lines.get(tuple(fallback)) if fallback else None) or line_of(lines, loc) or 1
 
 
-def _error_line(path: Path, lines: dict, err: dict) -> tuple[int, str]:
+def _error_line(path: Path, lines: dict, err: ErrorDetails) -> tuple[int, str]:
     """(line, "KEY: what is wrong") of one pydantic error."""
     loc = list(err["loc"])
     message = err["msg"]

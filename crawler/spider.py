@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -197,7 +198,8 @@ class SourceSpider(scrapy.Spider):
         next_pages: list[str] = []
         sections: list[str] = []
         for anchor in response.css("a[href], link[rel~=next][href]"):
-            url = normalise_url(response.urljoin(anchor.attrib.get("href", "")), drop_params=self.source.drop_query_params)
+            url = normalise_url(response.urljoin(anchor.attrib.get("href", "")),
+                                drop_params=self.source.drop_query_params)
             if not url:
                 continue
             if self.is_article_url(url):
@@ -408,12 +410,13 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure) -> None:
         request = getattr(failure, "request", None)
         url = getattr(request, "url", "?")
-        kind = request.meta.get("kind", "page") if request is not None else "page"
+        meta = request.meta if request is not None else {}
+        kind = meta.get("kind", "page")
         reason, is_error = classify_failure(failure)
         if kind == "robots" and reason.startswith("http 4"):  # no robots.txt: nothing to read
             is_error = False
         if kind in ("feed", "sitemap", "listing", "robots"):
-            doc_url = request.meta.get("doc_url", url)
+            doc_url = meta.get("doc_url", url)
             if kind in ("feed", "sitemap") and doc_url in self.docs:
                 self.docs[doc_url].complete = False
             if is_error:
@@ -537,4 +540,4 @@ def _header(response: Response, name: bytes) -> str | None:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -117,7 +117,7 @@ def extract_raw(
     except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page
         log.warning("trafilatura failed on %s: %s", url or "page", exc)
         doc = None
-    if doc is None:
+    if doc is None or isinstance(doc, dict):  # a dict only with as_dict=True
         return empty
     body = getattr(doc, "body", None)
     blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
@@ -161,7 +161,7 @@ def _drop_selected(tree, selectors: Sequence[str]) -> None:
             continue
         try:
             found = xp(tree)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - lxml raises several kinds on a hostile tree: the selector is skipped
             continue
         for el in found:
             if hasattr(el, "getparent") and el.getparent() is not None:
@@ -189,7 +189,7 @@ def _extensive_date(tree, url: str | None) -> str | None:
         from htmldate import find_date
 
         found = find_date(tree, url=url, extensive_search=True, original_date=True)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - htmldate on a hostile page: no date rather than no article
         return None
     if not found or found.endswith("-01-01"):
         return None

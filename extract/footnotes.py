@@ -25,7 +25,11 @@ _GLUED = re.compile(
     r"(?=$|\s|[.,;:!?)\]”\"'’](?:$|[\s”\"'’)\]]))"  # then the end, a space, or a stop and a space
     r"(?!\s*[=({\[])"                    # not code: "width1 = 30", "item1(...)"
 )
-_BRACKETED = re.compile(r"(?:(?<=[A-Za-z][A-Za-z])|(?<=[.,;:”\"')]))\[[1-9]\d{0,2}(?:[,–-][1-9]\d{0,2})*\](?=$|\s|[.,;:!?)”\"'’](?:$|[\s”\"'’)\]]))")
+_BRACKETED = re.compile(
+    r"(?:(?<=[A-Za-z][A-Za-z])|(?<=[.,;:”\"')]))"  # after a word or a stop
+    r"\[[1-9]\d{0,2}(?:[,–-][1-9]\d{0,2})*\]"      # the mark: "[1]", "[12]", "[3,4]", "[5–7]"
+    r"(?=$|\s|[.,;:!?)”\"'’](?:$|[\s”\"'’)\]]))"  # then the end, a space, or a stop and a space
+)
 _TOKEN = re.compile(r"(?<![\w])[A-Z]?[a-z]{2,}\d{1,2}\b")
 
 

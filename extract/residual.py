@@ -37,10 +37,10 @@ import os
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterable, Sequence
 
 from extract.blocks import HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block
 from extract.footnotes import repeated_tokens, strip_footnotes
@@ -338,7 +338,7 @@ def clean_blocks(
     drop = boilerplate_flags(blocks, title=title, author=author, lexicon=lex)
     names = repeated_tokens((ln for b in blocks for ln in b.lines), times=2)
     out: list[Block] = []
-    for b, gone in zip(blocks, drop):
+    for b, gone in zip(blocks, drop, strict=True):
         if gone or not b.lines:
             continue
         if b.kind != TABLE:
@@ -416,7 +416,7 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
     i = 0
     while i < n:
         j = i
-        kinds: list[str] = []
+        kinds: list[str | None] = []
         while j < n and not drop[j] and kind_of[j] not in (None, "furniture"):
             kinds.append(kind_of[j])
             j += 1
@@ -441,7 +441,7 @@ def _drop_teaser_runs(blocks, drop, protected, lex) -> None:
 def _drop_bios(blocks, drop, protected, author, lex) -> None:
     n = len(blocks)
     keys = [key(b.text) for b in blocks]
-    counts = Counter(k for k, b in zip(keys, blocks) if b.kind == PARAGRAPH and nwords(k) >= 8)
+    counts = Counter(k for k, b in zip(keys, blocks, strict=True) if b.kind == PARAGRAPH and nwords(k) >= 8)
     author_n = key(author) if author and nwords(author) <= 6 else None
     for i, b in enumerate(blocks):
         if b.kind != PARAGRAPH or protected[i] or nwords(b.text) > 160:
@@ -524,7 +524,7 @@ def _without_boilerplate_sentences(line: str, lex: Lexicon) -> str:
     if nwords(line) > 400:
         return line
     starts = sentence_starts(line)
-    sentences = [(s, line[s:e]) for s, e in zip(starts, starts[1:] + [len(line)]) if line[s:e].strip()]
+    sentences = [(s, line[s:e]) for s, e in zip(starts, starts[1:] + [len(line)], strict=True) if line[s:e].strip()]
 
     def flagged(sent: str) -> bool:
         if states_returnee_figure(sent, lex) or _REPORTED.search(sent):

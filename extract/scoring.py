@@ -98,7 +98,8 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def score(gold_docs: Iterable[Mapping[str, Any]], predictions: Mapping[str, Sequence[Any]]) -> tuple[dict, list[DocResult]]:
+def score(gold_docs: Iterable[Mapping[str, Any]],
+          predictions: Mapping[str, Sequence[Any]]) -> tuple[dict, list[DocResult]]:
     """`gold_docs`: labelled documents (with `id` and `claims`); `predictions`: id -> claims.
     Returns the summary of DESIGN.md (`newsmon eval --json`) and per-document results."""
     results: list[DocResult] = []
@@ -123,6 +124,9 @@ def score(gold_docs: Iterable[Mapping[str, Any]], predictions: Mapping[str, Sequ
             l_fp += len(pl - gl)
             l_fn += len(gl - pl)
     precision, recall, f1 = _prf(tp, fp, fn)
+    qa: float | None
+    da: float | None
+    loc: float | None
     if n_pairs:
         qa, da = q_ok / n_pairs, d_ok / n_pairs
         loc = _prf(l_tp, l_fp, l_fn)[2] if (l_tp + l_fp + l_fn) else 1.0

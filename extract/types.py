@@ -53,7 +53,8 @@ class Claim:
     count_high: int | None = None  # upper end of a range ("between 400 and 600")
     vague: bool = False  # "hundreds": kept, but never turned into an exact figure
     other_evidence: list[dict[str, Any]] = field(default_factory=list)  # same figure again (title and body)
-    places: list[dict[str, Any]] = field(default_factory=list)  # `locations` through the gazetteer: canonical name, country, province, lat, lon
+    # `locations` through the gazetteer: canonical name, country, province, lat, lon
+    places: list[dict[str, Any]] = field(default_factory=list)
     rule: str = ""  # the candidate rule that proposed it (extract.claims.candidates)
     language: str = "en"
 

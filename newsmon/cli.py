@@ -10,10 +10,10 @@ from newsmon.commands.eval_cmd import eval_command
 from newsmon.commands.export_cmd import export_command
 from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
 from newsmon.commands.serve_cmd import serve_command
-from newsmon.commands.text_cmd import text_command
-from newsmon.commands.train_cmd import train_command
 from newsmon.commands.sources_cmd import sources_group
 from newsmon.commands.status_cmd import status_command
+from newsmon.commands.text_cmd import text_command
+from newsmon.commands.train_cmd import train_command
 from newsmon.context import AppContext, common_options
 
 

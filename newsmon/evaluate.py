@@ -73,11 +73,11 @@ def predict(docs: list[dict[str, Any]], config_dir: str | None = None) -> Iterat
     from extract.claims import find_claims_many
 
     pairs = [document_text(d, config_dir) for d in docs]
-    for doc, claims in zip(docs, find_claims_many(pairs, config_dir=config_dir)):
-        yield doc, claims
+    yield from zip(docs, find_claims_many(pairs, config_dir=config_dir), strict=True)
 
 
-def evaluate(docs: list[dict[str, Any]], config_dir: str | None = None) -> tuple[dict, list[DocResult], dict[str, list]]:
+def evaluate(docs: list[dict[str, Any]],
+             config_dir: str | None = None) -> tuple[dict, list[DocResult], dict[str, list]]:
     predictions: dict[str, list] = {}
     for doc, claims in predict(docs, config_dir):
         predictions[str(doc["id"])] = [claim_json(c) for c in claims]

@@ -45,7 +45,7 @@ class StopRequest:
             os._exit(128 + signum)
         self.signum = signum
 
-    def __enter__(self) -> "StopRequest":
+    def __enter__(self) -> StopRequest:
         for signum in SIGNALS:
             self._previous[signum] = signal.signal(signum, self._handle)
         return self

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime, timezone
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.sources import SourceConfig, load_sources
@@ -14,8 +14,8 @@ from newsmon.interrupt import StopRequest
 from newsmon.workers import ExtractionPool, PageJob, process_pages
 from storage.articles import articles_to_extract, decompress_html
 from storage.claims import count_by_status
-from storage.pages import save_results
 from storage.db import StorageError, check_writable, open_db, write_transaction
+from storage.pages import save_results
 from storage.runs import record_run
 
 Echo = Callable[[str], None]
@@ -25,7 +25,8 @@ class JobError(Exception):
     """Nothing could run (no valid outlet, unusable database): the message is one line."""
 
 
-def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = False, echo: Echo = print) -> list[SourceConfig]:
+def select_sources(config_dir: Path, names: Sequence[str] = (), *, demo: bool = False,
+                   echo: Echo = print) -> list[SourceConfig]:
     """The enabled outlets to crawl (demo outlets only under `demo`); config errors are printed, not fatal."""
     loaded = load_sources(config_dir)
     for error in loaded.errors:
@@ -58,7 +59,7 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
 
     if not sources:
         raise JobError("no valid outlet to crawl")
-    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     if stop is not None and stop.requested:
         return []
     if not writable_checked:
@@ -77,8 +78,9 @@ def crawl(sources: Sequence[SourceConfig], db_path: Path, crawl_options: dict, *
     fault = next((r.storage_error for r in results if r.storage_error is not None), None)
     if fault is not None:
         lost = sum(r.not_stored for r in results)
+        unrecorded = "; this run's crawl_runs rows not written" if not_recorded else ""
         raise StorageError(f"{fault}; the crawl stopped: {lost} fetched article(s) not stored (the next run "
-                           f"fetches them again)" + ("; this run's crawl_runs rows not written" if not_recorded else ""))
+                           f"fetches them again){unrecorded}")
     if not_recorded is not None:
         raise StorageError(f"{not_recorded}; every fetched article was stored, but this run's crawl_runs rows "
                            f"were not written")

@@ -49,7 +49,7 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
     for path in map(Path, files):
         docs = [d for d in load_labelled(path) if d.get("lang", "en") == "en"]
         pairs = [document_text(d, config_dir) for d in docs]
-        for doc, art in zip(docs, article_candidates(pairs, config_dir)):
+        for doc, art in zip(docs, article_candidates(pairs, config_dir), strict=True):
             story = f"{path.name}:{doc.get('story') or doc['id']}"
             training_examples(art, doc.get("claims") or [], story, lex, claims, places,
                               calibrate=doc.get("style") != "sentence")
@@ -57,7 +57,8 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
         if progress:
             progress(f"{path}: {len(docs)} documents ({len(claims.labels)} candidates so far)")
     if progress:
-        progress(f"fitting the claim model on {len(claims.labels)} candidates, the place model on {len(places.labels)} names")
+        progress(f"fitting the claim model on {len(claims.labels)} candidates, "
+                 f"the place model on {len(places.labels)} names")
     claims_model = fit(claims, beta=CLAIMS_BETA)
     places_model = fit(places, beta=1.0)
     for m in (claims_model, places_model):
@@ -67,7 +68,8 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
 
 def places_path_for(claims_path: Path) -> Path:
     name = claims_path.name
-    return claims_path.with_name(name.replace("claims", "places") if "claims" in name else claims_path.stem + "-places.json")
+    places_name = name.replace("claims", "places") if "claims" in name else claims_path.stem + "-places.json"
+    return claims_path.with_name(places_name)
 
 
 def write_model(model: dict[str, Any], path: Path) -> None:

@@ -78,7 +78,7 @@ def read_claims(texts: Sequence[tuple[str, str | None]], config_dir: str | None 
 def _claims_wanted(jobs: Sequence[PageJob], results: Sequence[PageResult]) -> list[tuple[int, tuple[str, str | None]]]:
     """(index, (text, published)) of the cleaned pages whose claims are to be read."""
     wanted = []
-    for i, (job, result) in enumerate(zip(jobs, results)):
+    for i, (job, result) in enumerate(zip(jobs, results, strict=True)):
         if not job.claims or result.error is not None:
             continue
         if job.text is not None:
@@ -89,7 +89,7 @@ def _claims_wanted(jobs: Sequence[PageJob], results: Sequence[PageResult]) -> li
 
 
 def _attach_claims(results: list[PageResult], wanted, version: str | None, found, error: str | None) -> None:
-    for (i, _text), claims in zip(wanted, found or [[] for _ in wanted]):
+    for (i, _text), claims in zip(wanted, found or [[] for _ in wanted], strict=True):
         if error is not None:
             results[i].error = error
         else:
@@ -114,7 +114,7 @@ def _read_claims_into(results: list[PageResult], wanted, read) -> None:
         try:
             version, found = read([item[1]], True)
             _attach_claims(results, [item], version, found, None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the page keeps its clean text, its claims error is recorded
             _attach_claims(results, [item], None, None, f"claims: {_describe(exc)}")
 
 
@@ -320,7 +320,7 @@ class ExtractionPool:
             return PageResult(job.article_id)
         try:
             return self._cleaners.run(clean_pages, [job], self.config_dir, alone=True)[0]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the page is stored raw, its cleaning error recorded
             return PageResult(job.article_id, error=f"cleaning: {_describe(exc)}")
 
     def map_batches(self, batches: Iterable[Sequence[PageJob]]) -> Iterator[list[PageResult]]:
@@ -339,7 +339,7 @@ class ExtractionPool:
         self._reader.close()
         self._batches.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> "ExtractionPool":
+    def __enter__(self) -> ExtractionPool:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -390,7 +390,7 @@ class PageBatcher:
     @staticmethod
     def _deliver(batch: list[tuple[PageJob, asyncio.Future]], done: Future) -> None:
         error = done.exception()
-        results = done.result() if error is None else None
+        results: list[PageResult] = done.result() if error is None else []
         for i, (_job, future) in enumerate(batch):
             if future.done():
                 continue

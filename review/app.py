@@ -26,9 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from extract.types import QUALIFIERS
 from review.chart import timeline_chart
-from storage import claims as claims_store
-from storage import events as events_store
-from storage import reviews as reviews_store
+from storage import claims as claims_store, events as events_store, reviews as reviews_store
 from storage.db import StorageError, open_db
 
 HERE = Path(__file__).resolve().parent
@@ -77,7 +75,8 @@ def _token_of(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    return request.headers.get("x-newsmon-token") or request.cookies.get(TOKEN_COOKIE) or request.query_params.get("token")
+    return (request.headers.get("x-newsmon-token") or request.cookies.get(TOKEN_COOKIE)
+            or request.query_params.get("token"))
 
 
 # --- helpers --------------------------------------------------------------------
@@ -327,7 +326,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
             return _queue_response(request, db, flt, claim_id, edit_errors=exc.errors, edit_values=values,
                                    status_code=422)
         except reviews_store.NotFound:
-            raise HTTPException(404, "no such claim")
+            raise HTTPException(404, "no such claim") from None
         done = {"accept": "accepted", "reject": "rejected", "edit": "corrected and accepted"}[action]
         return _back(flt, _after(db, flt, claim_id), f"Claim {claim_id} {done}.")
 
@@ -427,9 +426,9 @@ def create_app(config: ReviewConfig) -> FastAPI:
         try:
             batch = reviews_store.decide(db, claim_id, action, config.reviewer, values)
         except reviews_store.ValidationError as exc:
-            raise HTTPException(422, {"errors": exc.errors})
+            raise HTTPException(422, {"errors": exc.errors}) from exc
         except reviews_store.NotFound:
-            raise HTTPException(404, "no such claim")
+            raise HTTPException(404, "no such claim") from None
         return {"batch": batch, "claim": _claim_json(claims_store.get_claim(db, claim_id))}
 
     @api_write.post("/claims/{claim_id}/accept", summary="Accept a claim")
@@ -449,7 +448,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         try:
             undone = reviews_store.undo(db, config.reviewer)
         except reviews_store.ReviewError as exc:
-            raise HTTPException(409, str(exc))
+            raise HTTPException(409, str(exc)) from exc
         return {"undone": undone}
 
     @api_write.post("/events/{event_id}/accept", summary="Accept every claim of an event")
@@ -465,7 +464,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         try:
             batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
         except reviews_store.NotFound:
-            raise HTTPException(404, "no such event")
+            raise HTTPException(404, "no such event") from None
         return {"batch": batch, "changed": changed}
 
     @api_write.post("/events/{event_id}/split", summary="Move claims out of an event into a new one")
@@ -474,9 +473,9 @@ def create_app(config: ReviewConfig) -> FastAPI:
         try:
             return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer)}
         except reviews_store.NotFound:
-            raise HTTPException(404, "no such event")
+            raise HTTPException(404, "no such event") from None
         except reviews_store.ValidationError as exc:
-            raise HTTPException(422, {"errors": exc.errors})
+            raise HTTPException(422, {"errors": exc.errors}) from exc
 
     @api_write.post("/events/{event_id}/merge", summary="Merge other events into this one")
     def api_merge(event_id: int, body: MergeRequest, db=Depends(get_db)):
@@ -486,9 +485,9 @@ def create_app(config: ReviewConfig) -> FastAPI:
         try:
             return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer)}
         except reviews_store.NotFound as exc:
-            raise HTTPException(404, str(exc))
+            raise HTTPException(404, str(exc)) from exc
         except reviews_store.ValidationError as exc:
-            raise HTTPException(422, {"errors": exc.errors})
+            raise HTTPException(422, {"errors": exc.errors}) from exc
 
     app.include_router(api_read)
     app.include_router(api_write)

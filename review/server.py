@@ -9,8 +9,9 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import uvicorn
 
@@ -37,7 +38,7 @@ def is_loopback(host: str) -> bool:
 def default_reviewer() -> str:
     try:
         return os.environ.get("NEWSMON_REVIEWER") or getpass.getuser()
-    except Exception:  # no login name (some containers)
+    except (KeyError, OSError, ImportError):  # no login name (some containers): no passwd entry, no pwd module
         return "reviewer"
 
 
@@ -71,7 +72,8 @@ def serve(db_path: Path, settings: dict[str, Any], *, host: str | None = None, p
           reviewer: str | None = None, token: str | None = None, echo: Callable[[str], None] = print) -> None:
     """Serve the review page in the foreground until interrupted; print its address first."""
     host = host or settings.get("host") or DEFAULT_HOST
-    port = DEFAULT_PORT if port is None and settings.get("port") is None else (port if port is not None else int(settings["port"]))
+    if port is None:
+        port = DEFAULT_PORT if settings.get("port") is None else int(settings["port"])
     _prepare_db(db_path)
     config = build_config(db_path, settings, host=host, reviewer=reviewer, token=token)
     sock = _bind(host, port)
@@ -115,7 +117,7 @@ class BackgroundServer:
         self.server = uvicorn.Server(uvicorn.Config(create_app(self.config), log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> BackgroundServer:
         self.thread.start()
         while not self.server.started:
             if not self.thread.is_alive():

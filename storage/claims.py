@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.articles import utc_now
-from storage.db import write_transaction
+from storage.db import row_id, write_transaction
 
 STATUSES = ("pending", "accepted", "rejected")
 EDITABLE = ("count", "qualifier", "date", "locations")
@@ -72,7 +72,8 @@ class ReplaceResult:
     flagged_stale: int = 0  # reviewed claims the new rules no longer find
 
 
-def replace_machine_claims(db: Database, article_id: int, claims: Iterable[dict[str, Any]], extractor_version: str) -> int:
+def replace_machine_claims(db: Database, article_id: int, claims: Iterable[dict[str, Any]],
+                           extractor_version: str) -> int:
     """Store a new extraction of one article; return how many machine claims it queued or refreshed.
 
     - An unreviewed claim found again keeps its id (and event) and takes the new values;
@@ -131,13 +132,13 @@ def replace_machine_claims_detailed(db: Database, article_id: int, claims: Itera
                 to_assign.append(row["id"])
             elif row["event_id"] is None:
                 to_assign.append(row["id"])
-            db["claims"].update(row["id"], values)
+            db.table("claims").update(row["id"], values)
             result.stored += 1
 
         for claim in remaining:
             row = {"article_id": article_id, **_machine_row(claim), "status": "pending",
                    "extractor_version": extractor_version, "created_at": now}
-            to_assign.append(db["claims"].insert(row).last_pk)
+            to_assign.append(row_id("claims", db.table("claims").insert(row).last_pk))
             result.stored += 1
 
         assign_events(db, to_assign)
@@ -207,8 +208,8 @@ def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
 
 
 def claims_of_article(db: Database, article_id: int) -> list[dict[str, Any]]:
-    return [effective(r) for r in db.query(_CLAIM_SELECT + " where claims.article_id = ? order by claims.start, claims.id",
-                                           [article_id])]
+    rows = db.query(_CLAIM_SELECT + " where claims.article_id = ? order by claims.start, claims.id", [article_id])
+    return [effective(r) for r in rows]
 
 
 def sources(db: Database) -> list[str]:
@@ -231,6 +232,7 @@ class QueueFilter:
     q: str | None = None  # full-text search over the articles' titles and texts
 
     def where(self) -> tuple[str, list[Any]]:
+        """(" where ..." clause, its parameters): the clause is made of constant fragments, every value a "?"."""
         clauses: list[str] = []
         params: list[Any] = []
         if self.status and self.status != "all":
@@ -265,8 +267,8 @@ def list_queue(db: Database, flt: QueueFilter, *, limit: int = 100, offset: int 
 
 def count_queue(db: Database, flt: QueueFilter) -> int:
     where, params = flt.where()
-    return db.execute("select count(*) from claims join articles on articles.id = claims.article_id" + where,
-                      params).fetchone()[0]
+    tables = "claims join articles on articles.id = claims.article_id"
+    return db.execute(f"select count(*) from {tables}{where}", params).fetchone()[0]  # noqa: S608 - see where()
 
 
 def neighbour(db: Database, flt: QueueFilter, claim_id: int, direction: int) -> int | None:
@@ -274,9 +276,10 @@ def neighbour(db: Database, flt: QueueFilter, claim_id: int, direction: int) -> 
     where, params = flt.where()
     op, order = (">", "asc") if direction > 0 else ("<", "desc")
     glue = " and " if where else " where "
+    tables = "claims join articles on articles.id = claims.article_id"
     row = db.execute(
-        "select claims.id from claims join articles on articles.id = claims.article_id"
-        + where + glue + f"claims.id {op} ? order by claims.id {order} limit 1",
+        f"select claims.id from {tables}{where}{glue}claims.id {op} ? "  # noqa: S608 - where(), op, order: constants
+        f"order by claims.id {order} limit 1",
         [*params, claim_id]).fetchone()
     return row[0] if row else None
 
@@ -289,7 +292,8 @@ def iter_claims(db: Database, *, status: str | None = None, batch: int = 500) ->
     """Every claim (optionally of one status), with its article's provenance, paged by id."""
     last = 0
     while True:
-        clauses, params = ["claims.id > ?"], [last]
+        clauses: list[str] = ["claims.id > ?"]
+        params: list[Any] = [last]
         if status:
             clauses.append("claims.status = ?")
             params.append(status)
@@ -310,7 +314,8 @@ def accepted_per_month(db: Database) -> list[dict[str, Any]]:
     A claim's month is its (corrected) date's when it names a month (an unknown
     year is taken from the article's publication), else the article's month of
     publication; a claim dated by a year alone that is not the year of
-    publication stays in that year (`month` is then "YYYY": no month to draw it in). `total` sums the figures of one-time returns (`kind` event);
+    publication stays in that year (`month` is then "YYYY": no month to draw
+    it in). `total` sums the figures of one-time returns (`kind` event);
     running totals (`cumulative`) are counted apart, since adding them up would
     count the same people twice.
     """
@@ -326,7 +331,8 @@ def accepted_per_month(db: Database) -> list[dict[str, Any]]:
         )
         select case
                  when d glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' then substr(d, 1, 7)
-                 when d glob 'XXXX-[0-9][0-9]*' and published is not null then substr(published, 1, 4) || substr(d, 5, 3)
+                 when d glob 'XXXX-[0-9][0-9]*' and published is not null
+                   then substr(published, 1, 4) || substr(d, 5, 3)
                  when d glob '[0-9][0-9][0-9][0-9]' and substr(published, 1, 4) != d then d
                  else substr(published, 1, 7)
                end as month,

@@ -46,6 +46,13 @@ _FAULT_MESSAGES = (("disk is full", "full"), ("readonly database", "read-only"),
                    ("unable to open database file", "cannot open"))
 
 
+def row_id(table: str, rowid: int | None) -> int:
+    """The id of the row just inserted into `table` (sqlite3 and sqlite-utils leave room for None)."""
+    if rowid is None:
+        raise StorageError(f"{table}: the insert gave no row id")
+    return rowid
+
+
 def busy_timeout() -> float:
     """How long a write waits for another process's write lock: NEWSMON_BUSY_TIMEOUT seconds, else 30."""
     raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()

@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.articles import utc_now
+from storage.db import row_id
 
 SLACK = timedelta(days=15)  # reports of one return rarely agree on its exact day
 MIN_COUNT_WITHOUT_PLACE = 10  # small figures ("2 defectors") group only when they share a place
@@ -104,7 +105,8 @@ def _claim(db: Database, claim_id: int) -> dict[str, Any] | None:
 
 def _new_event(db: Database, *, manual: bool = False) -> int:
     now = utc_now()
-    return db["events"].insert({"created_at": now, "updated_at": now, "manual": int(manual)}).last_pk
+    return row_id("events", db.table("events").insert({"created_at": now, "updated_at": now,
+                                                         "manual": int(manual)}).last_pk)
 
 
 def assign_events(db: Database, claim_ids: list[int]) -> None:
@@ -183,9 +185,10 @@ def outlet_counts(db: Database, event_ids: list[int]) -> dict[int, int]:
     if not event_ids:
         return {}
     marks = ",".join("?" for _ in event_ids)
-    return dict(db.execute(
-        "select claims.event_id, count(distinct articles.source) from claims join articles on articles.id = claims.article_id"
-        f" where claims.event_id in ({marks}) group by claims.event_id", list(event_ids)).fetchall())
+    sql = ("select claims.event_id, count(distinct articles.source) "  # noqa: S608 - joins "?" marks only
+           f"from claims join articles on articles.id = claims.article_id where claims.event_id in ({marks}) "
+           "group by claims.event_id")
+    return dict(db.execute(sql, list(event_ids)).fetchall())
 
 
 def move_claims(db: Database, claim_ids: list[int], event_id: int) -> None:
@@ -207,7 +210,8 @@ def dumps(value: Any) -> str:
 def merge_candidates(db: Database, event_id: int, count: int, limit: int = 5) -> list[dict[str, Any]]:
     """Other events with the same figure, for a reviewer who judges them the same return: newest first."""
     rows = db.execute(
-        "select claims.event_id, count(distinct articles.source), min(coalesce(articles.published, articles.fetched_at)),"
+        "select claims.event_id, count(distinct articles.source),"
+        " min(coalesce(articles.published, articles.fetched_at)),"
         " group_concat(distinct articles.source), max(coalesce(claims.corrected_date, claims.date))"
         " from claims join articles on articles.id = claims.article_id"
         " where coalesce(claims.corrected_count, claims.count) = ? and claims.event_id is not null"

@@ -154,8 +154,8 @@ def labelled_documents(db: Database, status: str | None = None) -> Iterator[dict
     last = 0
     while True:
         ids = [i for (i,) in db.execute(
-            f"select distinct article_id from claims where status in ({marks}) and article_id > ? "
-            "order by article_id limit 200", [*wanted, last]).fetchall()]
+            "select distinct article_id from claims "  # noqa: S608 - joins "?" marks only
+            f"where status in ({marks}) and article_id > ? order by article_id limit 200", [*wanted, last]).fetchall()]
         if not ids:
             return
         for article_id in ids:

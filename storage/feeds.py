@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -23,7 +23,7 @@ def feed_validators(db: Database, url: str) -> dict[str, str]:
 def save_feed_state(db: Database, *, url: str, source: str, etag: str | None, last_modified: str | None,
                     status: int, links: int | None = None) -> None:
     """Remember what a feed answered; validators are replaced only when the feed sent new ones."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     existing = db.execute("select etag, last_modified, links from feed_state where url = ?", [url]).fetchone()
     if existing and status == 304:
         etag, last_modified = etag or existing[0], last_modified or existing[1]

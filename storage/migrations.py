@@ -14,7 +14,7 @@ migrations = Migrations("newsmon")
 
 @migrations()
 def m001_articles_and_claims(db: Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -34,16 +34,16 @@ def m001_articles_and_claims(db: Database) -> None:
         pk="id",
         not_null={"url", "source", "fetched_at"},
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["source"])
-    db["articles"].create_index(["content_hash"])
-    db["article_urls"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["source"])
+    db.table("articles").create_index(["content_hash"])
+    db.table("article_urls").create(
         {"url": str, "article_id": int, "source": str, "first_seen": str},
         pk="url",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["article_urls"].create_index(["article_id"])
-    db["claims"].create(
+    db.table("article_urls").create_index(["article_id"])
+    db.table("claims").create(
         {
             "id": int,
             "article_id": int,
@@ -71,9 +71,9 @@ def m001_articles_and_claims(db: Database) -> None:
         defaults={"status": "pending"},
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["claims"].create_index(["article_id"])
-    db["claims"].create_index(["status"])
-    db["crawl_runs"].create(
+    db.table("claims").create_index(["article_id"])
+    db.table("claims").create_index(["status"])
+    db.table("crawl_runs").create(
         {
             "id": int,
             "run_id": str,
@@ -89,13 +89,13 @@ def m001_articles_and_claims(db: Database) -> None:
         },
         pk="id",
     )
-    db["crawl_runs"].create_index(["source", "started_at"])
+    db.table("crawl_runs").create_index(["source", "started_at"])
 
 
 @migrations()
 def m002_reviews_events_search(db: Database) -> None:
     """Review decisions, corrected values beside the machine's, events, article full-text search."""
-    claims = db["claims"]
+    claims = db.table("claims")
     # Corrected values live beside the machine's values, never over them.
     claims.add_column("corrected_count", int)
     claims.add_column("corrected_qualifier", str)
@@ -108,12 +108,12 @@ def m002_reviews_events_search(db: Database) -> None:
     claims.add_column("event_locked", int, not_null_default=0)  # a reviewer placed it: no automatic regrouping
     claims.create_index(["event_id"])
     claims.create_index(["count"])
-    db["events"].create(
+    db.table("events").create(
         {"id": int, "created_at": str, "updated_at": str, "manual": int},
         pk="id",
         defaults={"manual": 0},
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": int,
             "claim_id": int,
@@ -130,15 +130,15 @@ def m002_reviews_events_search(db: Database) -> None:
         not_null={"claim_id", "action", "at"},
         foreign_keys=[("claim_id", "claims", "id")],
     )
-    db["reviews"].create_index(["claim_id"])
-    db["reviews"].create_index(["batch"])
-    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
+    db.table("reviews").create_index(["claim_id"])
+    db.table("reviews").create_index(["batch"])
+    db.table("articles").enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter")
 
 
 @migrations()
 def m003_feed_state(db: Database) -> None:
     """Validators (ETag, Last-Modified) of each feed and sitemap, for conditional requests."""
-    db["feed_state"].create(
+    db.table("feed_state").create(
         {
             "url": str,
             "source": str,
@@ -150,20 +150,20 @@ def m003_feed_state(db: Database) -> None:
         },
         pk="url",
     )
-    db["crawl_runs"].create_index(["run_id"], if_not_exists=True)
+    db.table("crawl_runs").create_index(["run_id"], if_not_exists=True)
 
 
 @migrations()
 def m004_crawl_runs_article_counts(db: Database) -> None:
     """Per run and outlet: article requests made and article links found (layout-change warnings)."""
-    db["crawl_runs"].add_column("article_requests", int)
-    db["crawl_runs"].add_column("article_links", int)
+    db.table("crawl_runs").add_column("article_requests", int)
+    db.table("crawl_runs").add_column("article_links", int)
 
 
 @migrations()
 def m005_claim_rule_origin_language(db: Database) -> None:
     """Per claim: the candidate rule that proposed it, who made it (machine or reviewer), its language."""
-    claims = db["claims"]
+    claims = db.table("claims")
     claims.add_column("rule", str)
     claims.add_column("origin", str, not_null_default="machine")
     claims.add_column("language", str)

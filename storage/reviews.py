@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from extract.types import QUALIFIERS
 from storage.articles import utc_now
-from storage.db import write_transaction
+from storage.db import row_id, write_transaction
 from storage.events import _new_event, drop_empty_events, move_claims
 
 STATE_FIELDS = ("status", "corrected_count", "corrected_qualifier", "corrected_date", "corrected_locations",
@@ -127,26 +127,27 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
 # --- state and history -----------------------------------------------------
 
 def _state(db: Database, claim_id: int) -> dict[str, Any]:
-    row = db.execute(f"select {', '.join(STATE_FIELDS)} from claims where id = ?", [claim_id]).fetchone()
+    sql = f"select {', '.join(STATE_FIELDS)} from claims where id = ?"  # noqa: S608 - STATE_FIELDS: column names
+    row = db.execute(sql, [claim_id]).fetchone()
     if row is None:
         raise NotFound(f"no claim {claim_id}")
-    return dict(zip(STATE_FIELDS, row))
+    return dict(zip(STATE_FIELDS, row, strict=True))
 
 
 def _apply(db: Database, claim_id: int, state: dict[str, Any]) -> None:
     fields = [f for f in STATE_FIELDS if f in state]
-    db.execute(f"update claims set {', '.join(f + ' = ?' for f in fields)} where id = ?",
-               [state[f] for f in fields] + [claim_id])
+    sql = f"update claims set {', '.join(f + ' = ?' for f in fields)} where id = ?"  # noqa: S608 - STATE_FIELDS only
+    db.execute(sql, [state[f] for f in fields] + [claim_id])
 
 
 def _record(db: Database, claim_id: int, action: str, before: dict, after: dict, reviewer: str, batch: str,
             at: str, undoes: str | None = None) -> int:
-    return db["reviews"].insert({
+    return row_id("reviews", db.table("reviews").insert({
         "claim_id": claim_id, "action": action,
         "before": json.dumps(before, ensure_ascii=False, sort_keys=True),
         "after": json.dumps(after, ensure_ascii=False, sort_keys=True),
         "reviewer": reviewer, "at": at, "batch": batch, "undoes": undoes,
-    }).last_pk
+    }).last_pk)
 
 
 def _reviewer(reviewer: str | None) -> str:
@@ -228,10 +229,12 @@ def _regroup_after_edit(db: Database, claim_id: int) -> None:
     # The grouping change is part of the edit's state (event_id is a state field), so undo restores it.
     db.execute("update claims set event_id = null where id = ?", [claim_id])
     assign_events(db, [claim_id])
-    last = db.execute("select id, after from reviews where claim_id = ? order by id desc limit 1", [claim_id]).fetchone()
+    last = db.execute("select id, after from reviews where claim_id = ? order by id desc limit 1",
+                      [claim_id]).fetchone()
     after = json.loads(last[1])
     after["event_id"] = db.execute("select event_id from claims where id = ?", [claim_id]).fetchone()[0]
-    db.execute("update reviews set after = ? where id = ?", [json.dumps(after, ensure_ascii=False, sort_keys=True), last[0]])
+    db.execute("update reviews set after = ? where id = ?",
+               [json.dumps(after, ensure_ascii=False, sort_keys=True), last[0]])
 
 
 def decide_event(db: Database, event_id: int, action: str, reviewer: str) -> tuple[str, int]:

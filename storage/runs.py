@@ -15,7 +15,7 @@ def record_run(db: Database, row: dict[str, Any]) -> None:
     values = {k: v for k, v in row.items() if k in COLUMNS}
     if isinstance(values.get("skipped"), dict):
         values["skipped"] = json.dumps(values["skipped"], sort_keys=True)
-    db["crawl_runs"].insert(values)
+    db.table("crawl_runs").insert(values)
 
 
 def recent_runs(db: Database, source: str, limit: int = 5) -> list[dict]:

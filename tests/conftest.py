@@ -38,9 +38,12 @@ HRW_TEXT = ("China Forcibly Returns More than 500 to North Korea\n\n"
             "Human Rights Watch said that the Chinese authorities had forcefully returned more than 500 North Koreans "
             "to North Korea on October 9.\n\nThe group also said 80 people were sent back from China on August 29.")
 RIGHTS_TEXT = ("Escapees sent back\n\nChinese authorities have recently forcibly repatriated over 500 individuals "
-               "who had escaped from North Korea.\n\nSimilar forced returns took place in September, with 40 individuals.")
-TALLY_TEXT = ("A grim tally\n\nThe current figure of 406 brings the total number of documented repatriations since 2020 "
-              "to at least 1,076.\n\nIn April 2024, 60 individuals were repatriated from Jilin and Liaoning provinces.")
+               "who had escaped from North Korea.\n\n"
+               "Similar forced returns took place in September, with 40 individuals.")
+TALLY_TEXT = ("A grim tally\n\n"
+              "The current figure of 406 brings the total number of documented repatriations since 2020 "
+              "to at least 1,076.\n\n"
+              "In April 2024, 60 individuals were repatriated from Jilin and Liaoning provinces.")
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ class SmallDisk:
             return f"no private mount namespace with a tmpfs here: {probe.stderr.strip() or probe.returncode}"
         return None
 
-    def __enter__(self) -> "SmallDisk":
+    def __enter__(self) -> SmallDisk:
         self.folder.mkdir(parents=True, exist_ok=True)
         ns = ["unshare", "--mount", "--propagation", "private"] if self._as_root else \
             ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"]
@@ -149,7 +149,7 @@ class WriteLockHolder:
         self.db_path = Path(db_path)
         self._proc: subprocess.Popen | None = None
 
-    def take(self) -> "WriteLockHolder":
+    def take(self) -> WriteLockHolder:
         self._proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(self.db_path)], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self._proc.stdout.readline().strip()
@@ -162,7 +162,7 @@ class WriteLockHolder:
             self._proc.communicate("\n", timeout=30)
             self._proc = None
 
-    def __enter__(self) -> "WriteLockHolder":
+    def __enter__(self) -> WriteLockHolder:
         return self.take()
 
     def __exit__(self, *exc) -> None:

@@ -90,7 +90,7 @@ class SiteServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self.thread.start()
         return self
 
@@ -99,7 +99,7 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -155,7 +155,7 @@ class SiteServer:
             return self._stream(req, headers, route.stream_bytes)
         body = route.data(self.base)
         if route.etag:
-            etag = '"%s"' % hashlib.sha1(body).hexdigest()[:12]
+            etag = f'"{hashlib.sha1(body).hexdigest()[:12]}"'
             headers["ETag"] = etag
             if req.headers.get("If-None-Match") == etag:
                 return self._send(req, 304, {"ETag": etag}, b"")
@@ -209,7 +209,7 @@ class SilentServer:
         host, port = self.sock.getsockname()
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> "SilentServer":
+    def __enter__(self) -> SilentServer:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -289,8 +289,8 @@ def rss(items: list[str]) -> str:
 
 
 def atom(items: list[str]) -> str:
-    entries = "".join(f'<entry><title>t</title><link rel="alternate" href="{u}"/><updated>2023-10-11T08:00:00Z</updated></entry>'
-                      for u in items)
+    entries = "".join(f'<entry><title>t</title><link rel="alternate" href="{u}"/>'
+                      '<updated>2023-10-11T08:00:00Z</updated></entry>' for u in items)
     return f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>{entries}</feed>'
 
 

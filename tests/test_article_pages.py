@@ -123,7 +123,8 @@ SEED_LABELS = {
         "boilerplate_from": "You may also like",
         "unscored": [
             "China Continues Forced Returns of North Korean Migrants Despite Global Criticism",
-            "What are the potential legal ramifications for China given its violation of the non-refoulement principle?",
+            "What are the potential legal ramifications for China given its violation of the "
+            "non-refoulement principle?",
         ],
     },
     "002": {

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from extract.article import extract_article
-from extract.encoding import decode_html, declared_charset
+from extract.encoding import declared_charset, decode_html
 
 PROSE = ("Authorities deported 212 people to Afghanistan on Monday, the ministry said, after holding them "
          "for weeks in a detention centre near the capital without access to lawyers.")
@@ -20,7 +20,8 @@ def page(body: str, head: str = "", lang: str = "en") -> str:
 
 
 @pytest.mark.parametrize("data", ["", b"", "   ", b"\x00\x00\x00", "<<<>>>", "<!-- nothing -->",
-                                  "<html></html>", "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+                                  "<html></html>",
+                                  "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
                                   "just some words without any tag at all"])
 def test_empty_and_degenerate_pages_give_an_article(data):
     art = extract_article(data, "https://example.org/x", fallback_published="2024-05-01")

@@ -83,7 +83,8 @@ def state(db_path, claim_id):
     db = open_db(db_path)
     try:
         claim = get_claim(db, claim_id)
-        reviews = db.execute("select action, reviewer from reviews where claim_id = ? order by id", [claim_id]).fetchall()
+        reviews = db.execute("select action, reviewer from reviews where claim_id = ? order by id",
+                             [claim_id]).fetchall()
     finally:
         db.close()
     return claim, reviews
@@ -91,6 +92,11 @@ def state(db_path, claim_id):
 
 def shown_claim(page) -> int:
     return int(page.locator(".claim-head").get_attribute("data-claim-id"))
+
+
+def queue_claim_ids(page) -> list[str]:
+    """The claim ids of the queue's links, in the order shown."""
+    return page.locator("aside.queue a[data-claim]").evaluate_all("els => els.map(e => e.dataset.claim)")
 
 
 def press(page, key):
@@ -104,7 +110,7 @@ def test_review_flow_by_keyboard(page, server, db_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(server.url)
     page.wait_for_selector("body[data-ready='1']")
-    ids = [int(x) for x in page.locator("aside.queue a[data-claim]").evaluate_all("els => els.map(e => e.dataset.claim)")]
+    ids = [int(x) for x in queue_claim_ids(page)]
     assert shown_claim(page) == ids[0] == min(ids)  # opens on the oldest pending claim
     assert page.locator("mark#evidence").inner_text() == get_claim(open_db(db_path), ids[0])["evidence"]
     page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=False)
@@ -147,10 +153,11 @@ def test_review_flow_by_keyboard(page, server, db_path):
     with page.expect_navigation():  # filter by outlet
         page.select_option("#filter-source", "demo-ngo-blog")
     page.wait_for_selector("body[data-ready='1']")
-    listed = {int(x) for x in page.locator("aside.queue a[data-claim]").evaluate_all("els => els.map(e => e.dataset.claim)")}
+    listed = {int(x) for x in queue_claim_ids(page)}
     db = open_db(db_path)
-    expected = {i for (i,) in db.execute("select claims.id from claims join articles on articles.id = claims.article_id "
-                                         "where articles.source = 'demo-ngo-blog' and claims.status = 'pending'")}
+    expected = {i for (i,) in db.execute(
+        "select claims.id from claims join articles on articles.id = claims.article_id "
+        "where articles.source = 'demo-ngo-blog' and claims.status = 'pending'")}
     db.close()
     assert listed == expected and len(expected) == 3
     assert shown_claim(page) == min(expected)

@@ -28,7 +28,8 @@ def test_eval_predictions_and_verbose(tmp_path):
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert [x["id"] for x in lines] == ["a", "b", "c", "d"]
     claim = lines[0]["claims"][0]
-    for key in ("count", "qualifier", "who", "date", "date_end", "kind", "locations", "evidence", "start", "end", "confidence"):
+    for key in ("count", "qualifier", "who", "date", "date_end", "kind", "locations", "evidence", "start", "end",
+                "confidence"):
         assert key in claim
 
 

@@ -1,7 +1,6 @@
 """Property tests: no text crashes the extractor, and every claim points at its evidence."""
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extract.claims import find_claims, find_claims_many
 
@@ -61,10 +60,12 @@ def test_lexicons_extend_without_code(tmp_path, monkeypatch):
     topics = tmp_path / "topics"
     topics.mkdir()
     r = (shipped / "returnees.toml").read_text()
-    (topics / "returnees.toml").write_text(r.replace('verbs = [\n  "repatriate",', 'verbs = [\n  "offload", "repatriate",')
-                                           .replace('stems = [\n  "repatri",', 'stems = [\n  "offload", "repatri",'))
+    (topics / "returnees.toml").write_text(
+        r.replace('verbs = [\n  "repatriate",', 'verbs = [\n  "offload", "repatriate",')
+         .replace('stems = [\n  "repatri",', 'stems = [\n  "offload", "repatri",'))
     p = (shipped / "places.toml").read_text()
-    (topics / "places.toml").write_text(p.replace("places = [\n", 'places = [\n  { name = "Zarghun Shahr", kind = "city", country = "Afghanistan", lat = 33.2, lon = 68.4 },\n'))
+    zarghun = '{ name = "Zarghun Shahr", kind = "city", country = "Afghanistan", lat = 33.2, lon = 68.4 }'
+    (topics / "places.toml").write_text(p.replace("places = [\n", f"places = [\n  {zarghun},\n"))
     monkeypatch.setenv("NEWSMON_CONFIG", str(tmp_path))
     (c,) = find_claims(text, "2024-05-02")
     assert (c.count, c.date, c.locations) == (70, "2024-04-29", ["Zarghun Shahr"])

@@ -49,7 +49,8 @@ def test_a_table_under_a_return_line_is_parsed_whole():
     ("UNHCR counted 3,400 returnees at Torkham.", 3400, "people"),
     ("Deportation flights resumed on Monday.\nA second flight with 120 Salvadorans landed on Friday.", 120, "weak"),
     ("Iran deported 2,000 Afghans last week.\nAmong them were 38 unaccompanied minors.", 38, "previous"),
-    ("Turkey deported Syrians all week.\nThe crossings were crowded.\nOn Monday, 1,880 Syrians passed through Cilvegozu.",
+    ("Turkey deported Syrians all week.\nThe crossings were crowded.\n"
+     "On Monday, 1,880 Syrians passed through Cilvegozu.",
      1880, "context"),
     ("Returns from Iran by crossing point:\nIslam Qala: 96,780\nMilak: 24,626", 24626, "list"),
 ])
@@ -77,7 +78,8 @@ def test_features_name_the_word_class_and_the_plan():
 
 
 def test_page_leftovers_give_no_candidate():
-    text = ("Pakistan deports 300 Afghans through Torkham\n\nPakistan deported 300 Afghans on Monday, officials said.\n\n"
+    text = ("Pakistan deports 300 Afghans through Torkham\n\n"
+            "Pakistan deported 300 Afghans on Monday, officials said.\n\n"
             "Related\n\nIran deports 1,450 Afghans via Islam Qala in one day\nOctober 9, 2025\n\n"
             "UN: 2.4 million Afghans returned in 2025 so far\nOctober 2, 2025")
     assert set(_rules(text)) == {300}
@@ -145,7 +147,8 @@ def test_places_of_the_return_not_the_dateline_nor_a_nationality():
 
 
 def test_places_coordinated_with_a_kept_place_are_kept():
-    text = "Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña and Pedernales."
+    text = ("Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña "
+            "and Pedernales.")
     (c,) = [c for c in find_claims(text, PUB) if c.count == 2614]
     assert {"Dajabón", "Elías Piña", "Pedernales"} <= set(c.locations)
 
@@ -176,8 +179,11 @@ def test_a_rounded_headline_figure_folds_into_the_body_figure():
 
 
 def test_claims_carry_rule_confidence_and_exact_offsets():
-    text = "Thailand deports 40 Uyghurs to China\n\nThailand deported 40 Uyghur men to China on Thursday, officials said."
+    text = ("Thailand deports 40 Uyghurs to China\n\n"
+            "Thailand deported 40 Uyghur men to China on Thursday, officials said.")
     (c,) = find_claims(text, "2025-02-28")
     assert c.rule in ("clause", "people") and 0 < c.confidence <= 1
     assert text[c.start:c.end] == c.evidence and c.date == "2025-02-27"
-    assert c.other_evidence and text[c.other_evidence[0]["start"]:c.other_evidence[0]["end"]] == c.other_evidence[0]["evidence"]
+    assert c.other_evidence
+    again = c.other_evidence[0]
+    assert text[again["start"]:again["end"]] == again["evidence"]

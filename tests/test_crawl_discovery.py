@@ -51,7 +51,7 @@ def test_same_site():
 
 def test_rss_atom_json_feeds():
     base = "https://x.org/feed"
-    assert [l.url for l in discovery.feed_links(rss(["https://x.org/a/", "/b/"]).encode(), base)] == \
+    assert [link.url for link in discovery.feed_links(rss(["https://x.org/a/", "/b/"]).encode(), base)] == \
         ["https://x.org/a/", "https://x.org/b/"]
     links = discovery.feed_links(atom(["https://x.org/c/"]).encode(), base)
     assert links[0].url == "https://x.org/c/" and links[0].published == "2023-10-11"
@@ -59,7 +59,7 @@ def test_rss_atom_json_feeds():
     assert links[0].url == "https://x.org/d/" and links[0].published == "2023-10-12"
     rdf = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
            b'xmlns="http://purl.org/rss/1.0/"><item><link>https://x.org/e/</link></item></rdf:RDF>')
-    assert [l.url for l in discovery.feed_links(rdf, base)] == ["https://x.org/e/"]
+    assert [link.url for link in discovery.feed_links(rdf, base)] == ["https://x.org/e/"]
     assert discovery.feed_links(rss([]).encode(), base) == []  # an empty feed is still a feed
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 
 import pytest
 
 from crawler.fetch import FetchError, fetch, fetch_page
 from extract.article import extract_article
-from tests.servers import Route, SiteServer, SilentServer, article_html, filler, redirect, trickle
+from tests.servers import Route, SilentServer, SiteServer, article_html, filler, redirect, trickle
 
 PAGE = article_html("A page", filler(2))
 POLISH = article_html("Łódź odsyła", ["Zażółć gęślą jaźń: władze Łodzi odesłały 40 osób do kraju. " * 4], charset=None)
@@ -82,6 +83,18 @@ def test_never_answering_servers_time_out(server):
 def test_not_http():
     with pytest.raises(FetchError, match="not an http"):
         fetch("file:///etc/passwd")
+
+
+def test_a_redirect_to_another_scheme_is_refused():
+    # urllib's opener would follow a redirect to ftp:// (outside the deadline's watch): it is refused unopened.
+    with socket.create_server(("127.0.0.1", 0)) as ftp:
+        target = f"ftp://127.0.0.1:{ftp.getsockname()[1]}/file"
+        with SiteServer({"/to-ftp": redirect(target)}) as site, pytest.raises(FetchError) as err:
+            fetch(site.url("/to-ftp"), timeout=2)
+        assert str(err.value) == f"{site.url('/to-ftp')}: redirected to a URL that is not http(s): {target}"
+        ftp.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            ftp.accept()  # nothing connected to it
 
 
 @pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])

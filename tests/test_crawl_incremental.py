@@ -15,7 +15,17 @@ import sqlite_utils
 
 from tests.helpers import run_newsmon
 from tests.servers import (
-    Route, SiteServer, article_html, atom, filler, json_feed, listing_html, outlet_toml, rss, sitemap, sitemap_index,
+    Route,
+    SiteServer,
+    article_html,
+    atom,
+    filler,
+    json_feed,
+    listing_html,
+    outlet_toml,
+    rss,
+    sitemap,
+    sitemap_index,
     write_config,
 )
 
@@ -58,8 +68,8 @@ def _site_routes() -> dict[str, Route]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("incremental")
-    capped_routes = {"/feed.xml": Route(rss([f"{B}/news/c{i}/" for i in range(1, 5)]), content_type="application/rss+xml",
-                                        etag=True)}
+    capped_routes = {"/feed.xml": Route(rss([f"{B}/news/c{i}/" for i in range(1, 5)]),
+                                        content_type="application/rss+xml", etag=True)}
     for i in range(1, 5):
         capped_routes[f"/news/c{i}/"] = Route(article_html(f"C{i}", filler(3, f"capped {i}")))
     with SiteServer(_site_routes()) as site, SiteServer({
@@ -88,7 +98,8 @@ def runs(tmp_path_factory):
         # A new article appears in the RSS feed and on the first listing page.
         site.routes["/rss.xml"] = Route(rss([f"{B}/news/a10/", f"{B}/news/a1/"]), content_type="application/rss+xml",
                                         etag=True)
-        site.routes["/"] = Route(listing_html([f"{B}/news/a10/", f"{B}/news/a1/", f"{B}/news/a7/"], next_url="/page/2/"))
+        site.routes["/"] = Route(listing_html([f"{B}/news/a10/", f"{B}/news/a1/", f"{B}/news/a7/"],
+                                              next_url="/page/2/"))
         crawl("third")
     out["db"] = db
     return out
@@ -117,7 +128,8 @@ def test_first_run_finds_articles_by_every_route(runs):
 def test_each_article_is_requested_once_whatever_its_spelling(runs):
     paths = _article_paths(runs["first"]["site"])
     assert len(paths) == len(set(paths))
-    assert sorted(paths) == sorted(f"/news/{s}/" for s in ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a8-amp", "a9"))
+    slugs = ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a8-amp", "a9")
+    assert sorted(paths) == sorted(f"/news/{s}/" for s in slugs)
 
 
 def test_canonical_and_duplicate_addresses_are_kept(runs):
@@ -175,7 +187,8 @@ def test_feeds_are_fetched_conditionally(runs):
     # A sitemap index is always read in full: the sitemaps it lists change without it.
     assert "If-None-Match" not in hits["/sitemap-index.xml"].headers
     db = _db(runs)
-    skipped = db.execute("select skipped from crawl_runs where source = 'site' order by id desc limit 1 offset 1").fetchone()[0]
+    skipped = db.execute("select skipped from crawl_runs where source = 'site' "
+                         "order by id desc limit 1 offset 1").fetchone()[0]
     assert '"feed not modified (304)": 3' in skipped
 
 
@@ -190,7 +203,8 @@ def test_third_run_fetches_only_the_new_article(runs):
     assert _article_paths(runs["third"]["site"]) == ["/news/a10/"]
     db = _db(runs)
     assert db.execute("select count(*) from articles where url like '%/news/a10/'").fetchone()[0] == 1
-    rows = list(db.query("select run_id, new_articles, article_requests from crawl_runs where source = 'site' order by id"))
+    rows = list(db.query("select run_id, new_articles, article_requests from crawl_runs "
+                         "where source = 'site' order by id"))
     assert [r["new_articles"] for r in rows][1:] == [0, 1]
     assert rows[0]["new_articles"] in (8, 9)  # 8 when the wire's copy of a1 was stored first
     assert [r["article_requests"] for r in rows] == [10, 0, 1]

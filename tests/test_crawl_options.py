@@ -27,7 +27,8 @@ def crawled(tmp_path_factory):
     routes = {
         "/": Route(listing_html(["/news/front/", "/section/world/", "/news/front/?from=home"])),
         "/section/world/": Route(listing_html(["/news/world-1/?from=world"])),
-        "/sitemap.xml": Route(_sitemap_with_dates([("{{BASE}}/news/fresh/", recent), ("{{BASE}}/news/ancient/", "2015-01-01")]),
+        "/sitemap.xml": Route(_sitemap_with_dates([("{{BASE}}/news/fresh/", recent),
+                                                   ("{{BASE}}/news/ancient/", "2015-01-01")]),
                               content_type="application/xml"),
         "/feed.xml": Route(rss(["{{BASE}}/any/path/story", "{{BASE}}/files/brochure.pdf", "{{BASE}}/any/other"]),
                            content_type="application/rss+xml"),

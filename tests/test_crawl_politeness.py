@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -20,7 +21,8 @@ def test_outlet_politeness_becomes_scrapy_settings():
     assert settings["DOWNLOAD_DELAY"] == 2.5
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 3 and settings["CONCURRENT_REQUESTS"] == 3
     assert settings["AUTOTHROTTLE_ENABLED"] is True and settings["AUTOTHROTTLE_TARGET_CONCURRENCY"] == 3.0
-    off = SourceConfig.model_validate({"name": "y", "feeds": ["https://y.org/f"], "politeness": {"autothrottle": False}})
+    off = SourceConfig.model_validate({"name": "y", "feeds": ["https://y.org/f"],
+                                       "politeness": {"autothrottle": False}})
     assert per_source_settings(off, {"autothrottle": True})["AUTOTHROTTLE_ENABLED"] is False
     process = scrapy_settings({"user_agent": "bot (+mailto:me@example.org)"})
     assert process["ROBOTSTXT_OBEY"] is True and process["REMOTE_CONTROL_ENABLED"] is False
@@ -45,6 +47,6 @@ def test_delay_and_concurrency_are_kept_and_offsite_redirects_not_followed(tmp_p
         assert other.hits == []
     assert len(times) == 4
     # download_delay 0.5 s, randomised to 0.25–0.75 s between requests.
-    assert all(b - a >= 0.2 for a, b in zip(times, times[1:]))
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
     row = next(sqlite_utils.Database(tmp_path / "n.db").query("select skipped from crawl_runs"))
     assert json.loads(row["skipped"]).get("redirected off-site") == 1

@@ -6,6 +6,7 @@ in a subprocess, a real SQLite file.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -13,7 +14,16 @@ import sqlite_utils
 
 from tests.helpers import run_newsmon
 from tests.servers import (
-    ENTITY_BOMB, Route, SiteServer, SilentServer, article_html, closed_port, filler, outlet_toml, redirect, rss,
+    ENTITY_BOMB,
+    Route,
+    SilentServer,
+    SiteServer,
+    article_html,
+    closed_port,
+    filler,
+    outlet_toml,
+    redirect,
+    rss,
     write_config,
 )
 
@@ -32,7 +42,8 @@ def _shaky_routes() -> dict[str, Route]:
                          charset="windows-1252")
     return {
         "/robots.txt": Route("User-agent: *\nDisallow: /news/private-\n", content_type="text/plain"),
-        "/feed.xml": Route(rss([f"{{{{BASE}}}}/news/{slug}/" for slug in ARTICLES]), content_type="application/rss+xml"),
+        "/feed.xml": Route(rss([f"{{{{BASE}}}}/news/{slug}/" for slug in ARTICLES]),
+                           content_type="application/rss+xml"),
         "/bad-feed.xml": Route("<html><body>Oops, this is no feed</body></html>", content_type="application/xml"),
         "/bomb.xml": Route(ENTITY_BOMB, content_type="application/rss+xml"),
         "/bad-sitemap.xml": Route(b"\x00\x01\x02 not a sitemap at all", content_type="application/xml"),
@@ -144,7 +155,8 @@ def test_pages_in_legacy_or_mislabelled_charsets_decode(crawl_result):
 
     _result, _status, db_path, *_ = crawl_result
     db = sqlite_utils.Database(db_path)
-    html = {row["url"].rsplit("/", 2)[1]: decompress_html(row["html"]) for row in db.query("select url, html from articles")}
+    html = {row["url"].rsplit("/", 2)[1]: decompress_html(row["html"])
+            for row in db.query("select url, html from articles")}
     assert "Señor Müller" in extract_article(html["latin1"]).text
     assert "Élodie Garçon" in extract_article(html["wrongcharset"]).text
 
@@ -153,7 +165,7 @@ def test_retries_back_off_then_succeed(crawl_result):
     *_, hits, _agents = crawl_result
     flaky = sorted(h.at for h in hits["/news/flaky/"])
     assert len(flaky) == 3  # two 503s, then the page
-    gaps = [b - a for a, b in zip(flaky, flaky[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(flaky)]
     assert gaps[0] >= 0.25 and gaps[1] >= 0.5  # retry_backoff = 0.3: waits 0.3 s, then 0.6 s
     assert len(hits["/news/broken/"]) == 3  # retry_times = 2, then given up
 

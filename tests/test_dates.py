@@ -74,12 +74,14 @@ def test_periods(phrase, start, end):
     assert (v.date, v.date_end, v.cumulative) == (start, end, True)
 
 
-@pytest.mark.parametrize("phrase,cumulative", [("since 2020", True), ("as of May 2024", True), ("in 2020", False), ("so far this year", True)])
+@pytest.mark.parametrize("phrase,cumulative", [("since 2020", True), ("as of May 2024", True), ("in 2020", False),
+                                               ("so far this year", True)])
 def test_cumulative_marker(phrase, cumulative):
     assert resolve_date(phrase, PUB).cumulative is cumulative
 
 
-@pytest.mark.parametrize("phrase,ok", [("25 years", False), ("in April", True), ("last week", True), ("the 1990s", True), ("several", False)])
+@pytest.mark.parametrize("phrase,ok", [("25 years", False), ("in April", True), ("last week", True),
+                                       ("the 1990s", True), ("several", False)])
 def test_looks_like_date(phrase, ok):
     assert looks_like_date(phrase) is ok
 

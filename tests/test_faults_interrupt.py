@@ -19,8 +19,17 @@ import pytest
 import sqlite_utils
 
 from tests.faults import (
-    article_path, articles_requested, assert_every_article_stored_once_with_its_claim, descendants, fault_env,
-    outlet_config, outlet_routes, start_newsmon, still_alive, triggered, wait_for,
+    article_path,
+    articles_requested,
+    assert_every_article_stored_once_with_its_claim,
+    descendants,
+    fault_env,
+    outlet_config,
+    outlet_routes,
+    start_newsmon,
+    still_alive,
+    triggered,
+    wait_for,
 )
 from tests.helpers import run_newsmon
 from tests.servers import SiteServer

@@ -13,7 +13,12 @@ import pytest
 import sqlite_utils
 
 from tests.faults import (
-    article_path, assert_every_article_stored_once_with_its_claim, fault_env, outlet_config, outlet_routes, triggered,
+    article_path,
+    assert_every_article_stored_once_with_its_claim,
+    fault_env,
+    outlet_config,
+    outlet_routes,
+    triggered,
 )
 from tests.helpers import run_newsmon
 from tests.servers import SiteServer

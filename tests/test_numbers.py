@@ -37,14 +37,16 @@ def _found(text):
 @pytest.mark.parametrize("text,expected", [
     # a figure glued to the next word or to a year, as scraped text has it
     ("About 1.5 millionreturned from Iran", [("1.5 million", 1500000, None, "count", False, False)]),
-    ("In January 2024,108 workers", [("2024", 2024, None, "year", False, False), ("108", 108, None, "count", False, False)]),
+    ("In January 2024,108 workers", [("2024", 2024, None, "year", False, False),
+                                     ("108", 108, None, "count", False, False)]),
     ("Since April 2022,220,000-plus migrants", [("2022", 2022, None, "year", False, False),
                                                 ("220,000", 220000, None, "count", False, True)]),
     # a thousands group is never read as a second number
     ("Between 1 and 15 October, 96 530 Afghans", [("1", 1, None, "count", False, False),
                                                  ("15", 15, None, "day", False, False),
                                                  ("96 530", 96530, None, "count", False, False)]),
-    ("On March 3 150 people were sent back", [("3", 3, None, "day", False, False), ("150", 150, None, "count", False, False)]),
+    ("On March 3 150 people were sent back", [("3", 3, None, "day", False, False),
+                                              ("150", 150, None, "count", False, False)]),
     # ranges, "+", vague amounts
     ("between 400 and 600 men", [("400 and 600", 400, 600, "count", False, False)]),
     ("some 400-600 migrants", [("400-600", 400, 600, "count", False, False)]),
@@ -57,7 +59,8 @@ def _found(text):
     ("the 1990s", [("1990", 1990, None, "decade", False, False)]),
     ("on 29 August", [("29", 29, None, "day", False, False)]),
     ("22–30 April", [("22", 22, None, "day", False, False), ("30", 30, None, "day", False, False)]),
-    ("the 2024-25 financial year", [("2024", 2024, None, "year", False, False), ("25", 25, None, "year", False, False)]),
+    ("the 2024-25 financial year", [("2024", 2024, None, "year", False, False),
+                                    ("25", 25, None, "year", False, False)]),
     ("15 years", [("15", 15, None, "duration", False, False)]),
     ("a 42-year-old man", [("42", 42, None, "age", False, False)]),
     ("Farid, 15, from Ghor", [("15", 15, None, "age", False, False)]),

@@ -4,8 +4,7 @@ a paragraph that states a returnee figure is never dropped."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extract.blocks import HEADING, LIST, PARAGRAPH, TABLE, Block, render
 from extract.footnotes import strip_footnotes
@@ -281,8 +280,8 @@ def test_every_lexicon_pattern_compiles():
     from extract.residual import lexicon_path
 
     data = tomllib.loads(lexicon_path().read_text(encoding="utf-8"))
-    for lang, table in data.items():
-        for key, value in table.items():
+    for table in data.values():
+        for value in table.values():
             for pattern in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
                 re.compile(pattern)
 

@@ -227,7 +227,8 @@ def test_a_crawl_with_unusable_settings_refuses_to_start(tmp_path):
 
     with SiteServer({"/feed.xml": Route(rss(["{{BASE}}/news/a/"]), content_type="application/rss+xml")}) as site:
         settings = FAST_SETTINGS.replace("max_page_bytes = 200000", "max_page_bytes = 0")
-        config = write_config(tmp_path, {"site": outlet_toml("site", site.base, feeds=["/feed.xml"])}, settings=settings)
+        config = write_config(tmp_path, {"site": outlet_toml("site", site.base, feeds=["/feed.xml"])},
+                              settings=settings)
         line = settings.splitlines().index("max_page_bytes = 0") + 1
         result = run_newsmon("crawl", "--config", str(config), "--db", str(tmp_path / "n.db"), timeout=120)
         assert result.returncode == 1

@@ -7,8 +7,16 @@ import threading
 
 import pytest
 
-from storage.claims import (QueueFilter, count_by_status, first_in_queue, get_claim, list_queue, neighbour,
-                            replace_machine_claims, replace_machine_claims_detailed)
+from storage.claims import (
+    QueueFilter,
+    count_by_status,
+    first_in_queue,
+    get_claim,
+    list_queue,
+    neighbour,
+    replace_machine_claims,
+    replace_machine_claims_detailed,
+)
 from storage.db import open_db
 from storage.reviews import ReviewError, ValidationError, decide, history, undo, validate_values
 from storage.search import search_articles
@@ -16,7 +24,8 @@ from tests.conftest import HRW_TEXT, TALLY_TEXT, add_article, claim_at
 
 
 def claim_ids(db, **where):
-    sql = "select id from claims" + (" where " + " and ".join(f"{k} = ?" for k in where) if where else "")
+    conditions = " where " + " and ".join(f"{k} = ?" for k in where) if where else ""
+    sql = "select id from claims" + conditions  # noqa: S608 - column names from the test itself, values as "?"
     return [i for (i,) in db.execute(sql + " order by id", list(where.values())).fetchall()]
 
 

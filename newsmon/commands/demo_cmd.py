@@ -34,7 +34,8 @@ def demo_command(app: AppContext) -> None:
             servers = serve_sites(FIXTURES_DIR / "sites", [s.name for s in demo_sources])
             try:
                 sources = [s.with_base(servers[s.name].base_url) for s in demo_sources]
-                click.echo(f"newsmon demo: {len(sources)} demo outlets served on 127.0.0.1, crawling into {app.db_path}")
+                click.echo(f"newsmon demo: {len(sources)} demo outlets served on 127.0.0.1, "
+                           f"crawling into {app.db_path}")
                 results, summary = crawl_and_extract(sources, app.db_path, app.config_dir,
                                                       app.settings.get("crawl", {}), echo=click.echo,
                                                       progress=sys.stderr)

@@ -13,7 +13,6 @@ from newsmon.lock import AlreadyRunning, LockError, RunLock
 from newsmon.settings import SettingsError
 from storage.db import StorageError
 
-
 EXIT_NOTHING_RAN = 1  # no valid outlet, unusable database or settings, or the database stopped taking writes
 EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, try later
 # Interrupted by SIGINT or SIGTERM: 128 + the signal (130, 143), as a shell reports it.

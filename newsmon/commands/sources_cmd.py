@@ -118,7 +118,6 @@ def try_command(app: AppContext, name: str, samples: int, show_urls: int) -> Non
     try:
         from crawler.runner import run_crawl
         from crawler.settings import CrawlSettingsError
-
         from storage.db import StorageError
 
         try:

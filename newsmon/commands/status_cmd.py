@@ -54,8 +54,9 @@ def status_command(app: AppContext, window: int, streak: int, as_json: bool) -> 
                f"(over the last {window} runs)")
     for row in rows:
         last = (row["last_run"] or "never")[:19].replace("T", " ")
+        config_note = "" if row["config"] in ("enabled", "demo") else f"  [config {row['config']}]"
         click.echo(f"{row['source']:<26} {last:<20} {row['last_status'] or '-':<7} {row['new_articles']:>5} "
-                   f"{row['errors']:>6}" + ("" if row["config"] in ("enabled", "demo") else f"  [config {row['config']}]"))
+                   f"{row['errors']:>6}{config_note}")
     warned = [(row["source"], w) for row in rows for w in row["warnings"]
               if row["config"] in ("enabled", "demo") or w != "never crawled"]
     if warned:
