@@ -61,7 +61,8 @@ def test_train_command_builds_models_from_given_files(tmp_path):
     labelled = tmp_path / "reviewed.jsonl"
     docs = [
         {"id": f"d{i}", "story": f"s{i}", "published": "2025-06-10",
-         "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. {10 + i} officers escorted them.",
+         "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. "
+                 f"{10 + i} officers escorted them.",
          "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
                      "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
         for i in range(12)

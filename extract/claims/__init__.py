@@ -49,8 +49,10 @@ BATCH = 64
 __all__ = ["find_claims", "find_claims_many", "article_candidates", "EXTRACTOR_VERSION", "ArticleCandidates"]
 
 LEADING_JUNK = "–—-:|•*·> \t"
-DATELINE_RE = re.compile(r"[A-Z][A-Za-z .'’]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
-                         r"(?:,?\s*\d{4})?(?:\s*\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+")
+DATELINE_RE = re.compile(
+    r"[A-Z][A-Za-z .'’]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?:,?\s*\d{4})?(?:\s*\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+"
+)
 
 
 def _config_key(config_dir: str | os.PathLike | None) -> str | None:
@@ -69,8 +71,9 @@ class ArticleCandidates:
     candidates: list[tuple[Candidate, list[str]]]
 
 
-def article_candidates(items: Iterable[tuple[str, str | None]], config_dir: str | None = None,
-                       batch_size: int = BATCH) -> Iterator[ArticleCandidates]:
+def article_candidates(
+    items: Iterable[tuple[str, str | None]], config_dir: str | None = None, batch_size: int = BATCH
+) -> Iterator[ArticleCandidates]:
     """Parse the chunks of each (text, published) worth parsing, batched with `nlp.pipe`, and
     yield each article's candidates with their features, in input order."""
     key = _config_key(config_dir)
@@ -85,7 +88,9 @@ def article_candidates(items: Iterable[tuple[str, str | None]], config_dir: str 
         yield from _analyse(buf, key, lex, batch_size)
 
 
-def _analyse(items: list[tuple[str, str | None]], key: str | None, lex: Lexicon, batch_size: int) -> list[ArticleCandidates]:
+def _analyse(
+    items: list[tuple[str, str | None]], key: str | None, lex: Lexicon, batch_size: int
+) -> list[ArticleCandidates]:
     from extract.residual import load_lexicon as load_boilerplate
 
     boilerplate = load_boilerplate(["en"], key)
@@ -127,8 +132,9 @@ def _places(c: Candidate, text: str, lex: Lexicon, model: DecisionModel | None) 
     places: list[dict] = []
     seen: set[str] = set()
     # a dateline ("SEOUL -") says where the report was written: never a place of the return (FORMAT.md)
-    in_sentence = [span for span in place_spans(doc, lex) if c.sent.start <= span[0] < c.sent.end
-                   and not is_dateline(doc, span)]
+    in_sentence = [
+        span for span in place_spans(doc, lex) if c.sent.start <= span[0] < c.sent.end and not is_dateline(doc, span)
+    ]
     kept = [span for span in in_sentence if model.confidence(place_features(c, span, lex)) >= model.threshold]
     for span in linked_places(doc, kept, in_sentence):
         name = place_name(doc, span)
@@ -142,7 +148,9 @@ def _places(c: Candidate, text: str, lex: Lexicon, model: DecisionModel | None) 
     return locs, places
 
 
-def claims_of(art: ArticleCandidates, model: DecisionModel, place_model: DecisionModel | None, lex: Lexicon) -> list[Claim]:
+def claims_of(
+    art: ArticleCandidates, model: DecisionModel, place_model: DecisionModel | None, lex: Lexicon
+) -> list[Claim]:
     """The claims of one analysed article: decide, then read the attributes, then merge."""
     kept = [(c, model.confidence(f)) for c, f in art.candidates]
     kept = [(c, p) for c, p in kept if p >= model.threshold]
@@ -167,26 +175,41 @@ def claims_of(art: ArticleCandidates, model: DecisionModel, place_model: Decisio
         v = dating.value
         locs, places = _places(c, text, lex, place_model)
         start, end = _evidence(text, c.offset + c.sent.start_char, c.offset + c.sent.end_char)
-        claims.append(Claim(
-            count=q.value, qualifier=qualifier, who=who_of(c.counted, c.tq.end), date=v.date if v else None,
-            date_end=v.date_end if v else None, kind=kind_of(c, v, dating.where == "sentence", lex),
-            locations=locs, evidence=text[start:end], start=start, end=end, confidence=round(p, 3),
-            count_high=q.high, vague=q.vague, places=places, rule=c.rule, language="en",
-        ))
+        claims.append(
+            Claim(
+                count=q.value,
+                qualifier=qualifier,
+                who=who_of(c.counted, c.tq.end),
+                date=v.date if v else None,
+                date_end=v.date_end if v else None,
+                kind=kind_of(c, v, dating.where == "sentence", lex),
+                locations=locs,
+                evidence=text[start:end],
+                start=start,
+                end=end,
+                confidence=round(p, 3),
+                count_high=q.high,
+                vague=q.vague,
+                places=places,
+                rule=c.rule,
+                language="en",
+            )
+        )
         if _refers_back(c):
             back_references.add(id(claims[-1]))
     return merge_claims(claims, art.headline, frozenset(back_references))
 
 
 def _refers_back(c: Candidate) -> bool:
-    """"The 68 were returned ...", "the current figure of 406", "the 17": a figure told before."""
+    """ "The 68 were returned ...", "the current figure of 406", "the 17": a figure told before."""
     doc = c.doc
-    before = [t.lower_ for t in doc[max(c.sent.start, c.tq.start - 4):c.tq.start]]
+    before = [t.lower_ for t in doc[max(c.sent.start, c.tq.start - 4) : c.tq.start]]
     return before[-1:] == ["the"] or (before[-1:] == ["of"] and any(w in ("figure", "number", "total") for w in before))
 
 
-def find_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | None = None,
-                     batch_size: int = BATCH) -> Iterator[list[Claim]]:
+def find_claims_many(
+    docs: Iterable[tuple[str, str | None]], config_dir: str | None = None, batch_size: int = BATCH
+) -> Iterator[list[Claim]]:
     """Claims of many (text, published) pairs, parsed in batches."""
     key = _config_key(config_dir)
     lex = load_lexicon(key)
@@ -196,8 +219,9 @@ def find_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | N
         yield claims_of(art, model, place_model, lex)
 
 
-def find_claims(text: str, published: str | None = None, title: str | None = None,
-                config_dir: str | None = None) -> list[Claim]:
+def find_claims(
+    text: str, published: str | None = None, title: str | None = None, config_dir: str | None = None
+) -> list[Claim]:
     """The returnee claims of one article (headline first, paragraphs separated by blank lines).
     `title` is accepted for callers that have one; claims' offsets always point into `text`."""
     return next(find_claims_many([(text or "", published)], config_dir=config_dir))

@@ -41,11 +41,11 @@ class Candidate:
     tq: TokenQuantity
     sent: Span
     sent_index: int
-    counted: Token          # the word the number counts (or the number itself)
-    trigger: Token | None   # the return word nearest in the parse tree
+    counted: Token  # the word the number counts (or the number itself)
+    trigger: Token | None  # the return word nearest in the parse tree
     rule: str
     in_headline: bool
-    offset: int             # where `doc` starts in the article text
+    offset: int  # where `doc` starts in the article text
 
     @property
     def quantity(self):
@@ -66,8 +66,13 @@ def sentences(doc: Doc) -> list[Span]:
 
 def _people_like(tok: Token, lex: Lexicon) -> bool:
     low, lemma = tok.lower_, tok.lemma_.lower()
-    return (lex.is_a(lemma, "people") or lex.is_a(low, "people") or low in lex.demonyms or lemma in lex.people_triggers
-            or tok.ent_type_ == "NORP")
+    return (
+        lex.is_a(lemma, "people")
+        or lex.is_a(low, "people")
+        or low in lex.demonyms
+        or lemma in lex.people_triggers
+        or tok.ent_type_ == "NORP"
+    )
 
 
 def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
@@ -77,13 +82,19 @@ def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
         return False
     if q.shape == "year":  # "2000 migrants were deported": a year only when it counts people
         counted = counted_token(doc[tq.anchor])
-        return counted.i != tq.anchor and counted.i == tq.end and _people_like(counted, lex) \
+        return (
+            counted.i != tq.anchor
+            and counted.i == tq.end
+            and _people_like(counted, lex)
             and not (tq.start > 0 and doc[tq.start - 1].lower_ in ("in", "since", "of", "by"))
+        )
     if q.shape != "count":
         return False
     if q.value == 1:  # "one of them", "no one", "between 1 and 15 October": only "one Afghan man"
         nxt = doc[tq.end] if tq.end < len(doc) else None
-        return nxt is not None and (_people_like(nxt, lex) or nxt.pos_ == "ADJ" and tq.end + 1 < len(doc) and _people_like(doc[tq.end + 1], lex))
+        return nxt is not None and (
+            _people_like(nxt, lex) or nxt.pos_ == "ADJ" and tq.end + 1 < len(doc) and _people_like(doc[tq.end + 1], lex)
+        )
     return True
 
 
@@ -97,7 +108,7 @@ def _line_of(doc: Doc, sent: Span) -> str:
     text = doc.text
     a = text.rfind("\n", 0, sent.start_char) + 1
     b = text.find("\n", sent.start_char)
-    return text[a:b if b >= 0 else len(text)]
+    return text[a : b if b >= 0 else len(text)]
 
 
 def _list_context(doc: Doc, sents: list[Span], k: int, strong_in: list[list[Token]]) -> bool:
@@ -113,7 +124,9 @@ def _list_context(doc: Doc, sents: list[Span], k: int, strong_in: list[list[Toke
     return any(strong_in[i] for i in range(max(0, j - 7), j + 1))
 
 
-def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int, int] | None = None) -> list[Candidate]:
+def find_candidates(
+    doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int, int] | None = None
+) -> list[Candidate]:
     """The candidates of one parsed chunk (`offset`: where it starts in the article)."""
     quantities = doc._.quantities or []
     if not quantities:
@@ -123,7 +136,7 @@ def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int
     weak_in = [[t for t in s if t._.trigger == "weak"] for s in sents]
     head_has_strong = False
     if headline is not None:
-        for s, trig in zip(sents, strong_in):
+        for s, trig in zip(sents, strong_in, strict=True):
             if offset + s.start_char < headline[1] and trig:
                 head_has_strong = True
     sent_of = {}
@@ -134,9 +147,10 @@ def find_candidates(doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int
     for tq in quantities:
         if not _head_count(tq, doc, lex):
             continue
-        k = sent_of.get(tq.anchor)
-        if k is None:
+        found = sent_of.get(tq.anchor)
+        if found is None:
             continue
+        k = found
         sent = sents[k]
         anchor = doc[tq.anchor]
         counted = counted_token(anchor)

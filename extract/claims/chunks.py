@@ -22,7 +22,9 @@ MAX_CHUNK = 20_000
 MAX_PARSED = 300_000
 
 _FIGURE_RE = re.compile(
-    r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS | {v.split()[-1] for v, _ in VAGUE}, key=len, reverse=True)) + r")\b", re.I)
+    r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS | {v.split()[-1] for v, _ in VAGUE}, key=len, reverse=True)) + r")\b",
+    re.I,
+)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -40,15 +42,18 @@ def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list
     lines = _lines(text)
     figure = [_FIGURE_RE.search(text, a, b) is not None for a, b in lines]
     # a line with a return word and a figure on it or on one of the next lines ("Among them were 38 minors")
-    hits = [i for i, (a, b) in enumerate(lines)
-            if lex.select_re.search(text[a:min(b, a + MAX_CHUNK)]) and any(figure[i:i + NEIGHBOURS + 2])]
+    hits = [
+        i
+        for i, (a, b) in enumerate(lines)
+        if lex.select_re.search(text[a : min(b, a + MAX_CHUNK)]) and any(figure[i : i + NEIGHBOURS + 2])
+    ]
     if not hits:
         return []
     keep: set[int] = set()
     for i in hits:
         keep.update(range(max(0, i - neighbours), min(len(lines), i + neighbours + 1)))
         j = i + 1  # a list or table under the line: its rows, however many
-        while j < len(lines) and j <= i + LIST_BLOCK and (is_list_line(text[lines[j][0]:lines[j][1]]) or j <= i + 2):
+        while j < len(lines) and j <= i + LIST_BLOCK and (is_list_line(text[lines[j][0] : lines[j][1]]) or j <= i + 2):
             keep.add(j)
             j += 1
     runs: list[list[int]] = []

@@ -13,14 +13,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-            "saturday": 5, "sunday": 6}
-_MON = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MON = (r"(january|february|march|april|may|june|july|august|september|october|november|december"
+        r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
 _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 
@@ -37,9 +57,24 @@ MONTH_DAY_RANGE_RE = re.compile(rf"\b{_MON}\s+{_DAY}\s*(?:-|–|—|to|and|until
 # Parts of a year: "the first half of 2025", "the second quarter of the year", "Q3 2024",
 # "the first six months of 2024": the first month of the part.
 HALF_RE = re.compile(rf"\b(first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR}|{_MON})")
-QUARTER_RE = re.compile(rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|q([1-4])\s*,?\s*{_YEAR})")
-FIRST_MONTHS_RE = re.compile(rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})")
-_ORDER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4, "last": 4}
+QUARTER_RE = re.compile(
+    rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|q([1-4])\s*,?\s*{_YEAR})"
+)
+FIRST_MONTHS_RE = re.compile(
+    rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})"
+)
+_ORDER = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+    "last": 4,
+}
 DAY_MONTH_RE = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?\b")
 MONTH_DAY_RE = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+{_YEAR})?")
 MONTH_YEAR_RE = re.compile(rf"\b{_MON}(?:,?\s+(?:of\s+)?{_YEAR})?\b")
@@ -51,7 +86,8 @@ RELATIVE_RE = re.compile(
     r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|(?:the|last|this) weekend|"
     r"(?:that|this|last|the same|in|in the|during the) (?:spring|summer|autumn|winter)|"
     r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b")
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +109,8 @@ def _safe_day(year: str, month: int, day: int) -> bool:
 
 
 def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateValue | None:
-    """"the first half of 2025", "the second quarter of the year", "Q3 2024"."""
+    """ "the first half of 2025", "the second quarter of the year", "Q3 2024"."""
+
     def year_of(m: re.Match, group_year: int) -> str | None:
         text = m.group(0)
         if m.group(group_year):
@@ -91,20 +128,20 @@ def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateV
             y = _year_for(month, None, anchor_year, pub)
             day = 1 if _ORDER[m.group(1)] == 1 else 16
             return DateValue(f"{y}-{month:02d}-{day:02d}")
-        y = year_of(m, 2)
-        if y:
-            return DateValue(f"{y}-{1 if _ORDER[m.group(1)] == 1 else 7:02d}", explicit_year=bool(m.group(2)))
+        named = year_of(m, 2)
+        if named:
+            return DateValue(f"{named}-{1 if _ORDER[m.group(1)] == 1 else 7:02d}", explicit_year=bool(m.group(2)))
     m = QUARTER_RE.search(p)
     if m:
         n = _ORDER[m.group(1)] if m.group(1) else int(m.group(3))
-        y = m.group(4) if m.group(3) else year_of(m, 2)
-        if y:
-            return DateValue(f"{y}-{3 * (n - 1) + 1:02d}", explicit_year=bool(m.group(2) or m.group(4)))
+        named = m.group(4) if m.group(3) else year_of(m, 2)
+        if named:
+            return DateValue(f"{named}-{3 * (n - 1) + 1:02d}", explicit_year=bool(m.group(2) or m.group(4)))
     m = FIRST_MONTHS_RE.search(p)
     if m:
-        y = year_of(m, 1)
-        if y:
-            return DateValue(f"{y}-01", explicit_year=bool(m.group(1)))
+        named = year_of(m, 1)
+        if named:
+            return DateValue(f"{named}-01", explicit_year=bool(m.group(1)))
     return None
 
 
@@ -146,7 +183,7 @@ def _dateparser(phrase: str, base: str | None) -> dt.datetime | None:
         settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(base)
     try:
         return dateparser.parse(phrase, languages=["en"], settings=settings)
-    except Exception:  # dateparser raises on odd input
+    except Exception:  # noqa: BLE001 - dateparser raises many kinds of error on odd input: no date then
         return None
 
 
@@ -180,8 +217,19 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return DateValue(first.strftime("%Y-%m"), relative=True)
     m = re.search(r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\s+ago\s+today\b", p)
     if m:  # "two years ago today": that very day
-        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-             "nine": 9, "ten": 10}.get(m.group(1)) or int(m.group(1))
+        n = {
+            "a": 1,
+            "one": 1,
+            "two": 2,
+            "three": 3,
+            "four": 4,
+            "five": 5,
+            "six": 6,
+            "seven": 7,
+            "eight": 8,
+            "nine": 9,
+            "ten": 10,
+        }.get(m.group(1)) or int(m.group(1))
         try:
             return DateValue(pub.replace(year=pub.year - n).isoformat(), relative=True)
         except ValueError:  # February 29
@@ -193,7 +241,9 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
     # a week names no day: the month it falls in (a nearby "on Monday" may refine it)
     if re.search(r"\bthis week\b|earlier this week", p):
         monday = pub - dt.timedelta(days=pub.weekday())
-        return DateValue(monday.strftime("%Y-%m") if monday.month == pub.month else pub.strftime("%Y-%m"), relative=True)
+        return DateValue(
+            monday.strftime("%Y-%m") if monday.month == pub.month else pub.strftime("%Y-%m"), relative=True
+        )
     if re.search(r"\b(last|past|previous) week\b", p):
         # Monday to Sunday of the week before publication; a week across two months gives the
         # later one (the publication month, or the month the week ended in)
@@ -234,10 +284,15 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
     if not p:
         return None
     pub = _parse_published(published)
-    if pub is not None and re.search(r"\b(last|this|next|previous) year\b", p) and (MONTH_DAY_RE.search(p) or DAY_MONTH_RE.search(p)
-                                                                                   or re.search(r"\b" + _MON + r"\b", p)):
+    if (
+        pub is not None
+        and re.search(r"\b(last|this|next|previous) year\b", p)
+        and (MONTH_DAY_RE.search(p) or DAY_MONTH_RE.search(p) or re.search(r"\b" + _MON + r"\b", p))
+    ):
         # "on July 18 last year": the year the phrase itself names wins over any year nearby
-        anchor_year = pub.year - 1 if re.search(r"\b(last|previous) year\b", p) else pub.year + (1 if "next" in p else 0)
+        anchor_year = (
+            pub.year - 1 if re.search(r"\b(last|previous) year\b", p) else pub.year + (1 if "next" in p else 0)
+        )
     cumulative = bool(CUMULATIVE_PREFIX.match(p)) or bool(re.search(r"\b(so far|to date|since)\b", p))
     for rx in PERIOD_RE:
         m = rx.search(p)
@@ -280,7 +335,12 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
     for m in MONTH_YEAR_RE.finditer(p):
         word = m.group(1)
         if word in ("may", "mar", "jan", "dec", "sep", "oct", "nov", "jun", "jul", "aug", "feb", "apr") and not (
-            m.group(2) or re.search(rf"\b(in|of|since|until|by|early|late|mid|last|this|during|from|through|throughout|end of|beginning of)\s+(?:early\s+|late\s+|mid-?\s*)?{word}\b", p)
+            m.group(2)
+            or re.search(
+                rf"\b(in|of|since|until|by|early|late|mid|last|this|during|from|through|throughout|end of|"
+                rf"beginning of)\s+(?:early\s+|late\s+|mid-?\s*)?{word}\b",
+                p,
+            )
             or p.strip() == word
         ):
             continue

@@ -28,18 +28,80 @@ from extract.claims.dates import DateValue, looks_like_date, resolve_date
 from extract.claims.lexicon import Lexicon
 from extract.claims.syntax import ancestors_to_root
 
-TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
-              "decade", "decades", "minute", "minutes", "night", "nights"}
-MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-               "sept", "oct", "nov", "dec"}
+TIME_UNITS = {
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "decade",
+    "decades",
+    "minute",
+    "minutes",
+    "night",
+    "nights",
+}
+MONTH_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 DAY_PARTS = {"morning", "afternoon", "evening", "night", "nights", "midnight", "dawn", "noon", "weekend"}
-DATE_PREPS = {"since", "in", "on", "as", "from", "between", "until", "till", "by", "through", "throughout",
-              "during", "of", "before", "after", "early", "late", "mid"}
-VAGUE_PERIOD_RE = re.compile(r"\b(the )?(past|last|previous|recent) (few |several |\d+ |twelve |six |three )?"
-                             r"(years?|months?|decades?|weeks?)\b|\brecent (years|months|weeks)\b", re.I)
-DATELINE_RE = re.compile(r"^[A-Z][\w .'’-]{1,40}(?:,\s*[\w .]{1,30})?,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
-                         r"(?:,?\s+\d{4})?\s*(?:\([^)]{2,30}\))?\s*(?:--|[–—-])\s+")
+DATE_PREPS = {
+    "since",
+    "in",
+    "on",
+    "as",
+    "from",
+    "between",
+    "until",
+    "till",
+    "by",
+    "through",
+    "throughout",
+    "during",
+    "of",
+    "before",
+    "after",
+    "early",
+    "late",
+    "mid",
+}
+VAGUE_PERIOD_RE = re.compile(
+    r"\b(the )?(past|last|previous|recent) (few |several |\d+ |twelve |six |three )?"
+    r"(years?|months?|decades?|weeks?)\b|\brecent (years|months|weeks)\b",
+    re.I,
+)
+DATELINE_RE = re.compile(
+    r"^[A-Z][\w .'’-]{1,40}(?:,\s*[\w .]{1,30})?,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:,?\s+\d{4})?\s*(?:\([^)]{2,30}\))?\s*(?:--|[–—-])\s+"
+)
 FISCAL_RE = re.compile(r"\b(?:fiscal(?: year)?|FY)\s*'?((?:19|20)?\d\d)\b", re.I)
 
 
@@ -54,7 +116,7 @@ class DatePhrase:
 @dataclass(frozen=True)
 class Dating:
     value: DateValue | None
-    where: str | None          # "sentence", "neighbour" or None
+    where: str | None  # "sentence", "neighbour" or None
     from_sentence: int | None  # index of the sentence that dated a claim from outside its own
 
 
@@ -84,15 +146,22 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
         if ent.label_ not in ("DATE", "TIME") or not looks_like_date(ent.text):
             continue
         low = ent.text.lower()
-        if re.search(r"\b\d+\s*(-\s*)?(years?|months?|weeks?|days?|decades?)\b(?!\s+ago)", low) and not re.search(r"(19|20)\d\d", low):
+        if re.search(r"\b\d+\s*(-\s*)?(years?|months?|weeks?|days?|decades?)\b(?!\s+ago)", low) and not re.search(
+            r"(19|20)\d\d", low
+        ):
             continue
-        if re.fullmatch(r"(the\s+)?(\w+\s+)?(years?|months?|weeks?|days?|decades?)", low.strip()) \
-                and not re.search(r"\b(this|last|past|that|the same|previous|the)\b", low):
+        if re.fullmatch(r"(the\s+)?(\w+\s+)?(years?|months?|weeks?|days?|decades?)", low.strip()) and not re.search(
+            r"\b(this|last|past|that|the same|previous|the)\b", low
+        ):
             continue
         root = ent.root
-        if root.dep_ in ("nummod", "compound", "amod", "nmod", "poss") and root.head.pos_ in ("NOUN", "PROPN") \
-                and root.head.i >= ent.end and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS \
-                and not (root.dep_ == "poss" and not _is_year(root.text)):
+        if (
+            root.dep_ in ("nummod", "compound", "amod", "nmod", "poss")
+            and root.head.pos_ in ("NOUN", "PROPN")
+            and root.head.i >= ent.end
+            and root.head.lower_ not in TIME_UNITS | MONTH_WORDS | DAY_PARTS
+            and not (root.dep_ == "poss" and not _is_year(root.text))
+        ):
             continue  # "a 2014 United Nations Commission"; but "Tuesday's flight", "last week's expulsions"
         add(ent.start, ent.end, root.i)
     for tok in doc:
@@ -100,24 +169,40 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        if tok.lower_.rstrip(".") in MONTH_WORDS and tok.text[0].isupper() and (
-                tok.lower_ not in ("may", "mar", "jan", "dec") or (prev is not None and prev.lower_ in DATE_PREPS)
-                or (nxt is not None and re.fullmatch(r"\d{1,2}|(19|20)\d\d", nxt.text))):
+        if (
+            tok.lower_.rstrip(".") in MONTH_WORDS
+            and tok.text[0].isupper()
+            and (
+                tok.lower_ not in ("may", "mar", "jan", "dec")
+                or (prev is not None and prev.lower_ in DATE_PREPS)
+                or (nxt is not None and re.fullmatch(r"\d{1,2}|(19|20)\d\d", nxt.text))
+            )
+        ):
             s, e = tok.i, tok.i + 1
             if nxt is not None and re.fullmatch(r"\d{1,2}|(19|20)\d\d", nxt.text):
                 e += 1
             if s > 0 and re.fullmatch(r"\d{1,2}", doc[s - 1].text):
                 s -= 1
             add(s, e, tok.i)
-        elif FISCAL_RE.fullmatch(tok.text) or (tok.lower_ == "fiscal" and nxt is not None and FISCAL_RE.match(doc[tok.i:tok.i + 3].text)):
+        elif FISCAL_RE.fullmatch(tok.text) or (
+            tok.lower_ == "fiscal" and nxt is not None and FISCAL_RE.match(doc[tok.i : tok.i + 3].text)
+        ):
             e = tok.i + 1
-            while e < len(doc) and e < tok.i + 3 and not FISCAL_RE.fullmatch(doc[tok.i:e].text):
+            while e < len(doc) and e < tok.i + 3 and not FISCAL_RE.fullmatch(doc[tok.i : e].text):
                 e += 1
             add(tok.i, e, tok.i)
-        elif _is_year(tok.text) and nxt is not None and nxt.text in (":", "–", "—") and (
-                prev is None or prev.text in ("-", "•", "*", "·") or "\n" in prev.text + prev.whitespace_):
+        elif (
+            _is_year(tok.text)
+            and nxt is not None
+            and nxt.text in (":", "–", "—")
+            and (prev is None or prev.text in ("-", "•", "*", "·") or "\n" in prev.text + prev.whitespace_)
+        ):
             add(tok.i, tok.i + 1, tok.i)  # a list or table row: "- 2022: 12,945 people deported"
-        elif _is_year(tok.text) and prev is not None and prev.lower_ in ("in", "since", "as", "during", "of", "by", "until", "from", "throughout"):
+        elif (
+            _is_year(tok.text)
+            and prev is not None
+            and prev.lower_ in ("in", "since", "as", "during", "of", "by", "until", "from", "throughout")
+        ):
             if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
                 continue
             add(tok.i, tok.i + 1, tok.i)
@@ -127,8 +212,11 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
     return out
 
 
-_DAYS_BEFORE_RE = re.compile(r"(?:\b(?:between|from|on|in|during)\s+)?\b\d{1,2}(?:st|nd|rd|th)?"
-                             r"(?:\s*(?:-|–|—|to|and|until|till)\s*\d{1,2}(?:st|nd|rd|th)?)?\s*(?:of\s+)?$", re.I)
+_DAYS_BEFORE_RE = re.compile(
+    r"(?:\b(?:between|from|on|in|during)\s+)?\b\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:\s*(?:-|–|—|to|and|until|till)\s*\d{1,2}(?:st|nd|rd|th)?)?\s*(?:of\s+)?$",
+    re.I,
+)
 
 
 def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
@@ -138,7 +226,7 @@ def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
     if first.lower_.rstrip(".") not in MONTH_WORDS and not (first.like_num and p.end - p.start >= 2):
         return p
     lo = max(first.sent.start, p.start - 6)
-    before = doc.text[doc[lo].idx:first.idx]
+    before = doc.text[doc[lo].idx : first.idx]
     if first.like_num:  # "14 April": only a "8-" or "between 8 and" before it joins
         m = re.search(r"(?:\bbetween\s+)?\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and)\s*$", before, re.I)
     else:
@@ -146,8 +234,8 @@ def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
     if not m or not m.group(0).strip():
         return p
     start_char = doc[lo].idx + m.start()
-    start = next(t.i for t in doc[lo:p.start + 1] if t.idx + len(t.text) > start_char)
-    return DatePhrase(start, p.end, p.root, doc[start:p.end].text)
+    start = next(t.i for t in doc[lo : p.start + 1] if t.idx + len(t.text) > start_char)
+    return DatePhrase(start, p.end, p.root, doc[start : p.end].text)
 
 
 def _paragraph(doc: Doc, char: int) -> int:
@@ -266,12 +354,13 @@ def _best_of_sentence(doc: Doc, s: Span, phrases: list[DatePhrase], published: s
     return None
 
 
-def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, sents: list[Span],
-               row: bool) -> Dating | None:
+def _inherited(
+    c: Candidate, phrases: list[DatePhrase], published: str | None, sents: list[Span], row: bool
+) -> Dating | None:
     """The date of the sentence a figure continues ("Of them, 600 ...") or, for a row of a list or
     table, of the lead above it (rows with their own date were dated by it already)."""
-    from extract.claims.chunks import is_list_line
     from extract.claims.candidates import _line_of
+    from extract.claims.chunks import is_list_line
 
     doc = c.doc
     k = c.sent_index
@@ -290,8 +379,9 @@ def _inherited(c: Candidate, phrases: list[DatePhrase], published: str | None, s
     return None
 
 
-def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict[int, set[int]],
-            claimed_tokens: set[int]) -> Dating:
+def date_of(
+    c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict[int, set[int]], claimed_tokens: set[int]
+) -> Dating:
     """The date of candidate `c` (see the module docstring). `claim_sents`: sentence index ->
     counts claimed there; `claimed_tokens`: tokens of the kept figures."""
     doc = c.doc
@@ -301,16 +391,23 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
     mine = set(range(c.tq.start, c.tq.end)) | {c.counted.i}
     heads = {t for t in ([c.trigger.i] if c.trigger is not None else [])} | {c.counted.head.i}
     dateline_end = _dateline_end(sent)
-    own = [p for p in phrases if sent.start <= p.start < sent.end and not _on_other_figure(doc, p, mine, claimed_tokens)]
+    own = [
+        p for p in phrases if sent.start <= p.start < sent.end and not _on_other_figure(doc, p, mine, claimed_tokens)
+    ]
     body = [p for p in own if p.start >= dateline_end] or own
     own_value = own_window = None
     if body:
+
         def on_figure(p: DatePhrase) -> bool:
             r = doc[p.root]
             return r.head.dep_ == "prep" and r.head.head.i in mine
 
-        since = [t.head.i if t.dep_ == "mark" else t.i for t in sent if t.lower_ == "since"
-                 and (t.dep_ == "mark" and _in_clause(t.head, heads) or t.dep_ == "prep" and t.head.i in heads)]
+        since = [
+            t.head.i if t.dep_ == "mark" else t.i
+            for t in sent
+            if t.lower_ == "since"
+            and (t.dep_ == "mark" and _in_clause(t.head, heads) or t.dep_ == "prep" and t.head.i in heads)
+        ]
         in_clause = [p for p in body if _in_clause(doc[p.root], heads)]
         pool = list(in_clause or body)
         segment = _segment(c, claimed_tokens)
@@ -320,8 +417,12 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
             lo, hi = segment
             after = [p for p in body if c.tq.end <= p.start < hi]
             pool = after or [p for p in body if lo <= p.start < c.tq.start] or pool
-        pool.sort(key=lambda p: (0 if on_figure(p) else 1 if since and _in_clause(doc[p.root], set(since)) else 2,
-                                 abs(p.root - c.tq.start)))
+        pool.sort(
+            key=lambda p: (
+                0 if on_figure(p) else 1 if since and _in_clause(doc[p.root], set(since)) else 2,
+                abs(p.root - c.tq.start),
+            )
+        )
         for p in pool:
             v = _resolve(doc, phrases, p, published)
             if v is None:
@@ -333,13 +434,14 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
             return Dating(v, "sentence", None)
         if own_value is None and any(VAGUE_PERIOD_RE.search(p.text) for p in pool):
             return Dating(None, None, None)
-    if own_value is None and VAGUE_PERIOD_RE.search(sent.text[:max(1, c.anchor.idx - sent.start_char + 40)]):
+    if own_value is None and VAGUE_PERIOD_RE.search(sent.text[: max(1, c.anchor.idx - sent.start_char + 40)]):
         return Dating(None, None, None)  # "Over the past year, more than 2,000 ..."
     k = c.sent_index
-    first = " ".join(t.lower_ for t in doc[sent.start:sent.start + 3])
-    before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2):c.tq.start])
-    anaphoric = re.match(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ", first) \
-        or re.search(r"\b(a further|another|an additional)$", before_num)
+    first = " ".join(t.lower_ for t in doc[sent.start : sent.start + 3])
+    before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2) : c.tq.start])
+    anaphoric = re.match(r"^(of|among) (them|those|these|whom)\b|^(of|among) the \w+ ", first) or re.search(
+        r"\b(a further|another|an additional)$", before_num
+    )
     from extract.claims.candidates import _line_of
     from extract.claims.chunks import is_list_line
 
@@ -370,7 +472,9 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
         sp = [p for p in phrases if s.start <= p.start < s.end]
         if not sp:
             continue
-        if not near and not any(t._.trigger in ("verb", "phrasal", "noun", "people") or t.lemma_.lower() in lex.event_verbs for t in s):
+        if not near and not any(
+            t._.trigger in ("verb", "phrasal", "noun", "people") or t.lemma_.lower() in lex.event_verbs for t in s
+        ):
             continue
         for p in sp:
             v = _resolve(doc, phrases, p, published)
@@ -379,8 +483,8 @@ def date_of(c: Candidate, published: str | None, lex: Lexicon, claim_sents: dict
             if not near and len(v.date) < 7:
                 continue  # a bare year far away says little about this return
             if own_value is not None and own_window is not None:
-                lo, hi = own_window
-                if len(v.date) == 10 and "X" not in v.date and lo <= dt.date.fromisoformat(v.date) <= hi:
+                first_day, last_day = own_window
+                if len(v.date) == 10 and "X" not in v.date and first_day <= dt.date.fromisoformat(v.date) <= last_day:
                     return Dating(v, "neighbour", j)
                 continue
             return Dating(v, "neighbour", j)

@@ -49,9 +49,14 @@ class DecisionModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> DecisionModel:
-        return cls(weights=dict(data["weights"]), bias=float(data["bias"]), platt_a=float(data["platt"]["a"]),
-                   platt_b=float(data["platt"]["b"]), threshold=float(data["threshold"]),
-                   features_version=str(data["features_version"]))
+        return cls(
+            weights=dict(data["weights"]),
+            bias=float(data["bias"]),
+            platt_a=float(data["platt"]["a"]),
+            platt_b=float(data["platt"]["b"]),
+            threshold=float(data["threshold"]),
+            features_version=str(data["features_version"]),
+        )
 
 
 def model_path(config_dir: str | None = None, kind: str = "claims") -> Path:

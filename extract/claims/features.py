@@ -83,8 +83,9 @@ def _modality(trigger: Token, lex: Lexicon) -> list[str]:
             if cls:
                 out.append(f"gov={cls}")
                 out.append(f"gov-lemma={t.lemma_.lower()}")
-            if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in chain[n - 1].children) \
-                    and lex.modality_of(t.lemma_) not in ("doubt",):
+            if any(
+                c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in chain[n - 1].children
+            ) and lex.modality_of(t.lemma_) not in ("doubt",):
                 break  # "reports that 200 were returned": what governs "reports" does not count
     for c in trigger.children:  # "a planned deportation", "the proposed return of 300"
         if c.dep_ in ("amod", "compound") and c.i < trigger.i and lex.modality_of(c.lemma_):
@@ -100,7 +101,7 @@ def _phrase_before(c: Candidate, lex: Lexicon) -> list[str]:
         return []
     doc = c.doc
     lo = max(c.sent.start, c.trigger.i - 6)
-    words = " " + " ".join(t.lower_ for t in doc[lo:c.trigger.i]) + " "
+    words = " " + " ".join(t.lower_ for t in doc[lo : c.trigger.i]) + " "
     return [f"phrase={p.replace(' ', '_')}" for p in lex.modal_phrases if f" {p} " in words]
 
 
@@ -121,18 +122,25 @@ def _partitive(c: Candidate) -> list[str]:
     doc = c.doc
     s, e = c.tq.start, c.tq.end
     out = []
-    nxt = [t.lower_ for t in doc[e:min(c.sent.end, e + 3)]]
-    prev = [t.lower_ for t in doc[max(c.sent.start, s - 3):s]]
-    if nxt[:1] == ["of"] and len(nxt) > 1 and (nxt[1] in ("the", "them", "those", "these", "whom", "all") or doc[e + 1].like_num):
+    nxt = [t.lower_ for t in doc[e : min(c.sent.end, e + 3)]]
+    prev = [t.lower_ for t in doc[max(c.sent.start, s - 3) : s]]
+    if (
+        nxt[:1] == ["of"]
+        and len(nxt) > 1
+        and (nxt[1] in ("the", "them", "those", "these", "whom", "all") or doc[e + 1].like_num)
+    ):
         out.append("part-of-whole")  # "three of the 25 men"
-    if prev[-2:] == ["of", "the"] and any(t.like_num for t in doc[max(c.sent.start, s - 6):s - 2]):
+    if prev[-2:] == ["of", "the"] and any(t.like_num for t in doc[max(c.sent.start, s - 6) : s - 2]):
         out.append("whole-of-part")  # "three of the 25 men": 25
     if any(w in ("including", "among", "includes", "included") for w in prev[-3:]):
         out.append("subset-including")
-    first = [t.lower_ for t in doc[c.sent.start:c.sent.start + 3]]
+    first = [t.lower_ for t in doc[c.sent.start : c.sent.start + 3]]
     if first[:2] in (["among", "them"], ["of", "them"], ["of", "those"], ["among", "those"], ["of", "these"]):
         out.append("subset-sentence")
-    if any(t.lower_ in ("another", "further", "additional", "other", "others") for t in doc[max(c.sent.start, s - 2):min(c.sent.end, e + 2)]):
+    if any(
+        t.lower_ in ("another", "further", "additional", "other", "others")
+        for t in doc[max(c.sent.start, s - 2) : min(c.sent.end, e + 2)]
+    ):
         out.append("another")
     return out
 
@@ -180,7 +188,7 @@ def _clause_verb(c: Candidate, lex: Lexicon) -> list[str]:
 
 
 def _in_quote(c: Candidate) -> bool:
-    before = c.doc.text[c.sent.start_char:c.doc[c.tq.start].idx]
+    before = c.doc.text[c.sent.start_char : c.doc[c.tq.start].idx]
     return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
 
 
@@ -199,7 +207,7 @@ def _list_row(c: Candidate, lex: Lexicon) -> list[str]:
     else:
         out.append("row-label=other")
     out.append(f"row-cells={min(4, line.count('|') + line.count(':') + 1)}")
-    if line.rstrip().endswith(c.doc[c.tq.start:c.tq.end].text):
+    if line.rstrip().endswith(c.doc[c.tq.start : c.tq.end].text):
         out.append("row-last")
     return out
 
@@ -223,8 +231,14 @@ def _modifiers(c: Candidate) -> list[str]:
     return out
 
 
-CONJOIN = (("rule", "counted"), ("rule", "clause-verb"), ("counted", "clause-verb"), ("trigger", "path-up1"),
-           ("rule", "anchor-dep"), ("counted", "head-class"))
+CONJOIN = (
+    ("rule", "counted"),
+    ("rule", "clause-verb"),
+    ("counted", "clause-verb"),
+    ("trigger", "path-up1"),
+    ("rule", "anchor-dep"),
+    ("counted", "head-class"),
+)
 
 
 def _conjunctions(features: list[str]) -> list[str]:
@@ -269,7 +283,9 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
             f.append(f"of-head={word_class(head.head, lex)}")
     # a "of" group: "a group of 30 North Koreans", "a total of 1,076"
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.i != anchor.head.i:
-        f.append(f"of-group={anchor.head.head.lemma_.lower() if lex.is_a(anchor.head.head.lemma_, 'groups') else 'other'}")
+        f.append(
+            f"of-group={anchor.head.head.lemma_.lower() if lex.is_a(anchor.head.head.lemma_, 'groups') else 'other'}"
+        )
     f += _context_words(c)
     f += _partitive(c)
     f += _modifiers(c)
@@ -313,11 +329,24 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
     f += [f"sent-trigger={w}" for w in sorted(strong)[:4]]
     if c.sent_index > 0:
         prev = sentences(doc)[c.sent_index - 1]
-        if "\n\n" in doc.text[prev.end_char - 1:sent.start_char + 1] or "\n" in doc.text[prev.end_char:sent.start_char]:
+        if (
+            "\n\n" in doc.text[prev.end_char - 1 : sent.start_char + 1]
+            or "\n" in doc.text[prev.end_char : sent.start_char]
+        ):
             f.append("prev-other-paragraph")
-    nxt = [tok.lower_ for tok in doc[c.tq.end:min(sent.end, c.tq.end + 3)]]
+    nxt = [tok.lower_ for tok in doc[c.tq.end : min(sent.end, c.tq.end + 3)]]
     f += _conjunctions(f)
-    if nxt[:2] in (["a", "day"], ["a", "week"], ["a", "month"], ["a", "year"], ["per", "day"], ["per", "week"],
-                   ["per", "month"], ["each", "day"], ["every", "day"], ["an", "hour"]) or nxt[:1] in (["daily"], ["weekly"], ["monthly"]):
+    if nxt[:2] in (
+        ["a", "day"],
+        ["a", "week"],
+        ["a", "month"],
+        ["a", "year"],
+        ["per", "day"],
+        ["per", "week"],
+        ["per", "month"],
+        ["each", "day"],
+        ["every", "day"],
+        ["an", "hour"],
+    ) or nxt[:1] in (["daily"], ["weekly"], ["monthly"]):
         f.append("rate")
     return f

@@ -18,8 +18,12 @@ def kind_of(c: Candidate, date: DateValue | None, date_in_sentence: bool, lex: L
     if any(f" {m} " in window for m in lex.cumulative_markers if m != "as of"):
         return "cumulative"
     head = c.counted.head
-    if c.counted.dep_ == "pobj" and head.lower_ in ("to", "at") and lex.is_a(head.head.lemma_, "total_verbs") \
-            and any(lex.is_a(ch.lemma_, "totals") for ch in head.head.children):
+    if (
+        c.counted.dep_ == "pobj"
+        and head.lower_ in ("to", "at")
+        and lex.is_a(head.head.lemma_, "total_verbs")
+        and any(lex.is_a(ch.lemma_, "totals") for ch in head.head.children)
+    ):
         return "cumulative"
     if date is not None and date.cumulative and date_in_sentence:
         return "cumulative"

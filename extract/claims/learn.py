@@ -49,8 +49,15 @@ def _location_keys(name: str) -> set[str]:
     return {key}
 
 
-def training_examples(art: ArticleCandidates, gold: list[dict[str, Any]], group: str, lex: Lexicon,
-                      claims: Examples, places: Examples, calibrate: bool = True) -> None:
+def training_examples(
+    art: ArticleCandidates,
+    gold: list[dict[str, Any]],
+    group: str,
+    lex: Lexicon,
+    claims: Examples,
+    places: Examples,
+    calibrate: bool = True,
+) -> None:
     """Add the labelled candidates (and names of claim sentences) of one article."""
     required: dict[int, set[str]] = {}
     optional: set[int] = set()
@@ -89,14 +96,14 @@ def _oof_scores(X, y, groups, C: float) -> list[float]:
             continue
         model = LogisticRegression(C=C, max_iter=2000)
         model.fit(X[train_idx], [y[i] for i in train_idx])
-        for i, z in zip(test_idx, model.decision_function(X[test_idx])):
+        for i, z in zip(test_idx, model.decision_function(X[test_idx]), strict=True):
             scores[i] = float(z)
     return scores
 
 
 def _log_loss(scores: list[float], y: list[int]) -> float:
     total = 0.0
-    for z, t in zip(scores, y):
+    for z, t in zip(scores, y, strict=True):
         p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
         p = min(max(p, 1e-9), 1 - 1e-9)
         total -= math.log(p) if t else math.log(1 - p)
@@ -105,12 +112,12 @@ def _log_loss(scores: list[float], y: list[int]) -> float:
 
 def _best_threshold(probs: list[float], y: list[int], beta: float) -> tuple[float, dict[str, float]]:
     """The threshold that maximises F-beta on the out-of-fold probabilities."""
-    best = (0.5, -1.0, {})
+    best: tuple[float, float, dict[str, float]] = (0.5, -1.0, {})
     positives = sum(y)
     for k in range(5, 96):
         thr = k / 100
-        tp = sum(1 for p, t in zip(probs, y) if p >= thr and t)
-        fp = sum(1 for p, t in zip(probs, y) if p >= thr and not t)
+        tp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and t)
+        fp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and not t)
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / positives if positives else 0.0
         b2 = beta * beta
@@ -150,14 +157,20 @@ def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
     model = LogisticRegression(C=C, max_iter=2000)
     model.fit(X, y)
     names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 6) for n, w in zip(names, model.coef_[0]) if abs(w) >= 1e-6}
+    weights = {str(n): round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-6}
     return {
         "features_version": FEATURES_VERSION,
         "bias": round(float(model.intercept_[0]), 6),
         "platt": {"a": round(a, 6), "b": round(b, 6)},
         "threshold": threshold,
         "weights": dict(sorted(weights.items())),
-        "training": {"examples": len(y), "positives": int(sum(y)), "stories": len(set(groups)), "C": C,
-                     "calibrated_on": len(keep),
-                     "beta": beta, "out_of_fold": at_threshold},
+        "training": {
+            "examples": len(y),
+            "positives": int(sum(y)),
+            "stories": len(set(groups)),
+            "C": C,
+            "calibrated_on": len(keep),
+            "beta": beta,
+            "out_of_fold": at_threshold,
+        },
     }

@@ -34,8 +34,8 @@ def leftover_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Character ranges of `text` that the residual cleaner would drop."""
     paras = _paragraphs(text)
     blocks = [Block(PARAGRAPH, [ln for ln in clean_line(text[a:b]).split("\n") if ln]) for a, b in paras]
-    keep = [(span, block) for span, block in zip(paras, blocks) if block.lines]
+    keep = [(span, block) for span, block in zip(paras, blocks, strict=True) if block.lines]
     if not keep:
         return []
     flags = boilerplate_flags([b for _, b in keep], lexicon=lexicon)
-    return [span for (span, _), gone in zip(keep, flags) if gone]
+    return [span for (span, _), gone in zip(keep, flags, strict=True) if gone]

@@ -43,8 +43,14 @@ class Place:
     lon: float | None
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "country": self.country,
-                "province": self.province, "lat": self.lat, "lon": self.lon}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "province": self.province,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
 
 
 @dataclass
@@ -115,8 +121,14 @@ def _load_places(path: Path) -> dict[str, Place]:
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     for row in data.get("places", []):
-        place = Place(row["name"], row.get("kind", ""), row.get("country", ""),
-                      row.get("province", ""), row.get("lat"), row.get("lon"))
+        place = Place(
+            row["name"],
+            row.get("kind", ""),
+            row.get("country", ""),
+            row.get("province", ""),
+            row.get("lat"),
+            row.get("lon"),
+        )
         for n in [row["name"], *row.get("aliases", [])]:
             places.setdefault(n.lower(), place)
     return places

@@ -15,7 +15,7 @@ from extract.types import Claim
 def compatible_dates(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return True
-    return all(x == y or "X" in (x, y) for x, y in zip(a, b))
+    return all(x == y or "X" in (x, y) for x, y in zip(a, b, strict=False))  # the shorter date is a prefix
 
 
 def _more_specific(a: str | None, b: str | None) -> bool:
@@ -38,7 +38,7 @@ def _fold(target: Claim, c: Claim) -> None:
     if not target.who and c.who:
         target.who = c.who
     canon = {(p or {}).get("canonical", "").lower() for p in target.places} - {""}
-    for loc, place in zip(c.locations, c.places or [{}] * len(c.locations)):
+    for loc, place in zip(c.locations, c.places or [{}] * len(c.locations), strict=True):
         low = loc.lower()
         if (place or {}).get("canonical", "").lower() in canon:
             continue  # "US" in the title, "United States" in the body: one place
@@ -51,13 +51,15 @@ def _fold(target: Claim, c: Claim) -> None:
     target.confidence = round(max(target.confidence, c.confidence), 3)
 
 
-def merge_claims(claims: list[Claim], headline: tuple[int, int] | None,
-                 back_references: frozenset[int] = frozenset()) -> list[Claim]:
+def merge_claims(
+    claims: list[Claim], headline: tuple[int, int] | None, back_references: frozenset[int] = frozenset()
+) -> list[Claim]:
     """Claims of one article merged (see the module docstring), in text order.
 
     `back_references`: `id()`s of claims whose figure refers back to one told before ("The 68
     were returned under ...", "the current figure of 406"): they join the earlier claim of the
     same figure whatever their dates."""
+
     # body statements first, so that a claim's evidence is the body sentence when there is one
     def in_head(c: Claim) -> bool:
         return headline is not None and headline[0] <= c.start < headline[1]
@@ -67,8 +69,14 @@ def merge_claims(claims: list[Claim], headline: tuple[int, int] | None,
     for c in ordered:
         # a headline figure is the body's figure whatever date each was given
         loose = in_head(c) or id(c) in back_references
-        target = next((m for m in merged if m.count == c.count and m.vague == c.vague
-                       and (loose or compatible_dates(m.date, c.date))), None)
+        target = next(
+            (
+                m
+                for m in merged
+                if m.count == c.count and m.vague == c.vague and (loose or compatible_dates(m.date, c.date))
+            ),
+            None,
+        )
         if target is None:
             merged.append(c)
         else:

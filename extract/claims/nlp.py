@@ -19,6 +19,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -58,11 +59,53 @@ class TokenQuantity:
 FOOTNOTE_RE = re.compile(r"(?<=[a-z\)\]][a-z])(\d{1,3})(?=[\s.,;:)\]”\"'’]|$)")
 FOOTNOTE_AFTER_PUNCT_RE = re.compile(r"(?<=[a-z][.,;:])(\d{1,2})(?=\s|$)")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-SMALL = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with",
-         "from", "over", "as", "than", "into", "after", "amid", "despite", "back", "up", "out"}
-CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-            "saturday", "sunday"}
+SMALL = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "by",
+    "with",
+    "from",
+    "over",
+    "as",
+    "than",
+    "into",
+    "after",
+    "amid",
+    "despite",
+    "back",
+    "up",
+    "out",
+}
+CALENDAR = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 _PROPER_CACHE: dict[int, frozenset[str]] = {}
 
 
@@ -75,9 +118,40 @@ def _proper_words(lex: Lexicon) -> frozenset[str]:
             words.update(re.findall(r"[a-z']+", name))
         for d in lex.demonyms:
             words.update(d.split())
-        words.update(["korean", "koreans", "chinese", "afghan", "afghans", "un", "unhcr", "iom",
-                      "kim", "xi", "jinping", "jong", "rights", "watch", "amnesty", "ice"])
-        words -= {"the", "of", "and", "republic", "people's", "democratic", "state", "city", "bay", "char", "north", "south"}
+        words.update(
+            [
+                "korean",
+                "koreans",
+                "chinese",
+                "afghan",
+                "afghans",
+                "un",
+                "unhcr",
+                "iom",
+                "kim",
+                "xi",
+                "jinping",
+                "jong",
+                "rights",
+                "watch",
+                "amnesty",
+                "ice",
+            ]
+        )
+        words -= {
+            "the",
+            "of",
+            "and",
+            "republic",
+            "people's",
+            "democratic",
+            "state",
+            "city",
+            "bay",
+            "char",
+            "north",
+            "south",
+        }
         got = frozenset(words | CALENDAR)
         _PROPER_CACHE[id(lex)] = got
     return got
@@ -142,6 +216,7 @@ def make_line_breaks(nlp: Language, name: str):
                 if tok.is_alpha and nxt < len(doc) and doc[nxt].is_alpha and "\n" not in tok.whitespace_:
                     doc[nxt].is_sent_start = False
         return doc
+
     return line_breaks
 
 
@@ -153,7 +228,11 @@ def _particle_of(part: Token, verb: Token) -> bool:
         h = t.head
         if h.i == verb.i:
             return True
-        if h.i == t.i or h.pos_ in ("VERB", "AUX") and not (h.dep_ == "acl" and h.lemma_.lower() in ("carry", "transport")):
+        if (
+            h.i == t.i
+            or h.pos_ in ("VERB", "AUX")
+            and not (h.dep_ == "acl" and h.lemma_.lower() in ("carry", "transport"))
+        ):
             return False
         t = h
     return False
@@ -176,19 +255,45 @@ def _phrasal(tok: Token, particles: frozenset[str]) -> bool:
 
 
 def _handover(tok: Token, lex: Lexicon) -> bool:
-    """"handed 15 workers to DPRK officials": a handover without "over"."""
+    """ "handed 15 workers to DPRK officials": a handover without "over"."""
     recipients = lex.classes.get("handover_recipients", frozenset())
-    return any(c.dep_ == "prep" and c.lower_ == "to" and any(p.dep_ == "pobj" and p.lemma_.lower() in recipients
-                                                            for p in c.children) for c in tok.children)
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "to"
+        and any(p.dep_ == "pobj" and p.lemma_.lower() in recipients for p in c.children)
+        for c in tok.children
+    )
 
 
-MOVED_ACROSS = {"send", "fly", "ship", "transfer", "move", "take", "bus", "put", "escort", "force", "push", "drive",
-                "truck", "march", "walk", "airlift", "carry", "transport", "dump", "drop", "leave", "abandon"}
+MOVED_ACROSS = {
+    "send",
+    "fly",
+    "ship",
+    "transfer",
+    "move",
+    "take",
+    "bus",
+    "put",
+    "escort",
+    "force",
+    "push",
+    "drive",
+    "truck",
+    "march",
+    "walk",
+    "airlift",
+    "carry",
+    "transport",
+    "dump",
+    "drop",
+    "leave",
+    "abandon",
+}
 DESTINATION_NOUNS = {"country", "countries", "border", "frontier", "homeland", "home", "desert", "sea", "side"}
 
 
 def _moved_across(tok: Token) -> bool:
-    """"sent 4,000 asylum seekers to third countries", "bused them to the border": a move verb
+    """ "sent 4,000 asylum seekers to third countries", "bused them to the border": a move verb
     whose "to / into / across" phrase names a country, a border or a named place."""
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("to", "into", "across", "over", "back"):
@@ -230,7 +335,7 @@ def _blocked(tok: Token, lex: Lexicon) -> bool:
     """A fixed phrase that is no return of people ("tax return", "returned to the field")."""
     s = tok.sent
     text = tok.doc.text
-    window = text[max(s.start_char, tok.idx - 30): min(s.end_char, tok.idx + 40)].lower()
+    window = text[max(s.start_char, tok.idx - 30) : min(s.end_char, tok.idx + 40)].lower()
     low, lemma = tok.lower_, tok.lemma_.lower()
     if any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp):
         return True
@@ -250,7 +355,7 @@ def _token_quantities(doc: Doc) -> list[TokenQuantity]:
 def make_annotate(nlp: Language, name: str, config_dir: str | None):
     lex = load_lexicon(config_dir)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    matcher.add("PLACE", list(nlp.tokenizer.pipe(sorted(lex.places))))
+    matcher.add("PLACE", list(_tokenizer(nlp).pipe(sorted(lex.places))))
 
     def annotate(doc: Doc) -> Doc:
         doc._.config_dir = config_dir
@@ -267,7 +372,14 @@ def make_annotate(nlp: Language, name: str, config_dir: str | None):
                 last = e
         doc._.places = kept
         return doc
+
     return annotate
+
+
+def _tokenizer(nlp: Language) -> Any:
+    """The model's tokenizer (spaCy types it as any callable; the English one is a `Tokenizer`,
+    a compiled class without type stubs)."""
+    return nlp.tokenizer
 
 
 def _load_model() -> Language:
@@ -283,10 +395,14 @@ def _load_model() -> Language:
 def _split_glued_figures(nlp: Language) -> None:
     """Tokenize "1.5 millionreturned" as "1.5 million returned", "500people" as "500 people" and
     "2024,108" (a year glued to a figure) as "2024 , 108"."""
-    extra = [r"(?<=million)(?=[a-z]{3,})", r"(?<=billion)(?=[a-z]{3,})", r"(?<=thousand)(?=[a-z]{3,})",
-             r"(?<=[0-9])(?=(?!st|nd|rd|th|s\b|km|kg|am|pm|mn|bn)[a-z]{3,})",
-             r"(?<=(?:19|20)\d\d),(?=\d{1,3}(?:\D|$))"]  # "January 2024,108 workers"
-    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + extra).finditer
+    extra = [
+        r"(?<=million)(?=[a-z]{3,})",
+        r"(?<=billion)(?=[a-z]{3,})",
+        r"(?<=thousand)(?=[a-z]{3,})",
+        r"(?<=[0-9])(?=(?!st|nd|rd|th|s\b|km|kg|am|pm|mn|bn)[a-z]{3,})",
+        r"(?<=(?:19|20)\d\d),(?=\d{1,3}(?:\D|$))",
+    ]  # "January 2024,108 workers"
+    _tokenizer(nlp).infix_finditer = compile_infix_regex([*(nlp.Defaults.infixes or []), *extra]).finditer
 
 
 @lru_cache(maxsize=4)

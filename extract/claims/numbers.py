@@ -19,39 +19,93 @@ import re
 from dataclasses import dataclass, replace
 
 UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
-        "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-          "lakh": 100_000, "crore": 10_000_000}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "lakh": 100_000,
+    "crore": 10_000_000,
+}
 DOZEN = {"dozen": 12}
 NUMBER_WORDS = set(UNITS) | set(TENS) | set(SCALES) | set(DOZEN)
-SUFFIX_SCALES = {"k": 1000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "million": 1_000_000,
-                 "billion": 1_000_000_000, "thousand": 1000, "lakh": 100_000, "crore": 10_000_000}
+SUFFIX_SCALES = {
+    "k": 1000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "bn": 1_000_000_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "thousand": 1000,
+    "lakh": 100_000,
+    "crore": 10_000_000,
+}
 
 # Vague amounts, longest first: (words, order of magnitude kept as the count).
 VAGUE = [
-    ("hundreds of thousands", 100_000), ("tens of thousands", 10_000), ("several hundred thousand", 100_000),
-    ("several tens of thousands", 10_000), ("a few hundred", 100), ("a few thousand", 1000), ("a few dozen", 12),
-    ("several hundred", 100), ("several thousand", 1000), ("several dozen", 12), ("some hundreds", 100),
-    ("hundreds", 100), ("thousands", 1000), ("millions", 1_000_000), ("dozens", 12), ("scores", 20),
+    ("hundreds of thousands", 100_000),
+    ("tens of thousands", 10_000),
+    ("several hundred thousand", 100_000),
+    ("several tens of thousands", 10_000),
+    ("a few hundred", 100),
+    ("a few thousand", 1000),
+    ("a few dozen", 12),
+    ("several hundred", 100),
+    ("several thousand", 1000),
+    ("several dozen", 12),
+    ("some hundreds", 100),
+    ("hundreds", 100),
+    ("thousands", 1000),
+    ("millions", 1_000_000),
+    ("dozens", 12),
+    ("scores", 20),
 ]
-VAGUE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p, _ in VAGUE) + r")(?![\w-])", re.I)
+VAGUE_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p, _ in VAGUE) + r")(?![\w-])", re.I
+)
 _VAGUE_VALUE = {p: v for p, v in VAGUE}
 
 _SP = "[ \u00a0\u202f]"  # a space, no-break space or narrow no-break space inside a number
 DIGITS_RE = re.compile(
     r"(?<![\w.,/:])(?<![A-Za-z][-–])(?:"
-    r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,]\d)"          # 8,85,902 (lakh grouping)
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"      # 1,076  1,500,000
-    rf"|\d{{1,3}}(?:,{_SP}\d{{3}})+(?![\d,.]?\d)"    # 2, 047 (a space after the thousands comma)
-    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,.]?\d)"      # 12 400 (a space as thousands separator)
-    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]?\d)"          # 1.500.000 (European)
-    r"|\d{2,3}\.\d{3}(?![\d.]?\d)"                  # 12.000 (European; "1.500" stays a decimal)
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,]\d)"  # 8,85,902 (lakh grouping)
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"  # 1,076  1,500,000
+    rf"|\d{{1,3}}(?:,{_SP}\d{{3}})+(?![\d,.]?\d)"  # 2, 047 (a space after the thousands comma)
+    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,.]?\d)"  # 12 400 (a space as thousands separator)
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]?\d)"  # 1.500.000 (European)
+    r"|\d{2,3}\.\d{3}(?![\d.]?\d)"  # 12.000 (European; "1.500" stays a decimal)
     r"|\d+(?:\.\d+)?"
     r")"
     r"|(?<=(?:19|20)\d\d,)\d{1,3}(?:,\d{3})*(?![\d,]\d)"  # "January 2024,108 workers": a figure glued to a year
@@ -59,29 +113,64 @@ DIGITS_RE = re.compile(
 # A scale after digits: "1.5 million", "1.5m", "3k", "1.5 millionreturned" (glued to the next word).
 SCALE_AFTER_RE = re.compile(r"(?:[ \u00a0-]?(million|billion|thousand|lakh|crore)(?=[a-z]|\b)|(mn|bn|m|k)\b)", re.I)
 WORD_RE = re.compile(r"[A-Za-z]+")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-          "sept", "oct", "nov", "dec")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+)
 _MONTH_ALT = "|".join(MONTHS)
 MONTH_BEFORE_RE = re.compile(rf"\b(?:{_MONTH_ALT})\.?,?\s*$", re.I)
 MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH_ALT})\b", re.I)
-CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£¥₹₩]|\b(?:US\$|USD|EUR|GBP|Rs\.?|Tk\.?|Rp|NT\$|HK\$|A\$|C\$|CHF|AED|SAR|KRW|RMB))\s*$", re.I)
+CURRENCY_BEFORE_RE = re.compile(
+    r"(?:[$€£¥₹₩]|\b(?:US\$|USD|EUR|GBP|Rs\.?|Tk\.?|Rp|NT\$|HK\$|A\$|C\$|CHF|AED|SAR|KRW|RMB))\s*$", re.I
+)
 CURRENCY_AFTER_RE = re.compile(
     r"^\s*(?:million\s+|billion\s+|thousand\s+)?(?:dollars?|euros?|pounds?|yuan|won|rupees?|afghanis?|taka|dirhams?|riyals?|"
-    r"lira|liras|yen|francs?|pesos?|rand|naira|shillings?|baht|ringgit|dinars?|USD|EUR|GBP)\b", re.I)
+    r"lira|liras|yen|francs?|pesos?|rand|naira|shillings?|baht|ringgit|dinars?|USD|EUR|GBP)\b",
+    re.I,
+)
 PERCENT_AFTER_RE = re.compile(r"^\s*(?:%|per\s*cent\b|percent\b|pc\b|percentage\s+points?\b)", re.I)
 ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.I)
-TIME_AFTER_RE = re.compile(r"^(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock\b|hrs\b|GMT\b|UTC\b|local time\b)", re.I)
+TIME_AFTER_RE = re.compile(
+    r"^(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock\b|hrs\b|GMT\b|UTC\b|local time\b)", re.I
+)
 MEASURE_AFTER_RE = re.compile(
     r"^[\s-]*(?:km|kms|kilomet(?:re|er)s?|miles?|kg|kilos?|kilograms?|tonnes?|tons?|met(?:re|er)s?|m2|sq|square|hectares?|"
-    r"acres?|feet|ft|mph|degrees?|°|litres?|liters?|gallons?|barrels?|megawatts?|mw|gb|mb)\b", re.I)
-DURATION_AFTER_RE = re.compile(r"^[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|nights?|seconds?)\b(?![\s-]+old)", re.I)
+    r"acres?|feet|ft|mph|degrees?|°|litres?|liters?|gallons?|barrels?|megawatts?|mw|gb|mb)\b",
+    re.I,
+)
+DURATION_AFTER_RE = re.compile(
+    r"^[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|nights?|seconds?)\b(?![\s-]+old)", re.I
+)
 AGE_AFTER_RE = re.compile(r"^[\s-]*(?:years?[\s-]+old|year-olds?|yo\b)", re.I)
 AGE_BEFORE_RE = re.compile(r"\b(?:aged|age|ages|ages of|aged between|at the age of|age of)\s*$", re.I)
 LABEL_BEFORE_RE = re.compile(
     r"(?:\b(?:no\.?|nos\.?|number|article|articles|resolution|chapter|section|page|pages|paragraph|para|clause|rule|route|highway|"
     r"flight|room|gate|platform|camp|block|ward|district|zone|sector|level|phase|grade|class|volume|vol\.|issue|episode|"
-    r"covid|g|top)|#|\bn\s?=)\s*$", re.I)
+    r"covid|g|top)|#|\bn\s?=)\s*$",
+    re.I,
+)
 DECADE_AFTER_RE = re.compile(r"^'?s\b")
 RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|or|and)\s*$", re.I)
 
@@ -93,11 +182,11 @@ class Quantity:
     start: int
     end: int
     value: int
-    high: int | None = None      # upper end of a range ("400-600": 400, high 600)
-    vague: bool = False          # "hundreds": an order of magnitude, never an exact figure
-    in_words: bool = False       # written in words ("sixty")
-    plus: bool = False           # "500+", "3,000-plus"
-    shape: str = "count"         # count, year, percent, money, ordinal, time, day, measure, duration, age, label, decade
+    high: int | None = None  # upper end of a range ("400-600": 400, high 600)
+    vague: bool = False  # "hundreds": an order of magnitude, never an exact figure
+    in_words: bool = False  # written in words ("sixty")
+    plus: bool = False  # "500+", "3,000-plus"
+    shape: str = "count"  # count, year, percent, money, ordinal, time, day, measure, duration, age, label, decade
 
     @property
     def is_count(self) -> bool:
@@ -145,7 +234,7 @@ def parse_number_words(words: list[str]) -> int | None:
     while i < len(ws):
         w = ws[i]
         if w == "and":
-            if ws[i + 1:i + 3] == ["a", "half"]:
+            if ws[i + 1 : i + 3] == ["a", "half"]:
                 current += 0.5
                 i += 3
                 continue
@@ -208,21 +297,26 @@ def _word_runs(text: str) -> list[tuple[int, int, int]]:
     i = 0
     while i < len(words):
         s, e, w = words[i]
-        starts = w in NUMBER_WORDS or (w in ("a", "an", "half") and i + 1 < len(words)
-                                       and words[i + 1][2] in set(SCALES) | set(DOZEN) | {"a"})
+        starts = w in NUMBER_WORDS or (
+            w in ("a", "an", "half") and i + 1 < len(words) and words[i + 1][2] in set(SCALES) | set(DOZEN) | {"a"}
+        )
         if not starts:
             i += 1
             continue
         j = i + 1
         while j < len(words):
-            gap = text[words[j - 1][1]:words[j][0]]
+            gap = text[words[j - 1][1] : words[j][0]]
             if gap not in (" ", "-", "–", "\u00a0"):
                 break
             wj = words[j][2]
             if wj in NUMBER_WORDS:
                 j += 1
-            elif wj == "and" and j + 1 < len(words) and (words[j + 1][2] in NUMBER_WORDS or words[j + 1][2] == "a") \
-                    and words[j - 1][2] in set(SCALES) | set(TENS) | set(UNITS):
+            elif (
+                wj == "and"
+                and j + 1 < len(words)
+                and (words[j + 1][2] in NUMBER_WORDS or words[j + 1][2] == "a")
+                and words[j - 1][2] in set(SCALES) | set(TENS) | set(UNITS)
+            ):
                 j += 1
             elif wj in ("a", "half") and words[j - 1][2] in ("and", "half", "a"):
                 j += 1
@@ -232,15 +326,15 @@ def _word_runs(text: str) -> list[tuple[int, int, int]]:
             j -= 1
         seq = [w for _, _, w in words[i:j]]
         value = parse_number_words(seq)
-        if value is not None and not (seq in (["a"], ["an"], ["half"])):
+        if value is not None and seq not in (["a"], ["an"], ["half"]):
             out.append((words[i][0], words[j - 1][1], value))
         i = j
     return out
 
 
 def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
-    before = text[max(0, start - 24):start]
-    after = text[end:end + 30]
+    before = text[max(0, start - 24) : start]
+    after = text[end : end + 30]
     if PERCENT_AFTER_RE.match(after):
         return "percent"
     if CURRENCY_BEFORE_RE.search(before) or CURRENCY_AFTER_RE.match(after):
@@ -252,8 +346,11 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
             return "decade"
         if re.match(r"^[:.]\d{2}\b", after) and value < 25 or TIME_AFTER_RE.match(after):
             return "time"
-        if re.fullmatch(r"\d{1,2}", raw) and (MONTH_BEFORE_RE.search(before) or MONTH_AFTER_RE.match(after)
-                                             or re.match(rf"^\s?[-–—]\s?\d{{1,2}}\s+(?:{_MONTH_ALT})\b", after, re.I)):
+        if re.fullmatch(r"\d{1,2}", raw) and (
+            MONTH_BEFORE_RE.search(before)
+            or MONTH_AFTER_RE.match(after)
+            or re.match(rf"^\s?[-–—]\s?\d{{1,2}}\s+(?:{_MONTH_ALT})\b", after, re.I)
+        ):
             return "day"  # "29 August", "August 29", "22-30 April"
         if re.fullmatch(r"(?:1[89]|20)\d\d", raw):
             return "year"
@@ -284,9 +381,13 @@ def _digit_quantities(text: str) -> list[Quantity]:
         # "on March 3 150 people": a day of the month, then a count, not 3,150
         first = re.match(r"\d+", raw)
         assert first is not None
-        if re.search(_SP, raw) and int(first.group(0)) <= 31 and re.search(rf"\b(?:{_MONTH_ALT})\.?\s+$", text[max(0, start - 12):start], re.I):
+        if (
+            re.search(_SP, raw)
+            and int(first.group(0)) <= 31
+            and re.search(rf"\b(?:{_MONTH_ALT})\.?\s+$", text[max(0, start - 12) : start], re.I)
+        ):
             end = start + first.end()
-            raw = raw[:first.end()]
+            raw = raw[: first.end()]
         pos = end
         value = parse_digits(raw)
         if value is None:
@@ -297,7 +398,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
             end = pos = sm.end()
         if value != int(value):
             continue  # "3.5" with no scale is no head count
-        out.append(Quantity(start, end, int(value), shape=_shape(text, start, end, value, raw if not sm else raw + "x")))
+        out.append(
+            Quantity(start, end, int(value), shape=_shape(text, start, end, value, raw if not sm else raw + "x"))
+        )
 
 
 def _merge_digit_word_scale(text: str, digits: list[Quantity], words: list[tuple[int, int, int]]) -> list[Quantity]:
@@ -318,8 +421,10 @@ def _vague(text: str, found: list[Quantity]) -> list[Quantity]:
         if any(q.start < e and s < q.end for q in found):
             continue
         key = " ".join(m.group(1).lower().split())
-        after = text[e:e + 20]
-        if CURRENCY_AFTER_RE.match(re.sub(r"^\s*of\s+", " ", after)) or DURATION_AFTER_RE.match(re.sub(r"^\s*of\s+", " ", after)):
+        after = text[e : e + 20]
+        if CURRENCY_AFTER_RE.match(re.sub(r"^\s*of\s+", " ", after)) or DURATION_AFTER_RE.match(
+            re.sub(r"^\s*of\s+", " ", after)
+        ):
             continue  # "thousands of dollars", "hundreds of years"
         out.append(Quantity(s, e, _VAGUE_VALUE[key], vague=True, in_words=True))
     return out
@@ -334,16 +439,29 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
         q = qs[i]
         if i + 1 < len(qs) and q.shape in ("count", "age") and not q.vague:
             n = qs[i + 1]
-            gap = text[q.end:n.start]
-            between = re.search(r"\bbetween\s*$", text[max(0, q.start - 9):q.start], re.I)
+            gap = text[q.end : n.start]
+            between = re.search(r"\bbetween\s*$", text[max(0, q.start - 9) : q.start], re.I)
             joins = RANGE_JOIN_RE.match(gap) and (gap.strip().lower() != "and" or between)
             age_and = gap.strip().lower() == "and" and q.shape == "age"
-            if (joins or age_and) and ("age" in (q.shape, n.shape)) and n.shape in ("count", "age") and n.value > q.value:
-                out.append(replace(q, end=n.end, high=n.value, shape="age"))  # "aged 13 to 17", "between 18 and 30 years old"
+            if (
+                (joins or age_and)
+                and ("age" in (q.shape, n.shape))
+                and n.shape in ("count", "age")
+                and n.value > q.value
+            ):
+                out.append(
+                    replace(q, end=n.end, high=n.value, shape="age")
+                )  # "aged 13 to 17", "between 18 and 30 years old"
                 i += 2
                 continue
-            if joins and n.shape in ("count", "duration", "measure", "percent", "money") and not n.vague and n.value > q.value \
-                    and n.value <= q.value * 20 and not (gap.strip() == "-" and q.value < 10 and n.value < 10):
+            if (
+                joins
+                and n.shape in ("count", "duration", "measure", "percent", "money")
+                and not n.vague
+                and n.value > q.value
+                and n.value <= q.value * 20
+                and not (gap.strip() == "-" and q.value < 10 and n.value < 10)
+            ):
                 out.append(replace(q, end=n.end, high=n.value, shape=n.shape))
                 i += 2
                 continue

@@ -23,10 +23,48 @@ from extract.claims.lexicon import Lexicon
 from extract.claims.syntax import ancestors_to_root, tree_path
 
 NOT_PLACE_ENTS = {"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
-DIRECTIONAL = {"to", "from", "into", "off", "via", "through", "across", "at", "in", "near", "toward", "towards",
-               "onto", "out", "inside", "within", "along", "over", "outside", "back"}
+DIRECTIONAL = {
+    "to",
+    "from",
+    "into",
+    "off",
+    "via",
+    "through",
+    "across",
+    "at",
+    "in",
+    "near",
+    "toward",
+    "towards",
+    "onto",
+    "out",
+    "inside",
+    "within",
+    "along",
+    "over",
+    "outside",
+    "back",
+}
 LOWER_FACILITY_SKIP = {"international", "border", "land", "sea", "river"}
-NAME_PARTICLES = {"del", "de", "la", "al", "el", "ul", "da", "do", "dos", "das", "van", "von", "bin", "di", "du", "des", "of"}
+NAME_PARTICLES = {
+    "del",
+    "de",
+    "la",
+    "al",
+    "el",
+    "ul",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "van",
+    "von",
+    "bin",
+    "di",
+    "du",
+    "des",
+    "of",
+}
 _ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
 
 
@@ -46,12 +84,22 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     while end > 0 and not chunk[end - 1].text[:1].isupper():
         end -= 1
     start = end
-    while start > 0 and (chunk[start - 1].text[:1].isupper() or (hyphen(chunk[start - 1]) and start > 1)
-                         or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())):
+    while start > 0 and (
+        chunk[start - 1].text[:1].isupper()
+        or (hyphen(chunk[start - 1]) and start > 1)
+        or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())
+    ):
         start -= 1
     run = chunk[start:end]
-    if not run or any(t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
-                      for t in run if not hyphen(t)) or all(t.pos_ == "ADJ" for t in run):
+    if (
+        not run
+        or any(
+            t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
+            for t in run
+            if not hyphen(t)
+        )
+        or all(t.pos_ == "ADJ" for t in run)
+    ):
         return None
     a, b = run[0].i, run[-1].i + 1
     if b == head.i and head.text[:1].isupper():
@@ -76,8 +124,13 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     named: list[tuple[int, int]] = []
     for s, e in doc._.places or []:  # gazetteer names
         last = doc[e - 1]
-        if last.ent_type_ == "ORG" and last.dep_ == "compound" and last.head.ent_type_ == "ORG" and last.head.i >= e \
-                and last.head.pos_ == "PROPN":
+        if (
+            last.ent_type_ == "ORG"
+            and last.dep_ == "compound"
+            and last.head.ent_type_ == "ORG"
+            and last.head.i >= e
+            and last.head.pos_ == "PROPN"
+        ):
             continue  # "Qatar Airways", "Pakistan International Airlines": a company's name
         named.append((s, e))
     for ent in doc.ents:  # the recogniser's names
@@ -86,8 +139,11 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         a, b = ent.start, ent.end
         if doc[a].lower_ == "the":
             a += 1
-        while b - a > 1 and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP) \
-                and not doc[b - 1].text[:1].isupper():
+        while (
+            b - a > 1
+            and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP)
+            and not doc[b - 1].text[:1].isupper()
+        ):
             b -= 1  # "Dushanbe airport": the name, not the facility word
         if a < b:
             named.append((a, b))
@@ -101,8 +157,14 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             if got2 is not None:
                 add(*got2)
     for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
-        if tok.i in taken or tok.pos_ != "PROPN" or tok.dep_ != "pobj" or not tok.text[:1].isupper() \
-                or tok.ent_type_ in NOT_PLACE_ENTS or tok.head.lower_ not in DIRECTIONAL:
+        if (
+            tok.i in taken
+            or tok.pos_ != "PROPN"
+            or tok.dep_ != "pobj"
+            or not tok.text[:1].isupper()
+            or tok.ent_type_ in NOT_PLACE_ENTS
+            or tok.head.lower_ not in DIRECTIONAL
+        ):
             continue
         a = tok.i
         while a > 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound" and doc[a - 1].i not in taken:
@@ -116,7 +178,12 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             for ch in doc[a:b].root.children:
                 if ch.dep_ == "conj" and ch.pos_ == "PROPN" and ch.i not in taken and ch.text[:1].isupper():
                     s0 = ch.i
-                    while s0 > 0 and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].dep_ == "compound" and doc[s0 - 1].i not in taken:
+                    while (
+                        s0 > 0
+                        and doc[s0 - 1].pos_ == "PROPN"
+                        and doc[s0 - 1].dep_ == "compound"
+                        and doc[s0 - 1].i not in taken
+                    ):
                         s0 -= 1
                     add(s0, ch.i + 1)
                     grown = True
@@ -137,14 +204,17 @@ def _row_labels(doc: Doc) -> list[tuple[int, int]]:
     pos = 0
     for line in text.split("\n"):
         m = _ROW_RE.match(line)
-        if m and re.search(r"\d", line[m.end(1):]):
+        if m and re.search(r"\d", line[m.end(1) :]):
             a_char, b_char = pos + m.start(1), pos + m.end(1)
             span = doc.char_span(a_char, b_char, alignment_mode="contract")
             if span is not None:
                 run: list[Token] = []
                 for t in list(span) + [None]:
-                    if t is not None and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"})) \
-                            and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET"):
+                    if (
+                        t is not None
+                        and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"}))
+                        and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET")
+                    ):
                         run.append(t)
                         continue
                     while run and not run[-1].text[:1].isupper():
@@ -168,7 +238,8 @@ def place_name(doc: Doc, span: tuple[int, int]) -> str:
 _DATELINE_RE = re.compile(
     r"^[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
     r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
-    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s")
+    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s"
+)
 
 
 def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
@@ -189,8 +260,24 @@ def _nationality_use(t: Token, lex: Lexicon) -> bool:
     while h.dep_ == "compound" and h.head.i != h.i and h.head.i > h.i:
         h = h.head
     lemma = h.lemma_.lower()
-    return lex.is_a(lemma, "authority_nouns") or lex.is_a(lemma, "people") or lex.is_a(lemma, "agents") \
-        or lex.is_a(lemma, "vehicles") or lemma in lex.people_triggers or h._.trigger in ("noun", "people")
+    return (
+        lex.is_a(lemma, "authority_nouns")
+        or lex.is_a(lemma, "people")
+        or lex.is_a(lemma, "agents")
+        or lex.is_a(lemma, "vehicles")
+        or lemma in lex.people_triggers
+        or h._.trigger in ("noun", "people")
+    )
+
+
+def _head_class(g: Token, lex: Lexicon) -> str:
+    if g._.trigger in ("verb", "phrasal", "noun", "people"):
+        return "trigger"
+    if lex.is_a(g.lemma_, "vehicles"):
+        return "vehicle"
+    if lex.is_a(g.lemma_, "facility_heads"):
+        return "facility"
+    return g.pos_
 
 
 def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str]:
@@ -210,7 +297,9 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
         f.append(f"prep={head.lower_}")
         if head.head.i != head.i:
             g = head.head
-            f.append(f"prep-head-class={'trigger' if g._.trigger in ('verb', 'phrasal', 'noun', 'people') else 'vehicle' if lex.is_a(g.lemma_, 'vehicles') else 'facility' if lex.is_a(g.lemma_, 'facility_heads') else g.pos_}")
+            f.append(
+                f"prep-head-class={_head_class(g, lex)}"
+            )
             f.append(f"prep+head={head.lower_}|{g.lemma_.lower() if g._.trigger else g.pos_}")
     if root.dep_ == "poss":
         f.append(f"poss-of={head.lemma_.lower() if head._.trigger else head.pos_}")
@@ -230,12 +319,16 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
         if not down:
             f.append(f"under-{name}")
     chain = ancestors_to_root(root, 8)
-    if any(t.dep_ in ("relcl", "acl") and not any(x.i == t.i for x in anchors) and t.i not in [x.head.i for x in anchors]
-           for t in chain[1:]):
+    if any(
+        t.dep_ in ("relcl", "acl") and not any(x.i == t.i for x in anchors) and t.i not in [x.head.i for x in anchors]
+        for t in chain[1:]
+    ):
         if c.trigger is None or not any(t.i == c.trigger.i for t in chain):
             f.append("in-other-clause")
-    if any(t._.trigger is None and t.pos_ == "VERB" and t.lemma_.lower() in lex.classes.get("other_fates", frozenset())
-           for t in chain[1:4]):
+    if any(
+        t._.trigger is None and t.pos_ == "VERB" and t.lemma_.lower() in lex.classes.get("other_fates", frozenset())
+        for t in chain[1:4]
+    ):
         f.append("under-other-fate")
     if c.trigger is not None:
         f.append("before-trigger" if a < c.trigger.i else "after-trigger")
@@ -252,7 +345,7 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
     lo, hi = sorted((a, c.tq.start))
     if any(lo < tq.start < hi and tq.quantity.is_count and tq.start != c.tq.start for tq in doc._.quantities or []):
         f.append("figure-between")  # "India, 29; Uzbekistan, 18": another figure's place
-    sent_text = doc.text[c.sent.start_char:doc[a].idx]
+    sent_text = doc.text[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
     if sent_text.count("(") > sent_text.count(")"):
@@ -282,7 +375,8 @@ def linked_places(doc: Doc, kept: list[tuple[int, int]], spans: list[tuple[int, 
                 continue
             t = doc[r]
             linked = (t.dep_ in ("conj", "appos") and t.head.i in roots) or any(
-                ch.dep_ in ("conj", "appos") and ch.i in roots for ch in t.children)
+                ch.dep_ in ("conj", "appos") and ch.i in roots for ch in t.children
+            )
             if linked:
                 out.append(span)
                 changed = True

@@ -14,7 +14,9 @@ from extract.claims.lexicon import Lexicon
 STOP = ("(", ",", ";", ":")
 
 
-def qualifier_of(doc: Doc, start: int, end: int, lex: Lexicon, is_range: bool = False, plus: bool = False) -> tuple[str, int]:
+def qualifier_of(
+    doc: Doc, start: int, end: int, lex: Lexicon, is_range: bool = False, plus: bool = False
+) -> tuple[str, int]:
     """(qualifier, first token of the hedge) of the number at tokens `start:end`."""
     before: list[str] = []
     k = start - 1
@@ -25,10 +27,13 @@ def qualifier_of(doc: Doc, start: int, end: int, lex: Lexicon, is_range: bool = 
         n = len(words)
         if n <= len(before) and tuple(before[-n:]) == words:
             first = doc[start - n]
-            if words == ("over",) and (first.dep_ == "prt" or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn", "take"))):
+            if words == ("over",) and (
+                first.dep_ == "prt"
+                or (start - n - 1 >= 0 and doc[start - n - 1].lemma_.lower() in ("hand", "turn", "take"))
+            ):
                 continue  # "handed over 25 Syrians": a particle, not a hedge
             return q, start - n
-    after = " ".join(t.lower_ for t in doc[end:end + 3])
+    after = " ".join(t.lower_ for t in doc[end : end + 3])
     if plus or any(after.startswith(w) for w in lex.at_least_after):
         return "at_least", start
     if any(after.startswith(w) for w in lex.about_after) or (end < len(doc) and doc[end].lower_ in ("-odd", "odd")):

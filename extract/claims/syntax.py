@@ -37,7 +37,11 @@ def counted_token(anchor: Token) -> Token:
     """The word a number counts: "300 Afghans" -> Afghans; "a group of 30 North Koreans" ->
     Koreans; "a crowd of 34,210" -> crowd; "600 were deported" -> 600 itself."""
     t = anchor
-    if t.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
+    if (
+        t.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
+        and t.head.i != t.i
+        and t.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM")
+    ):
         t = t.head
         while t.dep_ == "compound" and t.head.i != t.i and t.head.i > t.i and t.head.pos_ in ("NOUN", "PROPN"):
             t = t.head
@@ -47,7 +51,9 @@ def counted_token(anchor: Token) -> Token:
 
 
 def has_child(tok: Token, deps: tuple[str, ...], words: frozenset[str] | set[str] | None = None) -> bool:
-    return any(c.dep_ in deps and (words is None or c.lower_ in words or c.lemma_.lower() in words) for c in tok.children)
+    return any(
+        c.dep_ in deps and (words is None or c.lower_ in words or c.lemma_.lower() in words) for c in tok.children
+    )
 
 
 def in_subtree(tok: Token, root: Token) -> bool:

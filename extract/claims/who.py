@@ -18,7 +18,10 @@ def who_of(counted: Token, number_end: int) -> str:
         while first < counted.i and doc[first].lower_ in SKIP_AFTER_NUMBER:
             first += 1
     else:
-        first = min([t.i for t in counted.subtree if t.i <= counted.i and t.dep_ in ("amod", "compound", "det", "nmod")] + [counted.i])
+        first = min(
+            [t.i for t in counted.subtree if t.i <= counted.i and t.dep_ in ("amod", "compound", "det", "nmod")]
+            + [counted.i]
+        )
     last = counted.i + 1
     for c in counted.children:  # a short relative clause tells who ("individuals who had escaped ...")
         if c.dep_ in ("relcl", "acl") and c._.trigger is None and c.i > counted.i and len(list(c.subtree)) <= 8:
