@@ -197,7 +197,28 @@ def claims_of(
         )
         if _refers_back(c):
             back_references.add(id(claims[-1]))
+    _inherit_dates(claims, text, art.headline)
     return merge_claims(claims, art.headline, frozenset(back_references))
+
+
+def _inherit_dates(claims: list[Claim], text: str, headline: tuple[int, int] | None) -> None:
+    """An undated figure that follows a dated one in its paragraph or the one before ("..., followed
+    by Egyptians with 4,620", "Of the total, 12 400 were ...") shares its period: a breakdown or a
+    part of what was just told."""
+    def paragraph(pos: int) -> int:
+        return text.count("\n\n", 0, pos)
+
+    ordered = sorted(claims, key=lambda c: c.start)
+    for i, c in enumerate(ordered):
+        if c.date is not None or (headline is not None and headline[0] <= c.start < headline[1]):
+            continue
+        para = paragraph(c.start)
+        for prev in reversed(ordered[:i]):
+            if para - paragraph(prev.start) > 1:
+                break
+            if prev.date is not None and not (headline is not None and headline[0] <= prev.start < headline[1]):
+                c.date, c.date_end = prev.date, prev.date_end
+                break
 
 
 def _refers_back(c: Candidate) -> bool:

@@ -45,6 +45,15 @@ _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 
 CUMULATIVE_PREFIX = re.compile(r"^(since|as of|as at|so far|to date|until|till|by)\b")
+# "from January until Aug 10", "between March and May 2024": the first month.
+MONTH_PERIOD_RE = re.compile(
+    rf"\b(?:from|between)\s+{_MON}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+{_YEAR})?\s+(?:to|until|till|through|and|-|–)\s+"
+    rf"(?:the\s+end\s+of\s+|early\s+|mid-?\s*|late\s+)?{_MON}(?:\s+\d{{1,2}})?(?:,?\s+{_YEAR})?"
+)
+# "the year ending June 2025", "the 12 months to March": the month after, a year before.
+YEAR_ENDING_RE = re.compile(
+    rf"\b(?:year|twelve months|12 months)\s+(?:ending|ended|to|until|up to)\s+(?:the\s+end\s+of\s+)?{_MON}(?:\s+{_YEAR})?"
+)
 PERIOD_RE = [
     re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/|to|until|till|through)\s*(\d{{2,4}})\b"),
     re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+{_YEAR}\b"),
@@ -294,6 +303,20 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
             pub.year - 1 if re.search(r"\b(last|previous) year\b", p) else pub.year + (1 if "next" in p else 0)
         )
     cumulative = bool(CUMULATIVE_PREFIX.match(p)) or bool(re.search(r"\b(so far|to date|since)\b", p))
+    m = MONTH_PERIOD_RE.search(p)
+    if m:
+        mon, year = MONTHS[m.group(1)], m.group(2) or m.group(4)
+        if year and m.group(4) and not m.group(2) and MONTHS[m.group(3)] < mon:
+            year = str(int(year) - 1)  # "from November to February 2025": November 2024
+        y = year or _year_for(mon, None, anchor_year, pub)
+        return DateValue(f"{y}-{mon:02d}", cumulative=cumulative, explicit_year=bool(year))
+    m = YEAR_ENDING_RE.search(p)
+    if m:
+        end_mon, year = MONTHS[m.group(1)], m.group(2)
+        end_y = int(year) if year else (int(_year_for(end_mon, None, anchor_year, pub)) if pub or anchor_year else None)
+        if end_y is not None:
+            start_mon, start_y = (1, end_y) if end_mon == 12 else (end_mon + 1, end_y - 1)
+            return DateValue(f"{start_y}-{start_mon:02d}", f"{end_y}-{end_mon:02d}", explicit_year=bool(year))
     for rx in PERIOD_RE:
         m = rx.search(p)
         if m:
