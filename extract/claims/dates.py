@@ -52,7 +52,8 @@ MONTH_PERIOD_RE = re.compile(
 )
 # "the year ending June 2025", "the 12 months to March": the month after, a year before.
 YEAR_ENDING_RE = re.compile(
-    rf"\b(?:year|twelve months|12 months)\s+(?:ending|ended|to|until|up to)\s+(?:the\s+end\s+of\s+)?{_MON}(?:\s+{_YEAR})?"
+    rf"\b(?:year|twelve months|12 months)\s+(?:ending|ended|to|until|up to)\s+"
+    rf"(?:the\s+end\s+of\s+)?{_MON}(?:\s+{_YEAR})?"
 )
 PERIOD_RE = [
     re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/|to|until|till|through)\s*(\d{{2,4}})\b"),
