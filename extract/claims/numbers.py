@@ -358,7 +358,8 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
             return "year"  # "2013-14", "the 2024/25 financial year"
     if AGE_AFTER_RE.match(after) or AGE_BEFORE_RE.search(before):
         return "age"
-    if re.fullmatch(r"\d{1,2}", raw) and re.search(r"\b[A-Z][\w.’'-]*,\s$", before) and re.match(r"^,\s", after):
+    if re.fullmatch(r"\d{1,3}", raw) and value < 110 and re.search(r"\b[A-Z][\w.’'-]*,\s$", before) \
+            and re.match(r"^(?:,\s|[.;)]\s*(?:$|[\"”A-Z]))", after):
         return "age"  # "Farid, 15, from Ghor": an age after a name
     if MEASURE_AFTER_RE.match(after):
         return "measure"
