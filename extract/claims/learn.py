@@ -60,6 +60,7 @@ def training_examples(
 ) -> None:
     """Add the labelled candidates (and names of claim sentences) of one article."""
     required: dict[int, set[str]] = {}
+    where: dict[int, list[tuple[int, int]]] = {}  # count -> character spans of its labelled evidence
     optional: set[int] = set()
     for g in gold:
         count = g.get("count")
@@ -69,9 +70,13 @@ def training_examples(
             optional.add(count)
             continue
         required.setdefault(count, set()).update(normalise_location(x) for x in g.get("locations") or [])
+        at = art.text.find(g.get("evidence") or "\0")
+        where.setdefault(count, []).append((at, at + len(g.get("evidence") or "")) if at >= 0 else (-1, -1))
     for c, feats in art.candidates:
         value = c.quantity.value
         if value in required and not c.quantity.vague:
+            if _elsewhere(c, art, where[value]):
+                continue
             claims.add(feats, 1, group, calibrate)
             wanted = required[value]
             for span in place_spans(c.doc, lex):
@@ -82,6 +87,18 @@ def training_examples(
             continue
         else:
             claims.add(feats, 0, group, calibrate)
+
+
+def _elsewhere(c, art: ArticleCandidates, spans: list[tuple[int, int]]) -> bool:
+    """Whether a candidate with a labelled figure stands apart from every statement labelled with it
+    (the same number said of something else, or told again): it teaches nothing either way. The
+    headline's copy of a figure is the claim itself."""
+    if any(a < 0 for a, _b in spans):
+        return False  # an evidence not found in the text: trust the figure
+    start, end = c.offset + c.sent.start_char, c.offset + c.sent.end_char
+    if c.in_headline or any(a < end and start < b for a, b in spans):
+        return False
+    return True
 
 
 def _oof_scores(X, y, groups, C: float) -> list[float]:
