@@ -1,7 +1,9 @@
 """A page (HTML + URL) becomes an `Article`: metadata and clean text.
 
 Pipeline:
-1. bytes are decoded (`extract.encoding`: BOM, declared charset, UTF-8, a guess);
+1. bytes are decoded (`extract.encoding`: BOM, declared charset, UTF-8, a guess)
+   and the characters libxml2 stops at go (`extract.sanitize`: C0 controls, NUL,
+   U+FFFE/U+FFFF; a lone surrogate becomes U+FFFD);
 2. the page is parsed once; per-outlet `drop_selectors` (CSS) are removed, and
    so are footnote marks set as superscripts (`China<sup>1</sup>`);
 3. trafilatura takes out the main text and the metadata (htmldate for the
@@ -28,6 +30,7 @@ from lxml import html as lxml_html
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
 from extract.residual import clean_blocks, load_lexicon
+from extract.sanitize import sanitize_text
 from extract.types import Article
 
 log = logging.getLogger(__name__)
@@ -94,7 +97,7 @@ def extract_raw(
         text = decode_html(html or b"")
     except Exception:  # noqa: BLE001 - decode_html never raises, but a page must not stop a crawl
         return empty
-    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    text = _XML_DECL.sub("", sanitize_text(text), count=1)
     if len(text) > MAX_HTML_CHARS:  # inline scripts and data first, then the tail
         text = _SCRIPTS.sub("", text)[:MAX_HTML_CHARS]
     if not text.strip():
@@ -218,6 +221,6 @@ def clean_text(
     """Plain text (paragraphs on lines or separated by blank lines) through the residual cleaner."""
     if isinstance(text, bytes):
         text = decode_html(text)
-    blocks = text_to_blocks(text)
+    blocks = text_to_blocks(sanitize_text(text))
     lexicon = load_lexicon([language or "en"], config_dir)
     return render(title, clean_blocks(blocks, title=title, lexicon=lexicon))

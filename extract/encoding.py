@@ -3,7 +3,9 @@
 Order: a byte-order mark; the charset the page declares (`<meta charset>`,
 `<meta http-equiv="Content-Type">`, an XML declaration) when Python knows it
 and the bytes decode with it; UTF-8; then charset-normalizer's guess when it is
-installed; else Windows-1252, which maps every byte.
+installed; else Windows-1252, which maps every byte. Bytes that are UTF-8
+but for a stray byte or two (fewer than the non-ASCII characters that decode,
+or one in a thousand bytes) are read as UTF-8, the stray bytes replaced by U+FFFD.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ def decode_html(data: bytes | str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    text, replaced = decode_utf8(data)
+    if 0 < replaced and (replaced <= len(text) - len(text.encode("ascii", "ignore")) - replaced
+                         or replaced <= max(1, len(data) // 1000)):
+        return text  # UTF-8 with a stray byte or two: its other characters decode
     guess = _guess(data)
     if guess:
         try:
@@ -65,6 +71,17 @@ def decode_html(data: bytes | str) -> str:
         except LookupError:
             pass
     return data.decode("cp1252", errors="replace")
+
+
+def decode_utf8(data: bytes) -> tuple[str, int]:
+    """`data` as UTF-8, what is not UTF-8 replaced by U+FFFD; and how many U+FFFD were put in."""
+    text = data.decode("utf-8", errors="replace")
+    return text, replaced_count(data, text)
+
+
+def replaced_count(data: bytes, text: str) -> int:
+    """How many characters of `text` (decoded from `data`) are U+FFFD put in for bytes that did not decode."""
+    return max(0, text.count("\ufffd") - data.count("\ufffd".encode()))
 
 
 def _guess(data: bytes) -> str | None:

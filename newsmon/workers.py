@@ -67,12 +67,21 @@ def clean_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[
 
 
 def read_claims(texts: Sequence[tuple[str, str | None]], config_dir: str | None = None
-                ) -> tuple[str, list[list[dict[str, Any]]]]:
-    """(extractor version, claims of each (text, published) pair), parsed in one `nlp.pipe` batch."""
+                ) -> tuple[str, list[list[dict[str, Any]] | str]]:
+    """(extractor version, claims of each (text, published) pair), parsed in one `nlp.pipe` batch.
+
+    A pair whose claims could not be read has, in place of its claims, the error (a string).
+    """
     from extract.claims import EXTRACTOR_VERSION, find_claims_many
 
-    found = find_claims_many(list(texts), config_dir=config_dir)
-    return EXTRACTOR_VERSION, [[c.to_dict() for c in claims] for claims in found]
+    errors: dict[int, str] = {}
+
+    def failed(index: int, exc: Exception) -> None:
+        errors[index] = f"{type(exc).__name__}: {exc}"
+
+    found = find_claims_many(list(texts), config_dir=config_dir, on_error=failed)
+    claims = [[c.to_dict() for c in page] for page in found]
+    return EXTRACTOR_VERSION, [errors.get(i, page) for i, page in enumerate(claims)]
 
 
 def _claims_wanted(jobs: Sequence[PageJob], results: Sequence[PageResult]) -> list[tuple[int, tuple[str, str | None]]]:
@@ -92,6 +101,8 @@ def _attach_claims(results: list[PageResult], wanted, version: str | None, found
     for (i, _text), claims in zip(wanted, found or [[] for _ in wanted], strict=True):
         if error is not None:
             results[i].error = error
+        elif isinstance(claims, str):  # this page's claims failed, the others of its batch were read
+            results[i].error = f"claims: {claims}"
         else:
             results[i].claims, results[i].claims_version = claims, version
 

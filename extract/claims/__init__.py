@@ -23,13 +23,14 @@ and `confidence` (the decision's calibrated probability).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from extract.claims.candidates import Candidate, find_candidates
-from extract.claims.chunks import headline_span, select_chunks
+from extract.claims.chunks import for_parser, headline_span, select_chunks
 from extract.claims.dating import date_of
 from extract.claims.decision import DecisionModel, load_model
 from extract.claims.features import candidate_features
@@ -41,14 +42,24 @@ from extract.claims.nlp import get_nlp, normalise_for_nlp
 from extract.claims.places import is_dateline, linked_places, place_features, place_name, place_spans
 from extract.claims.qualifier import qualifier_of
 from extract.claims.who import who_of
+from extract.sanitize import same_length
 from extract.types import Claim
 
 EXTRACTOR_VERSION = "claims-2.0"
 BATCH = 64
+MAX_CANDIDATES = 500  # per article: no article of news comes near it, a hostile page might
 
-__all__ = ["find_claims", "find_claims_many", "article_candidates", "EXTRACTOR_VERSION", "ArticleCandidates"]
+__all__ = [
+    "find_claims",
+    "find_claims_many",
+    "article_candidates",
+    "EXTRACTOR_VERSION",
+    "ArticleCandidates",
+    "ArticleFailed",
+]
 
 LEADING_JUNK = "–—-:|•*·> \t"
+TRAILING_JUNK = 8  # characters that are neither letters nor digits ending a statement: more are cut
 DATELINE_RE = re.compile(
     r"[A-Z][A-Za-z .'’]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
     r"(?:,?\s*\d{4})?(?:\s*\([A-Za-z .]{2,30}\))?\s*(?:--|[–—-])\s+"
@@ -94,6 +105,7 @@ def _analyse(
     from extract.residual import load_lexicon as load_boilerplate
 
     boilerplate = load_boilerplate(["en"], key)
+    items = [(same_length(text), pub) for text, pub in items]  # offsets hold: one character for one
     out = [ArticleCandidates(text, pub, headline_span(text), []) for text, pub in items]
     leftovers: list[list[tuple[int, int]]] = []
     jobs = []
@@ -101,12 +113,14 @@ def _analyse(
         chunks = select_chunks(text, lex)
         leftovers.append(leftover_spans(text, boilerplate) if chunks else [])
         for a, b in chunks:
-            jobs.append((normalise_for_nlp(text[a:b], lex), (di, a)))
+            jobs.append((normalise_for_nlp(for_parser(text[a:b]), lex), (di, a)))
     if jobs:
         nlp = get_nlp(key)
         for doc, (di, offset) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
             art = out[di]
             for c in find_candidates(doc, lex, offset, art.headline):
+                if len(art.candidates) >= MAX_CANDIDATES:
+                    break  # what is done per candidate grows with the others of its chunk
                 at = offset + c.sent.start_char
                 if not any(a <= at < b for a, b in leftovers[di]):
                     art.candidates.append((c, candidate_features(c, lex)))
@@ -118,6 +132,11 @@ def _evidence(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    junk = end
+    while junk > start and not text[junk - 1].isalnum():
+        junk -= 1
+    if end - junk > TRAILING_JUNK:  # "said. :::::::::::" (the parser blanked the run: see chunks)
+        end = junk + 1 if text[junk] in ".!?" else junk
     m = DATELINE_RE.match(text, start, end)
     if m and m.end() < end - 10:
         start = m.end()  # "SEOUL, Oct. 13 (Yonhap) -- " is not part of the statement
@@ -228,21 +247,90 @@ def _refers_back(c: Candidate) -> bool:
     return before[-1:] == ["the"] or (before[-1:] == ["of"] and any(w in ("figure", "number", "total") for w in before))
 
 
+class ArticleFailed(Exception):
+    """Articles of a `find_claims_many` input whose claims could not be read: (index, error) each."""
+
+    def __init__(self, failures: list[tuple[int, Exception]]):
+        self.failures = failures
+        told = "; ".join(f"article {i}: {type(e).__name__}: {e}" for i, e in failures[:5])
+        super().__init__(f"claims of {len(failures)} article(s) could not be read: {told}")
+
+
 def find_claims_many(
-    docs: Iterable[tuple[str, str | None]], config_dir: str | None = None, batch_size: int = BATCH
+    docs: Iterable[tuple[str, str | None]],
+    config_dir: str | None = None,
+    batch_size: int = BATCH,
+    on_error: Callable[[int, Exception], None] | None = None,
 ) -> Iterator[list[Claim]]:
-    """Claims of many (text, published) pairs, parsed in batches."""
+    """Claims of many (text, published) pairs, parsed in batches, one list per pair in input order.
+
+    One article whose reading raises costs no other its claims: the batch is read again
+    article by article, and an article that fails alone too yields no claims and is
+    reported, as `on_error(index, error)` or, without `on_error`, as `ArticleFailed`
+    raised once every other article was yielded.
+    """
     key = _config_key(config_dir)
     lex = load_lexicon(key)
     model = load_model(key)
     place_model = load_model(key, "places")
-    for art in article_candidates(docs, key, batch_size):
-        yield claims_of(art, model, place_model, lex)
+    failures: list[tuple[int, Exception]] = []
+    index = 0
+    for batch in _batches(docs, batch_size):
+        for found in _read_batch(batch, key, lex, model, place_model, batch_size):
+            if isinstance(found, Exception):
+                if on_error is None:
+                    failures.append((index, found))
+                else:
+                    on_error(index, found)
+                found = []
+            index += 1
+            yield found
+    if failures:
+        raise ArticleFailed(failures)
+
+
+def _batches(docs: Iterable[tuple[str, str | None]], size: int) -> Iterator[list[tuple[str, str | None]]]:
+    buf: list[tuple[str, str | None]] = []
+    for item in docs:
+        buf.append((item[0] or "", item[1] if len(item) > 1 else None))
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _read_batch(
+    batch: list[tuple[str, str | None]],
+    key: str | None,
+    lex: Lexicon,
+    model: DecisionModel,
+    place_model: DecisionModel | None,
+    batch_size: int,
+) -> list[list[Claim] | Exception]:
+    """The claims of each article of a batch, or the error that stopped it; a batch that
+    raises as a whole is read again article by article, to find the one to blame."""
+    try:
+        arts = _analyse(batch, key, lex, batch_size)
+    except Exception as exc:  # noqa: BLE001 - one hostile article must not cost the batch its claims
+        if len(batch) == 1:
+            return [exc]
+        return [got for item in batch for got in _read_batch([item], key, lex, model, place_model, batch_size)]
+    out: list[list[Claim] | Exception] = []
+    for art in arts:
+        try:
+            out.append(claims_of(art, model, place_model, lex))
+        except Exception as exc:  # noqa: BLE001 - the article is reported, the others keep their claims
+            out.append(exc)
+    return out
 
 
 def find_claims(
     text: str, published: str | None = None, title: str | None = None, config_dir: str | None = None
 ) -> list[Claim]:
     """The returnee claims of one article (headline first, paragraphs separated by blank lines).
-    `title` is accepted for callers that have one; claims' offsets always point into `text`."""
-    return next(find_claims_many([(text or "", published)], config_dir=config_dir))
+    `title` is accepted for callers that have one; claims' offsets always point into `text`
+    (where `text` has a control character or a lone surrogate, `evidence` has a space or
+    U+FFFD in its place: `extract.sanitize.same_length`). Raises `ArticleFailed` when the
+    article's claims cannot be read."""
+    return list(itertools.chain.from_iterable(find_claims_many([(text or "", published)], config_dir=config_dir)))

@@ -27,10 +27,13 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.claims.chunks import is_list_line
 from extract.claims.lexicon import Lexicon
-from extract.claims.nlp import TokenQuantity
+from extract.claims.nlp import TokenQuantity, doc_text
 from extract.claims.syntax import counted_token, path_length
 
 STRONG = ("verb", "phrasal", "noun", "people")
+# No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is
+# no count of people, and a 27-digit one would not fit an SQLite INTEGER either.
+MAX_COUNT = 10**9
 
 
 @dataclass
@@ -78,7 +81,7 @@ def _people_like(tok: Token, lex: Lexicon) -> bool:
 def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
     """Whether the quantity can be a count of people at all, from its shape."""
     q = tq.quantity
-    if q.value <= 0:
+    if q.value <= 0 or q.value > MAX_COUNT or (q.high or 0) > MAX_COUNT:
         return False
     if q.shape == "year":  # "2000 migrants were deported": a year only when it counts people
         counted = counted_token(doc[tq.anchor])
@@ -105,7 +108,7 @@ def _nearest(counted: Token, triggers: list[Token]) -> Token | None:
 
 
 def _line_of(doc: Doc, sent: Span) -> str:
-    text = doc.text
+    text = doc_text(doc)
     a = text.rfind("\n", 0, sent.start_char) + 1
     b = text.find("\n", sent.start_char)
     return text[a : b if b >= 0 else len(text)]

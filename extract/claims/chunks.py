@@ -6,6 +6,10 @@ a figure (itself or on one of the next three lines) are parsed, with `NEIGHBOURS
 the dates, places and second flights told around it. A run is cut into pieces of at
 most `MAX_CHUNK` characters, and no article has more than `MAX_PARSED` characters parsed,
 so that one giant page costs bounded time and memory (no article of news comes near it).
+A line is read up to `MAX_LINE` characters or `MAX_LINE_TOKENS` tokens, whichever comes
+first (a "paragraph" of 2 MB is no news), and `for_parser` blanks what the tokenizer takes
+quadratic time on or makes a token a character of (runs of punctuation, a giant "word"),
+keeping every offset.
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ LIST_BLOCK = 80  # list or table lines followed after a selected line (a table o
 _LIST_LINE_RE = re.compile(r"^\s*(?:[-•*·–]\s|\d{1,2}[.)]\s|.{1,60}(?::|\s\|)\s*\S|.*\t)")
 MAX_CHUNK = 20_000
 MAX_PARSED = 300_000
+MAX_LINE = 60_000
+MAX_LINE_TOKENS = 12_000
+PUNCT_RUN = 8  # characters of a punctuation run kept, the rest blanked ("::::" beside a claim)
+WORD_RUN = 200  # characters without a space kept, the rest blanked
+_TOKENISH_RE = re.compile(r"\w+|[^\w\s]")
+_PUNCT_RUN_RE = re.compile(rf"[^\w\s]{{{PUNCT_RUN + 1},}}")
+_WORD_RUN_RE = re.compile(rf"\S{{{WORD_RUN + 1},}}")
 
 _FIGURE_RE = re.compile(
     r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS | {v.split()[-1] for v, _ in VAGUE}, key=len, reverse=True)) + r")\b",
@@ -32,9 +43,19 @@ def _lines(text: str) -> list[tuple[int, int]]:
     pos = 0
     for line in text.split("\n"):
         if line.strip():
-            out.append((pos, pos + len(line)))
+            out.append((pos, _line_end(text, pos, pos + min(len(line), MAX_LINE))))
         pos += len(line) + 1
     return out
+
+
+def _line_end(text: str, a: int, b: int) -> int:
+    """Where the line `a:b` is cut so that it has at most `MAX_LINE_TOKENS` tokens (roughly)."""
+    if b - a <= MAX_LINE_TOKENS:
+        return b
+    for n, m in enumerate(_TOKENISH_RE.finditer(text, a, b)):
+        if n >= MAX_LINE_TOKENS:
+            return m.start()
+    return b
 
 
 def select_chunks(text: str, lex: Lexicon, neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
@@ -105,3 +126,19 @@ def headline_span(text: str) -> tuple[int, int] | None:
     if len(line.split()) <= 25 and not line.endswith((".", ":", ";")):
         return a, b
     return None
+
+
+def for_parser(text: str) -> str:
+    """`text` with runs of punctuation blanked after `PUNCT_RUN` characters, and runs without a
+    space after `WORD_RUN`: the tokenizer splits such a run one character at a time, each split
+    costing the length of the run, and each character would be a token to parse. Same length:
+    offsets hold."""
+    if _PUNCT_RUN_RE.search(text) is not None:
+        text = _PUNCT_RUN_RE.sub(lambda m: _blank_after(m.group(0), PUNCT_RUN), text)
+    if _WORD_RUN_RE.search(text) is not None:
+        text = _WORD_RUN_RE.sub(lambda m: _blank_after(m.group(0), WORD_RUN), text)
+    return text
+
+
+def _blank_after(run: str, keep: int) -> str:
+    return run[:keep] + " " * (len(run) - keep)

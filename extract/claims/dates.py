@@ -328,6 +328,11 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
                 return DateValue(y1, y2, cumulative=True, explicit_year=True)
     m = ISO_RE.search(p)
     if m:
+        year, mon, day = m.group(1), int(m.group(2)), int(m.group(3))
+        if not 1 <= mon <= 12:
+            return None  # "2024-13-01": no such month, no date
+        if not _safe_day(year, mon, day):  # "2024-02-30": the month it names
+            return DateValue(f"{year}-{mon:02d}", cumulative=cumulative, explicit_year=True)
         return DateValue(m.group(0), cumulative=cumulative, explicit_year=True)
     part = _part_of_year(p, pub, anchor_year)
     if part is not None:

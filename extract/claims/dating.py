@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from extract.claims.candidates import Candidate, sentences
 from extract.claims.dates import DateValue, looks_like_date, resolve_date
 from extract.claims.lexicon import Lexicon
+from extract.claims.nlp import doc_text
 from extract.claims.syntax import ancestors_to_root
 
 TIME_UNITS = {
@@ -226,7 +227,7 @@ def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
     if first.lower_.rstrip(".") not in MONTH_WORDS and not (first.like_num and p.end - p.start >= 2):
         return p
     lo = max(first.sent.start, p.start - 6)
-    before = doc.text[doc[lo].idx : first.idx]
+    before = doc_text(doc)[doc[lo].idx : first.idx]
     if first.like_num:  # "14 April": only a "8-" or "between 8 and" before it joins
         m = re.search(r"(?:\bbetween\s+)?\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and)\s*$", before, re.I)
     else:
@@ -305,6 +306,16 @@ def _week_window(phrase: str, published: str | None) -> tuple[dt.date, dt.date] 
     if re.search(r"\b(last|past|previous) week\b", p):
         return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
     return None
+
+
+def _day_of(date: str) -> dt.date | None:
+    """The day a `YYYY-MM-DD` value names; None for a month, a year, an unknown year or no such day."""
+    if len(date) != 10 or "X" in date:
+        return None
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        return None
 
 
 def _dateline_end(sent: Span) -> int:
@@ -484,7 +495,8 @@ def date_of(
                 continue  # a bare year far away says little about this return
             if own_value is not None and own_window is not None:
                 first_day, last_day = own_window
-                if len(v.date) == 10 and "X" not in v.date and first_day <= dt.date.fromisoformat(v.date) <= last_day:
+                day = _day_of(v.date)
+                if day is not None and first_day <= day <= last_day:
                     return Dating(v, "neighbour", j)
                 continue
             return Dating(v, "neighbour", j)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from extract.claims.candidates import Candidate, _line_of, sentences
 from extract.claims.lexicon import Lexicon
+from extract.claims.nlp import doc_text
 from extract.claims.syntax import ancestors_to_root, is_verbal, tree_path
 
 FEATURES_VERSION = "en-1"
@@ -187,8 +188,17 @@ def _clause_verb(c: Candidate, lex: Lexicon) -> list[str]:
     return out
 
 
+def _chunk_returns(doc: Doc) -> int:
+    """How many strong return words the chunk has (counted once per doc, not per candidate)."""
+    got = doc.user_data.get("newsmon_returns")
+    if got is None:
+        got = doc.user_data["newsmon_returns"] = sum(
+            1 for tok in doc if tok._.trigger in ("verb", "phrasal", "noun", "people"))
+    return got
+
+
 def _in_quote(c: Candidate) -> bool:
-    before = c.doc.text[c.sent.start_char : c.doc[c.tq.start].idx]
+    before = doc_text(c.doc)[c.sent.start_char : c.doc[c.tq.start].idx]
     return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
 
 
@@ -320,7 +330,7 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
         f.append("sent-has-place")
     if any(tok._.trigger in ("verb", "phrasal") for tok in sent):
         f.append("sent-has-return-verb")
-    chunk_strong = sum(1 for tok in doc if tok._.trigger in ("verb", "phrasal", "noun", "people"))
+    chunk_strong = _chunk_returns(doc)
     f.append(f"chunk-returns={min(4, chunk_strong)}")
     root = sent.root
     if root.i != c.counted.i:
@@ -330,8 +340,8 @@ def candidate_features(c: Candidate, lex: Lexicon) -> list[str]:
     if c.sent_index > 0:
         prev = sentences(doc)[c.sent_index - 1]
         if (
-            "\n\n" in doc.text[prev.end_char - 1 : sent.start_char + 1]
-            or "\n" in doc.text[prev.end_char : sent.start_char]
+            "\n\n" in doc_text(doc)[prev.end_char - 1 : sent.start_char + 1]
+            or "\n" in doc_text(doc)[prev.end_char : sent.start_char]
         ):
             f.append("prev-other-paragraph")
     nxt = [tok.lower_ for tok in doc[c.tq.end : min(sent.end, c.tq.end + 3)]]

@@ -55,6 +55,15 @@ class TokenQuantity:
         return self.end - 1
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc (spaCy joins every token each time it is asked: per
+    candidate, that is quadratic in the chunk)."""
+    got = doc.user_data.get("newsmon_text")
+    if got is None:
+        got = doc.user_data["newsmon_text"] = doc.text
+    return got
+
+
 # ---------------------------------------------------------------- normalisation
 FOOTNOTE_RE = re.compile(r"(?<=[a-z\)\]][a-z])(\d{1,3})(?=[\s.,;:)\]”\"'’]|$)")
 FOOTNOTE_AFTER_PUNCT_RE = re.compile(r"(?<=[a-z][.,;:])(\d{1,2})(?=\s|$)")
@@ -204,17 +213,29 @@ def normalise_for_nlp(text: str, lex: Lexicon) -> str:
 
 
 # ---------------------------------------------------------------- components
+# A run of tokens this long with no line break and no "." "!" "?" is cut into sentences: what is
+# read of a sentence, per candidate, grows with it (no sentence of news comes near it).
+MAX_SENTENCE_TOKENS = 250
+
+
 @Language.factory("newsmon_line_breaks")
 def make_line_breaks(nlp: Language, name: str):
     def line_breaks(doc: Doc) -> Doc:
+        run = 0
         for tok in doc[1:]:
             prev = doc[tok.i - 1]
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 tok.is_sent_start = True
+                run = 0
                 # the first word of a line is not a sentence of its own ("Pakistan | deported ...")
                 nxt = tok.i + 1
                 if tok.is_alpha and nxt < len(doc) and doc[nxt].is_alpha and "\n" not in tok.whitespace_:
                     doc[nxt].is_sent_start = False
+                continue
+            run = 0 if prev.text[-1:] in ".!?" else run + 1
+            if run >= MAX_SENTENCE_TOKENS and tok.is_sent_start is not False:
+                tok.is_sent_start = True
+                run = 0
         return doc
 
     return line_breaks
@@ -334,7 +355,7 @@ def trigger_kind(tok: Token, lex: Lexicon) -> str | None:
 def _blocked(tok: Token, lex: Lexicon) -> bool:
     """A fixed phrase that is no return of people ("tax return", "returned to the field")."""
     s = tok.sent
-    text = tok.doc.text
+    text = doc_text(tok.doc)
     window = text[max(s.start_char, tok.idx - 30) : min(s.end_char, tok.idx + 40)].lower()
     low, lemma = tok.lower_, tok.lemma_.lower()
     if any(bp in window for bp in lex.phrase_blocklist if low.rstrip("s") in bp or lemma in bp):

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 
 from extract.claims.candidates import Candidate
 from extract.claims.lexicon import Lexicon
+from extract.claims.nlp import doc_text
 from extract.claims.syntax import ancestors_to_root, tree_path
 
 NOT_PLACE_ENTS = {"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
@@ -246,7 +247,7 @@ def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     """ "SEOUL —", "HERAT, Afghanistan (AP) —", "Mogadishu, 11 March 2025 —": a dateline names
     where the report was written. Not "Torkham (Nangarhar): 61 204", a table row."""
     s, _e = span
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, doc[s].idx) + 1
     m = _DATELINE_RE.match(text, line_start)
     return m is not None and doc[s].idx < m.end()
@@ -345,7 +346,7 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
     lo, hi = sorted((a, c.tq.start))
     if any(lo < tq.start < hi and tq.quantity.is_count and tq.start != c.tq.start for tq in doc._.quantities or []):
         f.append("figure-between")  # "India, 29; Uzbekistan, 18": another figure's place
-    sent_text = doc.text[c.sent.start_char : doc[a].idx]
+    sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
     if sent_text.count("(") > sent_text.count(")"):

@@ -12,9 +12,16 @@ from newsmon.context import AppContext, common_options, pass_app
 
 
 def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
-    """(text, published, title) of a file, a URL or stdin. HTML goes through boilerplate removal."""
+    """(text, published, title) of a file, a URL or stdin. HTML goes through boilerplate removal.
+
+    Bytes that do not decode are replaced (U+FFFD), and one line on stderr says how many.
+    """
+    from extract.encoding import decode_html, decode_utf8, replaced_count
+
     if source == "-":
-        return sys.stdin.read(), None, None
+        text, replaced = decode_utf8(sys.stdin.buffer.read())
+        _tell_replaced(source, replaced)
+        return text, None, None
     if re.match(r"^https?://", source, re.I):
         from crawler.fetch import fetch_page
         from extract.article import extract_article
@@ -27,9 +34,19 @@ def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
     if source.lower().endswith((".html", ".htm")):
         from extract.article import extract_article
 
-        art = extract_article(raw, None, config_dir=config_dir)
+        page = decode_html(raw)
+        _tell_replaced(source, replaced_count(raw, page))
+        art = extract_article(page, None, config_dir=config_dir)
         return art.text, art.published, art.title
-    return raw.decode("utf-8", errors="replace"), None, None
+    text, replaced = decode_utf8(raw)
+    _tell_replaced(source, replaced)
+    return text, None, None
+
+
+def _tell_replaced(source: str, replaced: int) -> None:
+    if replaced:
+        click.echo(f"newsmon claims: {source}: {replaced} byte sequence(s) that are not valid text "
+                   f"read as U+FFFD", err=True)
 
 
 @click.command("claims")
@@ -41,7 +58,7 @@ def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
 def claims_command(app: AppContext, source: str, published: str | None, as_json: bool) -> None:
     """The returnee claims of one page (FILE.html, URL) or plain text (FILE, - for stdin)."""
     from crawler.fetch import FetchError
-    from extract.claims import find_claims
+    from extract.claims import ArticleFailed, find_claims
     from newsmon.evaluate import claim_json
 
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
@@ -54,7 +71,12 @@ def claims_command(app: AppContext, source: str, published: str | None, as_json:
     except OSError as exc:
         click.echo(f"newsmon claims: {source}: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    claims = find_claims(text, published or page_published, config_dir=str(app.config_dir))
+    try:
+        claims = find_claims(text, published or page_published, config_dir=str(app.config_dir))
+    except ArticleFailed as exc:
+        click.echo(f"newsmon claims: {source}: {exc.failures[0][1].__class__.__name__}: {exc.failures[0][1]}",
+                   err=True)
+        sys.exit(1)
     if as_json:
         rows = []
         for c in claims:

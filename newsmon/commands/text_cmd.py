@@ -53,9 +53,12 @@ def fetch_limits(crawl: dict) -> dict:
 def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None) -> dict:
     """One page's metadata and text. Raises OSError (file) or crawler.fetch.FetchError (URL).
 
+    `replaced`: how many byte sequences did not decode (each read as U+FFFD).
+
     `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL.
     """
     from extract.article import clean_text, extract_article
+    from extract.encoding import decode_html, replaced_count
 
     if _URL.match(source):
         from crawler.fetch import fetch_page
@@ -69,14 +72,16 @@ def page_text(source: str, config_dir: Path, source_name: str | None = None, lim
         data = path.read_bytes()
         url = None
     selectors = _drop_selectors(config_dir, source_name, url)
+    page = decode_html(data)
+    replaced = replaced_count(data, page)
     if url is None and not _looks_like_html(data):
-        text = clean_text(data, config_dir=config_dir)
+        text = clean_text(page, config_dir=config_dir)
         return {"source": source, "url": None, "title": None, "author": None, "published": None,
-                "sitename": None, "language": None, "text": text}
-    art = extract_article(data, url, drop_selectors=selectors, config_dir=config_dir)
+                "sitename": None, "language": None, "text": text, "replaced": replaced}
+    art = extract_article(page, url, drop_selectors=selectors, config_dir=config_dir)
     return {"source": source, "url": art.url, "title": art.title, "author": art.author,
             "published": art.published, "sitename": art.sitename, "language": art.language,
-            "text": art.text}
+            "text": art.text, "replaced": replaced}
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -125,6 +130,9 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
             click.echo(f"newsmon text: {source}: {exc.strerror or exc}", err=True)
             failed += 1
             continue
+        if page["replaced"]:
+            click.echo(f"newsmon text: {source}: {page['replaced']} byte sequence(s) that are not valid text "
+                       f"read as U+FFFD", err=True)
         if as_json:
             row = {k: page[k] for k in ("source", "url", "title", "author", "published", "text")}
             click.echo(json.dumps(row, ensure_ascii=False))
