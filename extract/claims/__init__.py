@@ -48,6 +48,10 @@ from extract.types import Claim
 EXTRACTOR_VERSION = "claims-2.0"
 BATCH = 64
 MAX_CANDIDATES = 500  # per article: no article of news comes near it, a hostile page might
+# No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is no
+# count of people, and one of 27 digits would not fit an SQLite INTEGER either. (Such figures
+# stay candidates: the decision model learnt them as negatives.)
+MAX_COUNT = 10**9
 
 __all__ = [
     "find_claims",
@@ -217,7 +221,8 @@ def claims_of(
         if _refers_back(c):
             back_references.add(id(claims[-1]))
     _inherit_dates(claims, text, art.headline)
-    return merge_claims(claims, art.headline, frozenset(back_references))
+    merged = merge_claims(claims, art.headline, frozenset(back_references))
+    return [c for c in merged if c.count <= MAX_COUNT and (c.count_high or 0) <= MAX_COUNT]
 
 
 def _inherit_dates(claims: list[Claim], text: str, headline: tuple[int, int] | None) -> None:

@@ -31,9 +31,6 @@ from extract.claims.nlp import TokenQuantity, doc_text
 from extract.claims.syntax import counted_token, path_length
 
 STRONG = ("verb", "phrasal", "noun", "people")
-# No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is
-# no count of people, and a 27-digit one would not fit an SQLite INTEGER either.
-MAX_COUNT = 10**9
 
 
 @dataclass
@@ -81,7 +78,7 @@ def _people_like(tok: Token, lex: Lexicon) -> bool:
 def _head_count(tq: TokenQuantity, doc: Doc, lex: Lexicon) -> bool:
     """Whether the quantity can be a count of people at all, from its shape."""
     q = tq.quantity
-    if q.value <= 0 or q.value > MAX_COUNT or (q.high or 0) > MAX_COUNT:
+    if q.value <= 0:
         return False
     if q.shape == "year":  # "2000 migrants were deported": a year only when it counts people
         counted = counted_token(doc[tq.anchor])
