@@ -64,6 +64,7 @@ def cases(size: int, paragraph: int) -> dict[str, Callable[[], object]]:
         f"claims: {paragraph // 1000} KB paragraph of claims": lambda: find_claims(prose.replace("\n", " ")),
         f"claims: {paragraph // 1000} KB paragraph, no full stop": lambda: find_claims(no_stop),
         f"page: {paragraph // 1000} KB paragraph": lambda: extract_article(_page(prose[:paragraph]), "http://x/a"),
+        "claims: 5,000 lines of claims": lambda: find_claims("Pakistan deports Afghans\n\n" + (CLAIM + "\n") * 5_000),
     }
 
 

@@ -47,7 +47,7 @@ from extract.types import Claim
 
 EXTRACTOR_VERSION = "claims-2.0"
 BATCH = 64
-MAX_CANDIDATES = 500  # per article: no article of news comes near it, a hostile page might
+MAX_CANDIDATES = 2_000  # per article: no article of news comes near it, a hostile page might
 # No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is no
 # count of people, and one of 27 digits would not fit an SQLite INTEGER either. (Such figures
 # stay candidates: the decision model learnt them as negatives.)
