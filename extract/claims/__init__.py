@@ -231,13 +231,38 @@ def _refers_back(c: Candidate) -> bool:
 def find_claims_many(
     docs: Iterable[tuple[str, str | None]], config_dir: str | None = None, batch_size: int = BATCH
 ) -> Iterator[list[Claim]]:
-    """Claims of many (text, published) pairs, parsed in batches."""
+    """Claims of many (text, published) pairs, parsed in batches, in input order. A text that is
+    mostly Hangul goes to the Korean module (`extract.claims.ko`), others to the English one."""
+    from extract.claims.ko import find_korean_claims_many, is_korean
+
     key = _config_key(config_dir)
-    lex = load_lexicon(key)
-    model = load_model(key)
-    place_model = load_model(key, "places")
-    for art in article_candidates(docs, key, batch_size):
-        yield claims_of(art, model, place_model, lex)
+    buf: list[tuple[str, str | None]] = []
+    for item in docs:
+        buf.append(((item[0] or ""), item[1] if len(item) > 1 else None))
+        if len(buf) >= batch_size:
+            yield from _routed(buf, key, batch_size, is_korean, find_korean_claims_many)
+            buf = []
+    if buf:
+        yield from _routed(buf, key, batch_size, is_korean, find_korean_claims_many)
+
+
+def _routed(items: list[tuple[str, str | None]], key: str | None, batch_size: int, is_korean,
+            korean_many) -> list[list[Claim]]:
+    korean = [is_korean(text) for text, _pub in items]
+    out: list[list[Claim]] = [[] for _ in items]
+    english = [i for i, k in enumerate(korean) if not k]
+    if english:
+        lex = load_lexicon(key)
+        model = load_model(key)
+        place_model = load_model(key, "places")
+        arts = article_candidates([items[i] for i in english], key, batch_size)
+        for i, art in zip(english, arts, strict=True):
+            out[i] = claims_of(art, model, place_model, lex)
+    ko = [i for i, k in enumerate(korean) if k]
+    if ko:
+        for i, claims in zip(ko, korean_many([items[i] for i in ko], key), strict=True):
+            out[i] = claims
+    return out
 
 
 def find_claims(

@@ -1,0 +1,150 @@
+"""The Korean language module of the claims pipeline: the same steps as the English one, with
+Korean figures, return words, qualifiers, dates and places, and its own learned decisions
+(`config/models/claims-ko.json`, `places-ko.json`, built by `newsmon train` from the `lang:
+ko` labelled articles with the fit machinery of `extract.claims.learn`).
+
+    numbers      figures of people: "60여 명", "2천여 명", "서너 명", "50~60명"
+    text         sentences and clauses, as character spans
+    candidates   every figure of people of an article that speaks of a return
+    features     what the candidate looks like (patterns, and lemmas from kiwipiepy)
+    qualifier, dates, places   the attributes of a claim
+    morph        the morphological analyser, loaded once per process
+
+`extract.claims.find_claims_many` routes a mostly-Hangul text here (`is_korean`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from extract.claims.decision import DecisionModel, load_model
+from extract.claims.ko.candidates import KoCandidate, find_candidates, headline_end
+from extract.claims.ko.dates import KoDatePhrase, date_phrases
+from extract.claims.ko.features import candidate_features
+from extract.claims.ko.lexicon import HANGUL, KoLexicon, load_ko_lexicon
+from extract.claims.ko.places import place_dict, place_features, place_spans
+from extract.claims.ko.qualifier import qualifier_of
+from extract.claims.merge import merge_claims
+from extract.types import Claim
+
+__all__ = ["is_korean", "korean_candidates", "korean_claims", "find_korean_claims_many", "KoArticle"]
+
+_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\uac00-\ud7a3\u3130-\u318f]")
+
+
+def is_korean(text: str) -> bool:
+    """Whether most letters of the text are Hangul."""
+    sample = text[:4000]
+    letters = len(_LETTER.findall(sample))
+    return letters > 0 and len(HANGUL.findall(sample)) * 2 > letters
+
+
+@dataclass
+class KoArticle:
+    """A Korean article's candidates with their features (what `newsmon train` learns from)."""
+
+    text: str
+    published: str | None
+    headline: tuple[int, int] | None
+    candidates: list[tuple[KoCandidate, list[str]]]
+
+
+def korean_candidates(text: str, published: str | None, config_dir: str | None = None) -> KoArticle:
+    lex = load_ko_lexicon(config_dir)
+    cands = find_candidates(text, lex)
+    head = headline_end(text)
+    return KoArticle(text, published, (0, head) if head else None,
+                     [(c, candidate_features(c, lex)) for c in cands])
+
+
+def _places(c: KoCandidate, lex: KoLexicon, model: DecisionModel | None) -> tuple[list[str], list[dict]]:
+    if model is None:
+        return [], []
+    locs: list[str] = []
+    places: list[dict] = []
+    seen: set[str] = set()
+    for span in place_spans(c.text, c.sent[0], c.sent[1], lex):
+        if model.confidence(place_features(c.text, c, span)) < model.threshold:
+            continue
+        key = (span.place.name if span.place else span.name).lower()
+        if key in seen and span.name in locs:
+            continue
+        seen.add(key)
+        if span.name not in locs:
+            locs.append(span.name)
+            places.append(place_dict(span))
+    return locs, places
+
+
+def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePhrase]):
+    """The date of a figure: the nearest date phrase before it in its clause, else in its
+    sentence before it, else after it in its clause (never the report's own "14일 밝혔다")."""
+    q = c.quantity
+    ca, cb = c.clause
+    usable = [p for p in phrases if not p.reporting and not (p.start < q.end and q.start < p.end)]
+    for pool in (
+        [p for p in usable if ca <= p.start < q.start],
+        [p for p in usable if c.sent[0] <= p.start < q.start],
+        [p for p in usable if q.end <= p.start < cb],
+    ):
+        if pool:
+            best = max(pool, key=lambda p: p.start) if pool[0].start < q.start else min(pool, key=lambda p: p.start)
+            # "2023년 10월 이후 ..." and "지난해 한 해" keep the specific phrase over the one before it
+            return best.value
+    return None
+
+
+def _anchor_year(text: str, pos: int, published: str | None) -> int | None:
+    """The last year the text names before `pos` (for "10월이 591명으로": which October)."""
+    years = [int(m.group(1)) for m in re.finditer(r"((?:19|20)\d\d)년", text[:pos])]
+    return years[-1] if years else None
+
+
+def _kind(c: KoCandidate, lex: KoLexicon, has_period: bool) -> str:
+    clause = c.text[c.clause[0]:c.clause[1]]
+    return "cumulative" if any(m in clause for m in lex.cumulative) or has_period else "event"
+
+
+def _who(c: KoCandidate) -> str:
+    m = re.search(r"([가-힣]+)\s*(?:약|최소|적어도|최대)?\s*$", c.text[c.sent[0]:c.quantity.start])
+    return m.group(1) if m else ""
+
+
+def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionModel | None,
+                  lex: KoLexicon) -> list[Claim]:
+    """The claims of one analysed Korean article: decide, read the attributes, merge."""
+    from extract.claims import _inherit_dates
+
+    text = art.text
+    claims: list[Claim] = []
+    phrases_of: dict[tuple[int, int], list[KoDatePhrase]] = {}
+    for c, feats in art.candidates:
+        p = model.confidence(feats)
+        if p < model.threshold:
+            continue
+        q = c.quantity
+        if c.sent not in phrases_of:
+            anchor = _anchor_year(text, c.sent[0], art.published)
+            phrases_of[c.sent] = date_phrases(text, c.sent[0], c.sent[1], art.published, lex, anchor)
+        v = _date(c, art, lex, phrases_of[c.sent])
+        locs, places = _places(c, lex, place_model)
+        start, end = c.sent
+        claims.append(Claim(
+            count=q.value, qualifier=qualifier_of(text, q, lex), who=_who(c),
+            date=v.date if v else None, date_end=v.date_end if v else None,
+            kind=_kind(c, lex, bool(v and v.cumulative)), locations=locs, evidence=text[start:end],
+            start=start, end=end, confidence=round(p, 3), count_high=q.high, vague=q.vague,
+            places=places, rule=c.rule, language="ko",
+        ))
+    _inherit_dates(claims, text, art.headline)
+    return merge_claims(claims, art.headline)
+
+
+def find_korean_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | None = None) -> Iterator[list[Claim]]:
+    lex = load_ko_lexicon(config_dir)
+    model = load_model(config_dir, "claims-ko")
+    place_model = load_model(config_dir, "places-ko")
+    for text, published in docs:
+        yield korean_claims(korean_candidates(text or "", published, config_dir), model, place_model, lex)
