@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from extract.claims.decision import DecisionModel, load_model
-from extract.claims.ko.candidates import KoCandidate, find_candidates, headline_end
+from extract.claims.ko.candidates import KoCandidate, find_candidates, headline_end, list_intro
 from extract.claims.ko.dates import KoDatePhrase, date_phrases
 from extract.claims.ko.features import candidate_features
 from extract.claims.ko.lexicon import HANGUL, KoLexicon, load_ko_lexicon
@@ -96,10 +96,26 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     return None
 
 
-def _anchor_year(text: str, pos: int, published: str | None) -> int | None:
-    """The last year the text names before `pos` (for "10월이 591명으로": which October)."""
-    years = [int(m.group(1)) for m in re.finditer(r"((?:19|20)\d\d)년", text[:pos])]
-    return years[-1] if years else None
+def _year_of(value) -> int | None:
+    return int(value.date[:4]) if value and value.date[:4].isdigit() else None
+
+
+def _context_dates(c: KoCandidate, art: KoArticle, lex: KoLexicon) -> tuple[int | None, object | None]:
+    """(the year a month or quarter of the candidate's sentence is of, the date an undated list
+    row takes): a list row takes both from the line that introduces its list, else from the
+    headline; a sentence takes the year last named in its paragraph."""
+    text, pub = art.text, art.published
+    intro = list_intro(text, c.quantity.start)
+    if intro is not None:
+        for a, b in (intro, art.headline or (0, 0)):
+            phrases = [p for p in date_phrases(text, a, b, pub, lex) if not p.reporting]
+            if phrases:
+                return _year_of(phrases[0].value), phrases[0].value
+        return None, None
+    para = text.rfind("\n\n", 0, c.sent[0])
+    phrases = [p for p in date_phrases(text, max(0, para), c.sent[0], pub, lex)
+               if p.value.explicit_year or re.match(r"^\d{4}$", p.value.date)]
+    return (_year_of(phrases[-1].value) if phrases else None), None
 
 
 def _kind(c: KoCandidate, lex: KoLexicon, has_period: bool) -> str:
@@ -125,10 +141,10 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
         if p < model.threshold:
             continue
         q = c.quantity
+        anchor, row_date = _context_dates(c, art, lex)
         if c.sent not in phrases_of:
-            anchor = _anchor_year(text, c.sent[0], art.published)
             phrases_of[c.sent] = date_phrases(text, c.sent[0], c.sent[1], art.published, lex, anchor)
-        v = _date(c, art, lex, phrases_of[c.sent])
+        v = _date(c, art, lex, phrases_of[c.sent]) or row_date
         locs, places = _places(c, lex, place_model)
         start, end = c.sent
         claims.append(Claim(

@@ -82,6 +82,12 @@ def _context(text: str, triggers: list[Trigger], sents: list[tuple[int, int]], i
     """Where the nearest return word before a sentence without one stands: the sentence before,
     the heading of its section ("■ 분기별 강제북송 확인 인원"), its paragraph, the article."""
     a, _b = sents[i]
+    intro = list_intro(text, a)
+    if intro is not None:
+        if any(intro[0] <= t.start < intro[1] for t in triggers):
+            return "list_intro"
+        head = headline_end(text)
+        return "list_headline" if any(t.start < head for t in triggers) else "list_none"
     if i > 0 and any(sents[i - 1][0] <= t.start < sents[i - 1][1] for t in triggers):
         return "prev"
     para_start = text.rfind("\n\n", 0, a)
@@ -102,3 +108,27 @@ def _context(text: str, triggers: list[Trigger], sents: list[tuple[int, int]], i
     if any(t.start < a for t in triggers):
         return "before"
     return "after"
+
+
+LIST_ROW = re.compile(r"^\s*(?:[▲△■□◆◇●○▶►※\-–·•]|\d+\.\s|[^\s:：.]{1,20}\s?(?:\([^)]*\))?\s?(?:→\s?[^:：]{1,12})?[:：])")
+
+
+def is_list_row(line: str) -> bool:
+    return len(line) < 60 and bool(LIST_ROW.match(line)) and "명" in line
+
+
+def list_intro(text: str, pos: int) -> tuple[int, int] | None:
+    """The line that introduces the list a position's line is a row of ("ㅇ 국적별 강제퇴거 인원은
+    다음과 같습니다.", "■ 분기별 강제북송 확인 인원(2024년)"), or None when the line is no list row."""
+    ls, le = line_span(text, pos)
+    if not is_list_row(text[ls:le]):
+        return None
+    while ls > 0:
+        ps, pe = line_span(text, ls - 1)
+        line = text[ps:pe]
+        if line.strip() and not is_list_row(line):
+            return ps, pe
+        if ps == 0:
+            return ps, pe
+        ls = ps
+    return None

@@ -86,6 +86,7 @@ def _patterns(lex: KoLexicon) -> re.Pattern:
         rf"|(?P<wd>(?:지난\s?)?(?P<wdn>{weekdays})(?:\s?\((?P<d13>\d{{1,2}})일\))?)"
         rf"|(?P<md>(?:지난\s?)?(?P<m14>\d{{1,2}})월\s?(?P<d14>\d{{1,2}})일)"
         rf"|(?P<q>(?P<q15>\d)분기)"
+        rf"|(?P<half>상반기|하반기)"
         rf"|(?P<m>(?:지난\s?)?(?P<m16>\d{{1,2}})(?:[~∼\-–]\d{{1,2}})?월)"
         rf"|(?P<d>(?:지난\s?)?(?P<d17>\d{{1,2}})일(?!간|째|\s?동안))"
     )
@@ -99,15 +100,16 @@ def date_phrases(text: str, start: int, end: int, published: str | None, lex: Ko
     d = lex.dates
     reporting = re.compile(r"\s*(?:\S*\s)?(?:" + _alts(d["reporting"]) + ")")
     out: list[KoDatePhrase] = []
-    anchor = anchor_year
+    inner: int | None = None
     for m in _patterns(lex).finditer(text, start, end):
         if m.start() > 0 and re.match(r"[\d가-힣]", text[m.start() - 1]) and not m.group("reld") and not (
                 m.group("rely") or m.group("relym") or m.group("relmd")):
             if not text[m.start() - 1].isspace():
                 continue  # inside a word or a longer number
-        value, year = _value(m, pub, anchor, lex)
+        loose = m.group("q") or m.group("half") or (m.group("m") and "지난" not in m.group("m"))
+        value, year = _value(m, pub, inner or (anchor_year if loose else None), lex)
         if year:
-            anchor = year
+            inner = year
         if value is None:
             continue
         rep = bool(reporting.match(text, m.end())) and bool(m.group("d") or m.group("md") or m.group("reld"))
@@ -191,6 +193,10 @@ def _value(m: re.Match, pub: dt.date | None, anchor: int | None, lex: KoLexicon)
     if g("q"):
         y = anchor or (pub.year if pub else None)
         part = _part(g("q15"), None, lex)
+        return DateValue(f"{y}-{part:02d}" if y else f"XXXX-{part:02d}"), None
+    if g("half"):
+        y = anchor or (pub.year if pub else None)
+        part = _part(None, g("half"), lex)
         return DateValue(f"{y}-{part:02d}" if y else f"XXXX-{part:02d}"), None
     if g("m"):
         mo = int(g("m16"))

@@ -87,6 +87,8 @@ def candidate_features(c: KoCandidate, lex: KoLexicon) -> list[str]:
         f.append(f"cue:{cue}")
     for cue in sorted(_cues_in(text[sa:sb], lex) - _cues_in(clause_text, lex)):
         f.append(f"cue_sent:{cue}")
+    if c.in_headline:
+        f += [f"headline:cue:{cue}" for cue in sorted(_cues_in(text[sa:sb], lex))]
     before = text[max(sa, q.start - 8):q.start]
     if re.search(r"(?:가운데|중에?|이 중|이들 중)\s*$", before):
         f.append("pre:subset")

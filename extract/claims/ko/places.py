@@ -46,8 +46,8 @@ def place_spans(text: str, start: int, end: int, lex: KoLexicon) -> list[PlaceSp
         a, b = m.start(), m.end()
         if a > 0 and re.match(r"[가-힣A-Za-z]", text[a - 1]):
             continue  # inside a word
-        if _NOT_PLACE_AFTER.match(text, b):
-            continue
+        if _NOT_PLACE_AFTER.match(text, b) or text.startswith("=", b):
+            continue  # "중국인": a nationality; "(서울=연합뉴스)": a dateline (FORMAT.md)
         if free(a, b):
             found.append(PlaceSpan(a, b, m.group(0), lex.places.get(m.group(0)), "gazetteer"))
     for m in _BEFORE_CROSSING.finditer(text, start, end):
