@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.training import build_models, default_training_files, places_path_for
+from newsmon.training import build_korean_models, build_models, default_training_files, places_path_for
 from tests.helpers import PROJECT_ROOT, run_newsmon
 
 MODELS = PROJECT_ROOT / "config" / "models"
@@ -19,8 +19,27 @@ def rebuilt():
     return build_models(default_training_files())
 
 
-def _shipped(kind: str) -> dict:
-    return json.loads((MODELS / f"{kind}-en.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def rebuilt_korean():
+    return build_korean_models(default_training_files())
+
+
+def _shipped(kind: str, lang: str = "en") -> dict:
+    return json.loads((MODELS / f"{kind}-{lang}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])
+def test_the_shipped_korean_model_is_the_one_the_shipped_data_and_code_build(rebuilt_korean, kind, index):
+    shipped, built = _shipped(kind, "ko"), rebuilt_korean[index]
+    assert shipped["trained_on"] == built["trained_on"], (
+        f"config/models/{kind}-ko.json was built from other labelled files: run `newsmon train` and commit it")
+    assert shipped["features_version"] == built["features_version"]
+    assert set(shipped["weights"]) == set(built["weights"]), "the Korean features changed: run `newsmon train`"
+    worst = max(abs(shipped["weights"][k] - built["weights"][k]) for k in built["weights"])
+    assert worst < 1e-3, f"weights differ by up to {worst}: run `newsmon train` and commit the models"
+    assert abs(shipped["bias"] - built["bias"]) < 1e-3
+    assert abs(shipped["threshold"] - built["threshold"]) <= 0.02
+    assert all(Path(s["file"]).name.startswith(("ko_", "kb_")) for s in shipped["trained_on"])
 
 
 @pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])

@@ -15,7 +15,8 @@ from newsmon.context import AppContext, common_options, pass_app
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="MODEL",
               help="Where to write the claim model (default: models/claims-en.json of --config); "
-                   "the place model goes beside it (places-en.json), the Korean models too (claims-ko.json, places-ko.json).")
+                   "the place model goes beside it (places-en.json), the Korean models too "
+                   "(claims-ko.json, places-ko.json).")
 @click.option("--show", type=int, default=0, metavar="N", help="Also print the N heaviest weights of each sign.")
 @common_options
 @pass_app
@@ -27,8 +28,15 @@ def train_command(app: AppContext, files: tuple[str, ...], output: str | None, s
     (`newsmon export --format labelled`), so a deployment's decisions improve its own model.
     """
     from newsmon.evaluate import LabelledFileError
-    from newsmon.training import (build_korean_models, build_models, default_training_files, has_korean,
-                                  korean_path_for, places_path_for, write_model)
+    from newsmon.training import (
+        build_korean_models,
+        build_models,
+        default_training_files,
+        has_korean,
+        korean_path_for,
+        places_path_for,
+        write_model,
+    )
 
     paths = [Path(f) for f in files] or default_training_files()
     if not paths:

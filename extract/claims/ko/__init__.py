@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from extract.claims.dates import DateValue
 from extract.claims.decision import DecisionModel, load_model
 from extract.claims.ko.candidates import KoCandidate, find_candidates, headline_end, list_intro
 from extract.claims.ko.dates import KoDatePhrase, date_phrases
@@ -78,7 +79,7 @@ def _places(c: KoCandidate, lex: KoLexicon, model: DecisionModel | None) -> tupl
     return locs, places
 
 
-def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePhrase]):
+def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePhrase]) -> DateValue | None:
     """The date of a figure: the nearest date phrase before it in its clause, else in its
     sentence before it, else after it in its clause (never the report's own "14일 밝혔다")."""
     q = c.quantity
@@ -96,11 +97,11 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     return None
 
 
-def _year_of(value) -> int | None:
+def _year_of(value: DateValue | None) -> int | None:
     return int(value.date[:4]) if value and value.date[:4].isdigit() else None
 
 
-def _context_dates(c: KoCandidate, art: KoArticle, lex: KoLexicon) -> tuple[int | None, object | None]:
+def _context_dates(c: KoCandidate, art: KoArticle, lex: KoLexicon) -> tuple[int | None, DateValue | None]:
     """(the year a month or quarter of the candidate's sentence is of, the date an undated list
     row takes): a list row takes both from the line that introduces its list, else from the
     headline; a sentence takes the year last named in its paragraph."""
@@ -158,7 +159,8 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
     return merge_claims(claims, art.headline)
 
 
-def find_korean_claims_many(docs: Iterable[tuple[str, str | None]], config_dir: str | None = None) -> Iterator[list[Claim]]:
+def find_korean_claims_many(docs: Iterable[tuple[str, str | None]],
+                            config_dir: str | None = None) -> Iterator[list[Claim]]:
     lex = load_ko_lexicon(config_dir)
     model = load_model(config_dir, "claims-ko")
     place_model = load_model(config_dir, "places-ko")

@@ -110,7 +110,10 @@ def _context(text: str, triggers: list[Trigger], sents: list[tuple[int, int]], i
     return "after"
 
 
-LIST_ROW = re.compile(r"^\s*(?:[▲△■□◆◇●○▶►※\-–·•]|\d+\.\s|[^\s:：.]{1,20}\s?(?:\([^)]*\))?\s?(?:→\s?[^:：]{1,12})?[:：])")
+LIST_ROW = re.compile(
+    r"^\s*(?:[▲△■□◆◇●○▶►※\-–·•]|\d+\.\s"
+    r"|[^\s:：.]{1,20}\s?(?:\([^)]*\))?\s?(?:→\s?[^:：]{1,12})?[:：])"
+)
 
 
 def is_list_row(line: str) -> bool:

@@ -80,7 +80,7 @@ def _patterns(lex: KoLexicon) -> re.Pattern:
         rf"|(?P<relym>(?P<ry>{years})\s?(?P<m9>\d{{1,2}})(?:[~∼\-–](?P<m9e>\d{{1,2}}))?월(?:\s?(?P<d9>\d{{1,2}})일)?)"
         rf"|(?P<relq>(?P<ryq>{years})\s?(?:(?P<q10>\d)분기|(?P<h10>상반기|하반기)))"
         rf"|(?P<relmd>(?P<rm>{months})\s?(?:(?P<d11>\d{{1,2}})일)?)"
-        rf"|(?P<rely>(?P<ry2>{years})(?![가-힣]))"
+        rf"|(?P<rely>(?P<ry2>{years})(?![가-힣])|(?P<ry3>{years})(?=[에도의는엔부까와과말초중보]))"
         rf"|(?P<reld>(?P<rd>{days})(?:\s?\((?P<d12>\d{{1,2}})일\))?)"
         rf"|(?P<relw>(?P<rw>{weeks}))"
         rf"|(?P<wd>(?:지난\s?)?(?P<wdn>{weekdays})(?:\s?\((?P<d13>\d{{1,2}})일\))?)"
@@ -143,18 +143,18 @@ def _value(m: re.Match, pub: dt.date | None, anchor: int | None, lex: KoLexicon)
     if g("y"):
         return DateValue(g("y8"), explicit_year=True), int(g("y8"))
     if g("relym"):
-        y = pub.year + d["years"][g("ry")] if pub else None
+        yr = pub.year + d["years"][g("ry")] if pub else None
         mo = int(g("m9"))
         if g("d9"):
-            return DateValue(_on_or_before(int(g("d9")), pub, mo, y) if y else f"XXXX-{mo:02d}-{int(g('d9')):02d}",
-                             relative=True), y
+            return DateValue(_on_or_before(int(g("d9")), pub, mo, yr) if yr else f"XXXX-{mo:02d}-{int(g('d9')):02d}",
+                             relative=True), yr
         if mo == 1 and g("m9e"):
-            return DateValue(str(y) if y else "XXXX", relative=True), y  # "올해 1~9월": the year so far
-        return DateValue(f"{y}-{mo:02d}" if y else f"XXXX-{mo:02d}", relative=True), y
+            return DateValue(str(yr) if yr else "XXXX", relative=True), yr  # "올해 1~9월": the year so far
+        return DateValue(f"{yr}-{mo:02d}" if yr else f"XXXX-{mo:02d}", relative=True), yr
     if g("relq"):
-        y = pub.year + d["years"][g("ryq")] if pub else None
+        yr = pub.year + d["years"][g("ryq")] if pub else None
         part = _part(g("q10"), g("h10"), lex)
-        return (DateValue(f"{y}-{part:02d}", relative=True) if y else None), y
+        return (DateValue(f"{yr}-{part:02d}", relative=True) if yr else None), yr
     if g("relmd"):
         if pub is None:
             return None, None
@@ -166,7 +166,7 @@ def _value(m: re.Match, pub: dt.date | None, anchor: int | None, lex: KoLexicon)
     if g("rely"):
         if pub is None:
             return None, None
-        y = pub.year + d["years"][g("ry2")]
+        y = pub.year + d["years"][g("ry2") or g("ry3")]
         return DateValue(str(y), relative=True), y
     if g("reld"):
         if g("d12"):
@@ -191,13 +191,13 @@ def _value(m: re.Match, pub: dt.date | None, anchor: int | None, lex: KoLexicon)
     if g("md"):
         return DateValue(_on_or_before(int(g("d14")), pub, int(g("m14")), anchor)), None
     if g("q"):
-        y = anchor or (pub.year if pub else None)
+        yr = anchor or (pub.year if pub else None)
         part = _part(g("q15"), None, lex)
-        return DateValue(f"{y}-{part:02d}" if y else f"XXXX-{part:02d}"), None
+        return DateValue(f"{yr}-{part:02d}" if yr else f"XXXX-{part:02d}"), None
     if g("half"):
-        y = anchor or (pub.year if pub else None)
+        yr = anchor or (pub.year if pub else None)
         part = _part(None, g("half"), lex)
-        return DateValue(f"{y}-{part:02d}" if y else f"XXXX-{part:02d}"), None
+        return DateValue(f"{yr}-{part:02d}" if yr else f"XXXX-{part:02d}"), None
     if g("m"):
         mo = int(g("m16"))
         if not 1 <= mo <= 12:

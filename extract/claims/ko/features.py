@@ -16,7 +16,10 @@ from extract.claims.ko.lexicon import KoLexicon
 from extract.claims.ko.morph import analyse
 
 FEATURES_VERSION = "ko-1"
-_PARTICLE = re.compile(r"\s?(이|가|을|를|은|는|의|으로|로|에|과|와|도|만|씩|이다|이었|이며|이고|입니다|이나|가운데|중|,|\)|:|$)")
+_PARTICLE = re.compile(
+    r"\s?(이|가|을|를|은|는|의|으로|로|에|과|와|도|만|씩"
+    r"|이다|이었|이며|이고|입니다|이나|가운데|중|,|\)|:|$)"
+)
 _AFTER_TRIGGER = 14
 
 

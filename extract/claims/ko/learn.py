@@ -37,9 +37,9 @@ def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex:
             if match is None:
                 continue  # the same figure said of something else, or told again
             claims.add(feats, 1, group)
-            for span in place_spans(c.text, c.sent[0], c.sent[1], lex):
-                label = 1 if normalise_location(span.name) in match else 0
-                places.add(place_features(c.text, c, span), label, group)
+            for ps in place_spans(c.text, c.sent[0], c.sent[1], lex):
+                label = 1 if normalise_location(ps.name) in match else 0
+                places.add(place_features(c.text, c, ps), label, group)
         elif value in optional or (c.quantity.vague and any_optional):
             continue
         else:

@@ -25,7 +25,7 @@ class Morph:
 
 @lru_cache(maxsize=1)
 def get_kiwi() -> Any:
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi  # type: ignore[import-untyped]  # kiwipiepy ships no type information
 
     return Kiwi()
 

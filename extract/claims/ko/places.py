@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from extract.claims.ko.lexicon import KoLexicon
 from extract.claims.lexicon import Place
 
-CROSSING_WORDS = r"(?:세관|국경\s?검문소|검문소|공항|항(?![가-힣])|국경\s?관문|변방구류소|구류소|수용소|보호소|역(?![가-힣]))"
+CROSSING_WORDS = (r"(?:세관|국경\s?검문소|검문소|공항|항(?![가-힣])|국경\s?관문"
+                  r"|변방구류소|구류소|수용소|보호소|역(?![가-힣]))")
 _AIRPORT = re.compile(r"(?<![가-힣])(?:[가-힣]{2,8}\s)?[가-힣]{0,8}국제공항")
 _BEFORE_CROSSING = re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{CROSSING_WORDS}")
-_NOT_NAMES = {"국경", "중국", "이민국", "외국인", "지역", "인근", "당시", "현지", "세관", "해군", "공안", "북측", "주민",
+_NOT_NAMES = {"국경", "중국", "이민국", "외국인", "지역", "인근", "당시", "현지", "세관",
+              "해군", "공안", "북측", "주민",
               "이들", "해당", "국제", "변방", "같은", "북한", "최대", "지방", "합동", "기차", "일대", "시내", "군중"}
 # what follows a name that is not a place of the return ("중국인", "태국 국적", "미국산")
 _NOT_PLACE_AFTER = re.compile(r"(?:인(?![근도계])|어(?![가-힣])|계(?![가-힣])|산(?![가-힣])|출신)")
