@@ -84,7 +84,8 @@ def build_korean_models(files: Sequence[str | Path], config_dir: str | None = No
             text, published = document_text(doc, config_dir)
             art = korean_candidates(text, published, config_dir)
             story = f"{path.name}:{doc.get('story') or doc['id']}"
-            korean_examples(art, doc.get("claims") or [], story, lex, claims, places)
+            korean_examples(art, doc.get("claims") or [], story, lex, claims, places,
+                            calibrate=doc.get("style") != "sentence")
         if docs:
             sources.append({"file": _shown(path), "sha256": _digest(path), "documents": len(docs)})
     if progress:

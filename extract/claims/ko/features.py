@@ -112,8 +112,12 @@ def candidate_features(c: KoCandidate, lex: KoLexicon) -> list[str]:
         f.append("post:largest")
     if re.match(r"\s?\(\d", after):
         f.append("post:percent")
-    if re.match(r"\s?(?:가운데|중|중에서|중에는)\b", after):
-        f.append("post:of_them")
+    if re.match(r"\s?(?:가운데|중|중에서|중에는|중에)(?![가-힣])", after):
+        # "체포된 11명 가운데 7명이 북송됐다": the group, returned only when the words before say so
+        before_trig = any(ca <= t.start < q.start for t in c.triggers)
+        f.append("post:of_them:" + ("returned" if before_trig else "other"))
+    if re.match(r"\s?(?:과|와|및|,)\s?[^.,]{0,12}?\d[\d,]*\s?(?:여\s?)?명", after):
+        f.append("post:enumerated")  # "여성 5명과 남성 2명 등 7명": a part of a figure told next
     line_start = text.rfind("\n", 0, q.start) + 1
     line_end = text.find("\n", q.end)
     line = text[line_start:(len(text) if line_end < 0 else line_end)]
@@ -147,4 +151,21 @@ def _lemmas(text: str, c: KoCandidate) -> list[str]:
             out.append("a:EP")
     if first_verb:
         out.append(f"v:{first_verb}")
+    out += _heads(c, morphs, sa, qs, qe)
     return sorted(set(out))
+
+
+def _heads(c: KoCandidate, morphs, sa: int, qs: int, qe: int) -> list[str]:
+    """Whether the predicate after the figure (its verb) and the one before it (a relative
+    clause: "북송된 탈북민 20여 명", "체포된 탈북민 8명") are return words."""
+    def is_trigger(pos: int) -> bool:
+        return any(t.start - 1 <= pos < t.end + 2 for t in c.triggers)
+
+    out = []
+    after = next((m for m in morphs if m.start >= qe and m.tag in ("VV", "XSV")), None)
+    if after is not None:
+        out.append("head:" + ("return" if is_trigger(sa + after.start) else "other"))
+    before = [m for m in morphs if m.start < qs and m.tag in ("VV", "XSV") and m.start >= c.clause[0] - sa]
+    if before:
+        out.append("rel:" + ("return" if is_trigger(sa + before[-1].start) else "other"))
+    return out

@@ -16,7 +16,7 @@ from extract.scoring import normalise_location
 
 
 def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex: KoLexicon,
-                    claims: Examples, places: Examples) -> None:
+                    claims: Examples, places: Examples, calibrate: bool = True) -> None:
     required: dict[int, list[tuple[tuple[int, int], set[str]]]] = {}
     optional: set[int] = set()
     for g in gold:
@@ -36,14 +36,14 @@ def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex:
             match = _statement(c, required[value])
             if match is None:
                 continue  # the same figure said of something else, or told again
-            claims.add(feats, 1, group)
+            claims.add(feats, 1, group, calibrate)
             for ps in place_spans(c.text, c.sent[0], c.sent[1], lex):
                 label = 1 if normalise_location(ps.name) in match else 0
-                places.add(place_features(c.text, c, ps), label, group)
+                places.add(place_features(c.text, c, ps), label, group, calibrate)
         elif value in optional or (c.quantity.vague and any_optional):
             continue
         else:
-            claims.add(feats, 0, group)
+            claims.add(feats, 0, group, calibrate)
 
 
 def _statement(c, statements: list[tuple[tuple[int, int], set[str]]]) -> set[str] | None:

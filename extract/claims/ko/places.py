@@ -57,7 +57,7 @@ def place_spans(text: str, start: int, end: int, lex: KoLexicon) -> list[PlaceSp
         if name in _NOT_NAMES or not free(m.start(1), m.end(1)):
             continue
         name = re.sub(r"(?:의|에서|인근)$", "", name)
-        if len(name) >= 2:
+        if len(name) >= 2 and not re.search(r"[이가을를은는도에들]$", name):  # "탈북민이 세관 다리를"
             found.append(PlaceSpan(m.start(1), m.start(1) + len(name), name, lex.places.get(name), "crossing"))
     return sorted(found, key=lambda s: s.start)
 
