@@ -85,6 +85,12 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     q = c.quantity
     ca, cb = c.clause
     usable = [p for p in phrases if not p.reporting and not (p.start < q.end and q.start < p.end)]
+    verb = next((t.start for t in c.triggers if ca <= t.start < cb and t.start >= q.end), None)
+    if verb is not None:
+        # "탈북민 9명을 지난 15일 국경 검문소를 통해 인계했다": the date next to the return word
+        between = [p for p in usable if q.end <= p.start < verb]
+        if between:
+            return between[-1].value
     for pool in (
         [p for p in usable if ca <= p.start < q.start],
         [p for p in usable if c.sent[0] <= p.start < q.start],
@@ -95,6 +101,20 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
             # "2023년 10월 이후 ..." and "지난해 한 해" keep the specific phrase over the one before it
             return best.value
     return None
+
+
+_THEN = re.compile(r"(?:당시|그날|그때|같은 날|이날)")
+
+
+def _told_before(c: KoCandidate, art: KoArticle, lex: KoLexicon) -> DateValue | None:
+    """ "당시 15명가량이 넘겨졌으며", "그날 도문 세관으로": the date last told before, in its
+    paragraph or the one before."""
+    text = art.text
+    if not _THEN.search(text, c.sent[0], c.quantity.start):
+        return None
+    para = text.rfind("\n\n", 0, text.rfind("\n\n", 0, c.sent[0]))
+    phrases = [p for p in date_phrases(text, max(0, para), c.sent[0], art.published, lex) if not p.reporting]
+    return phrases[-1].value if phrases else None
 
 
 def _year_of(value: DateValue | None) -> int | None:
@@ -145,7 +165,7 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
         anchor, row_date = _context_dates(c, art, lex)
         if c.sent not in phrases_of:
             phrases_of[c.sent] = date_phrases(text, c.sent[0], c.sent[1], art.published, lex, anchor)
-        v = _date(c, art, lex, phrases_of[c.sent]) or row_date
+        v = _date(c, art, lex, phrases_of[c.sent]) or row_date or _told_before(c, art, lex)
         locs, places = _places(c, lex, place_model)
         start, end = c.sent
         claims.append(Claim(
