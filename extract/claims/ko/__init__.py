@@ -176,7 +176,31 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
             places=places, rule=c.rule, language="ko",
         ))
     _inherit_dates(claims, text, art.headline)
-    return merge_claims(claims, art.headline)
+    return _fold_rounded_leads(merge_claims(claims, art.headline), text)
+
+
+def _fold_rounded_leads(claims: list[Claim], text: str) -> list[Claim]:
+    """ "400여 명" in the lead and "412명" further on: one figure told first rounded down ("N여"
+    is N and a little more, below the next step of N's precision)."""
+    lead_end, pos = len(text), headline_end(text)
+    for m in re.finditer(r"(?:\n\n|$)", text[pos:]):
+        if len(text[pos:pos + m.start()].strip()) >= 20:  # the first paragraph after "[앵커]"-like labels
+            lead_end = pos + m.start()
+            break
+    out = list(claims)
+    for lc in claims:
+        if lc.end > lead_end or lc.vague or lc.qualifier != "more_than":
+            continue
+        if not re.search(r"여\s?명", lc.evidence):
+            continue
+        step = 10 ** (len(str(lc.count)) - len(str(lc.count).rstrip("0"))) if lc.count % 10 == 0 else 0
+        target = next((c for c in claims if c is not lc and c.start > lc.end and c.qualifier == "exact"
+                       and lc.count < c.count < lc.count + step), None)
+        if target is not None:
+            told = [{"evidence": lc.evidence, "start": lc.start, "end": lc.end}, *lc.other_evidence]
+            target.other_evidence[:0] = told
+            out.remove(lc)
+    return out
 
 
 def find_korean_claims_many(docs: Iterable[tuple[str, str | None]],
