@@ -96,6 +96,34 @@ def test_train_command_builds_models_from_given_files(tmp_path):
     assert "built in" in result.stdout
 
 
+def test_train_command_builds_the_korean_models_beside_the_english_ones(tmp_path):
+    labelled = tmp_path / "reviewed.jsonl"
+    docs = [
+        {"id": f"e{i}", "story": f"e{i}", "published": "2025-06-10",
+         "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. "
+                 f"{10 + i} officers escorted them.",
+         "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
+                     "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
+        for i in range(12)
+    ] + [
+        {"id": f"k{i}", "story": f"k{i}", "lang": "ko", "published": "2025-06-10",
+         "text": f"단신\n\n중국이 지난 9일 투먼 세관을 통해 탈북민 {20 + i}명을 북한으로 강제북송했다. "
+                 f"현장에는 공안 {5 + i}명이 배치됐다.",
+         "claims": [{"count": 20 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["투먼", "북한"],
+                     "evidence": f"중국이 지난 9일 투먼 세관을 통해 탈북민 {20 + i}명을 북한으로 강제북송했다.",
+                     "kind": "event"}]}
+        for i in range(12)
+    ]
+    labelled.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
+    out = tmp_path / "models" / "claims-en.json"
+    result = run_newsmon("train", str(labelled), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    ko = json.loads((tmp_path / "models" / "claims-ko.json").read_text(encoding="utf-8"))
+    assert ko["training"]["positives"] == 12 and ko["features_version"].startswith("ko-")
+    assert (tmp_path / "models" / "places-ko.json").exists()
+    assert json.loads(out.read_text())["training"]["positives"] == 12  # the English model learns English only
+
+
 def test_train_command_says_what_is_wrong_with_a_file(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
