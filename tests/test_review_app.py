@@ -241,8 +241,8 @@ def test_ids_and_offsets_beyond_64_bits_are_answered_400_or_404(client, db_path,
 
 def test_a_korean_claim_page_says_its_language_and_highlights_its_evidence(db_path):
     db = open_db(db_path)
-    text = "중국, 탈북민 60여 명 강제북송\n\n중국 당국이 지난 26일 탈북민 60여 명을 투먼 세관을 거쳐 북한으로 강제북송했다."
     evidence = "중국 당국이 지난 26일 탈북민 60여 명을 투먼 세관을 거쳐 북한으로 강제북송했다."
+    text = "중국, 탈북민 60여 명 강제북송\n\n" + evidence
     claim = {**claim_at(text, evidence, 60, "more_than", locations=["투먼", "북한"]), "language": "ko"}
     add_article(db, url="https://ko.example/1", source="demo-asia-portal", title="중국, 탈북민 60여 명 강제북송",
                 text=text, published="2024-04-29", claims=[claim])

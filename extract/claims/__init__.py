@@ -14,6 +14,8 @@ each a module with one job:
     decision    learned weights: is the candidate a claim, and how sure (its confidence)
     qualifier, who, kind, dating, places   the attributes of a claim
     merge       one claim per figure and event per article
+    ko          the Korean language module (its own figures, return words, dates, places and
+                learned decisions): a mostly-Hangul text goes there, claims with language "ko"
 
 What a claim carries beyond eval/FORMAT.md: `count_high` (the top of a range), `vague`
 ("hundreds": kept, never an exact figure), `other_evidence` (the same figure again),
