@@ -157,3 +157,20 @@ def test_the_korean_test_split_scores_stay_above_their_floors():
            "date_accuracy": summary["date_accuracy"], "location_f1": summary["location_f1"]}
     low = {k: v for k, v in got.items() if v < TEST_FLOORS[k]}
     assert not low, f"below the floors {TEST_FLOORS}: {got}"
+
+
+def test_the_rows_of_a_list_take_its_return_word_and_its_year():
+    text = ("[통계] 2024년 강제북송 268명 확인\n\n"
+            "센터가 20일 공개한 통계에 따르면 지난해 확인된 강제북송 인원은 268명이었다.\n\n"
+            "■ 분기별 강제북송 확인 인원(2024년)\n\n1분기(1~3월): 87명\n2분기(4~6월): 181명")
+    dates = {c.count: c.date for c in find_claims(text, "2025-01-20")}
+    assert dates.get(87) == "2024-01" and dates.get(181) == "2024-04"
+
+
+def test_a_lead_that_rounds_a_figure_told_further_on_is_that_figure():
+    text = ("태국, 미얀마인 400여 명 추방\n\n"
+            "태국 당국이 불법 체류 중이던 미얀마인 400여 명을 미얀마로 추방했다.\n\n"
+            "태국 이민국은 지난 20일 메솟의 수용소에 있던 미얀마인 412명을 미야와디로 추방했다고 21일 밝혔다.")
+    claims = find_claims(text, "2025-11-21")
+    assert [(c.count, c.date) for c in claims] == [(412, "2025-11-20")]
+    assert len(claims[0].other_evidence) >= 1
