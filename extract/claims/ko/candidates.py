@@ -43,8 +43,11 @@ class KoCandidate:
 
 
 def find_triggers(text: str, lex: KoLexicon) -> list[Trigger]:
+    blocked = [(m.start(), m.end()) for b in lex.blocked for m in re.finditer(re.escape(b), text)]
     out = []
     for m in lex.trigger_re.finditer(text):
+        if any(a <= m.start() < b for a, b in blocked):
+            continue
         cls = lex.trigger_class(m.group(0))
         if cls:
             out.append(Trigger(m.start(), m.end(), cls))

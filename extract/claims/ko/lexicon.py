@@ -15,6 +15,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 @dataclass
 class KoLexicon:
     triggers: list[tuple[str, str]]  # (stem, class), longest stem first
+    blocked: tuple[str, ...]  # phrases in which a stem is no return word
     cues: dict[str, tuple[str, ...]]
     qualifiers: list[tuple[re.Pattern, str]]  # patterns around the figure's "N"
     counters: tuple[str, ...]
@@ -51,6 +52,7 @@ def load_ko_lexicon(config_dir: str | None = None) -> KoLexicon:
     places = {k: v for k, v in gaz.items() if HANGUL.search(k)}
     lex = KoLexicon(
         triggers=triggers,
+        blocked=tuple(r["triggers"].get("blocked", [])),
         cues={k: tuple(v) for k, v in r["cues"].items()},
         qualifiers=quals,
         counters=tuple(num["counters"]),
