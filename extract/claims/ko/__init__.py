@@ -25,7 +25,7 @@ from extract.claims.ko.candidates import KoCandidate, find_candidates, headline_
 from extract.claims.ko.dates import KoDatePhrase, date_phrases
 from extract.claims.ko.features import candidate_features
 from extract.claims.ko.lexicon import HANGUL, KoLexicon, load_ko_lexicon
-from extract.claims.ko.places import place_dict, place_features, place_spans
+from extract.claims.ko.places import clauses_with_figures, own_spans, place_dict, place_features, place_spans
 from extract.claims.ko.qualifier import qualifier_of
 from extract.claims.merge import merge_claims
 from extract.types import Claim
@@ -60,13 +60,14 @@ def korean_candidates(text: str, published: str | None, config_dir: str | None =
                      [(c, candidate_features(c, lex)) for c in cands])
 
 
-def _places(c: KoCandidate, lex: KoLexicon, model: DecisionModel | None) -> tuple[list[str], list[dict]]:
+def _places(c: KoCandidate, lex: KoLexicon, model: DecisionModel | None,
+            others: list[tuple[int, int]]) -> tuple[list[str], list[dict]]:
     if model is None:
         return [], []
     locs: list[str] = []
     places: list[dict] = []
     seen: set[str] = set()
-    for span in place_spans(c.text, c.sent[0], c.sent[1], lex):
+    for span in own_spans(c, place_spans(c.text, c.sent[0], c.sent[1], lex), others):
         if model.confidence(place_features(c.text, c, span)) < model.threshold:
             continue
         key = (span.place.name if span.place else span.name).lower()
@@ -157,6 +158,7 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
     text = art.text
     claims: list[Claim] = []
     phrases_of: dict[tuple[int, int], list[KoDatePhrase]] = {}
+    figure_clauses = clauses_with_figures(c for c, _f in art.candidates)
     for c, feats in art.candidates:
         p = model.confidence(feats)
         if p < model.threshold:
@@ -166,7 +168,7 @@ def korean_claims(art: KoArticle, model: DecisionModel, place_model: DecisionMod
         if c.sent not in phrases_of:
             phrases_of[c.sent] = date_phrases(text, c.sent[0], c.sent[1], art.published, lex, anchor)
         v = _date(c, art, lex, phrases_of[c.sent]) or row_date or _told_before(c, art, lex)
-        locs, places = _places(c, lex, place_model)
+        locs, places = _places(c, lex, place_model, figure_clauses.get(c.sent, []))
         start, end = c.sent
         claims.append(Claim(
             count=q.value, qualifier=qualifier_of(text, q, lex), who=_who(c),

@@ -10,7 +10,7 @@ from typing import Any
 
 from extract.claims.ko import KoArticle
 from extract.claims.ko.lexicon import KoLexicon
-from extract.claims.ko.places import place_features, place_spans
+from extract.claims.ko.places import clauses_with_figures, own_spans, place_features, place_spans
 from extract.claims.learn import Examples
 from extract.scoring import normalise_location
 
@@ -30,6 +30,7 @@ def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex:
         span = (at, at + len(g.get("evidence") or "")) if at >= 0 else (-1, -1)
         required.setdefault(count, []).append((span, {normalise_location(x) for x in g.get("locations") or []}))
     any_optional = any(g.get("optional") for g in gold)
+    figure_clauses = clauses_with_figures(c for c, _f in art.candidates)
     for c, feats in art.candidates:
         value = c.quantity.value
         if value in required and not c.quantity.vague:
@@ -37,7 +38,8 @@ def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex:
             if match is None:
                 continue  # the same figure said of something else, or told again
             claims.add(feats, 1, group, calibrate)
-            for ps in place_spans(c.text, c.sent[0], c.sent[1], lex):
+            spans = place_spans(c.text, c.sent[0], c.sent[1], lex)
+            for ps in own_spans(c, spans, figure_clauses.get(c.sent, [])):
                 label = 1 if normalise_location(ps.name) in match else 0
                 places.add(place_features(c.text, c, ps), label, group, calibrate)
         elif value in optional or (c.quantity.vague and any_optional):

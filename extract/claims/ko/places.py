@@ -107,3 +107,20 @@ def place_dict(span: PlaceSpan) -> dict:
     if span.place is None:
         return {"name": span.name}
     return {**span.place.to_dict(), "name": span.name, "canonical": span.place.name}
+
+
+def own_spans(c, spans: list[PlaceSpan], others: list[tuple[int, int]]) -> list[PlaceSpan]:
+    """The place names a figure may take: those of its sentence outside the clauses of its other
+    figures ("109명을 중국으로 강제송환했고, 170여 명은 터키로 보냈다": 터키 is not of 109)."""
+    mine = c.clause
+    return [s for s in spans if not any(a <= s.start < b for a, b in others if (a, b) != mine)]
+
+
+def clauses_with_figures(candidates) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """sentence span -> the clauses of the sentence that hold a figure."""
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for c in candidates:
+        out.setdefault(c.sent, [])
+        if c.clause not in out[c.sent]:
+            out[c.sent].append(c.clause)
+    return out
