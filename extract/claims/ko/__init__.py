@@ -66,23 +66,18 @@ def _places(c: KoCandidate, lex: KoLexicon, model: DecisionModel | None,
         return [], []
     locs: list[str] = []
     places: list[dict] = []
-    seen: set[str] = set()
     for span in own_spans(c, place_spans(c.text, c.sent[0], c.sent[1], lex), others):
-        if model.confidence(place_features(c.text, c, span)) < model.threshold:
+        if span.name in locs or model.confidence(place_features(c.text, c, span)) < model.threshold:
             continue
-        key = (span.place.name if span.place else span.name).lower()
-        if key in seen and span.name in locs:
-            continue
-        seen.add(key)
-        if span.name not in locs:
-            locs.append(span.name)
-            places.append(place_dict(span))
+        locs.append(span.name)  # "단동(단둥)": both spellings, as labelled; one canonical place
+        places.append(place_dict(span))
     return locs, places
 
 
 def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePhrase]) -> DateValue | None:
-    """The date of a figure: the nearest date phrase before it in its clause, else in its
-    sentence before it, else after it in its clause (never the report's own "14일 밝혔다")."""
+    """The date of a figure: a date phrase between it and its return word, else the nearest one
+    before it in its clause, else in its sentence before it, else after it in its clause (never
+    the report's own "14일 밝혔다")."""
     q = c.quantity
     ca, cb = c.clause
     usable = [p for p in phrases if not p.reporting and not (p.start < q.end and q.start < p.end)]
@@ -99,7 +94,6 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     ):
         if pool:
             best = max(pool, key=lambda p: p.start) if pool[0].start < q.start else min(pool, key=lambda p: p.start)
-            # "2023년 10월 이후 ..." and "지난해 한 해" keep the specific phrase over the one before it
             return best.value
     return None
 
