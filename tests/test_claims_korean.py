@@ -1,8 +1,8 @@
 """The Korean language module of the claims pipeline: figures, qualifiers, dates, return words,
 places, whole sentences through `find_claims`, and floors on the Korean test split (28 articles;
-first seen: count P 0.771 R 0.944, date 0.798, location F1 0.874; with the Korean sentences and
-the date rules learned and written on the train split after it: P 0.798 R 0.933, date 0.843,
-location F1 0.879)."""
+first seen: count P 0.771 R 0.944, date 0.798, location F1 0.874; with the Korean sentences,
+date and place rules written on the train split after it: P 0.778 R 0.944, date 0.833,
+location F1 0.920)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from newsmon.evaluate import evaluate, load_labelled
 from tests.helpers import PROJECT_ROOT
 
 LEX = load_ko_lexicon()
-TEST_FLOORS = {"precision": 0.77, "recall": 0.91, "date_accuracy": 0.80, "location_f1": 0.85}
+TEST_FLOORS = {"precision": 0.75, "recall": 0.91, "date_accuracy": 0.80, "location_f1": 0.88}
 
 
 @pytest.mark.parametrize("text,value,high,vague", [
