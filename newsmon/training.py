@@ -66,6 +66,49 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
     return claims_model, places_model
 
 
+def build_korean_models(files: Sequence[str | Path], config_dir: str | None = None,
+                        progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(claims model, places model) of the Korean module, built from the `lang: ko` documents of `files`."""
+    from extract.claims.ko import korean_candidates
+    from extract.claims.ko.features import FEATURES_VERSION
+    from extract.claims.ko.learn import korean_examples
+    from extract.claims.ko.lexicon import load_ko_lexicon
+    from extract.claims.learn import Examples, fit
+
+    lex = load_ko_lexicon(config_dir)
+    claims, places = Examples(), Examples()
+    sources = []
+    for path in map(Path, files):
+        docs = [d for d in load_labelled(path) if d.get("lang", "en") == "ko"]
+        for doc in docs:
+            text, published = document_text(doc, config_dir)
+            art = korean_candidates(text, published, config_dir)
+            story = f"{path.name}:{doc.get('story') or doc['id']}"
+            korean_examples(art, doc.get("claims") or [], story, lex, claims, places,
+                            calibrate=doc.get("style") != "sentence")
+        if docs:
+            sources.append({"file": _shown(path), "sha256": _digest(path), "documents": len(docs)})
+    if progress:
+        progress(f"fitting the Korean claim model on {len(claims.labels)} candidates, "
+                 f"the Korean place model on {len(places.labels)} names")
+    claims_model = fit(claims, beta=CLAIMS_BETA)
+    places_model = fit(places, beta=1.0)
+    for m in (claims_model, places_model):
+        m["features_version"] = FEATURES_VERSION
+        m["trained_on"] = sources
+    return claims_model, places_model
+
+
+def has_korean(files: Sequence[str | Path]) -> bool:
+    return any(d.get("lang") == "ko" for path in files for d in load_labelled(path))
+
+
+def korean_path_for(claims_path: Path) -> Path:
+    """`claims-ko.json` beside the English `claims-en.json` (else `<stem>-ko.json`)."""
+    name = claims_path.name
+    return claims_path.with_name(name.replace("-en", "-ko") if "-en" in name else claims_path.stem + "-ko.json")
+
+
 def places_path_for(claims_path: Path) -> Path:
     name = claims_path.name
     places_name = name.replace("claims", "places") if "claims" in name else claims_path.stem + "-places.json"

@@ -2,9 +2,10 @@
 
 Two claims belong to one event when they give the same figure, their dates are
 compatible (the periods they name overlap, with a little slack), and their
-places and people do not contradict each other (they overlap, or one side names
-none). An event holds at most one claim per article. Every claim has an event,
-alone in it until another report joins.
+places (by their canonical names in the gazetteer, whatever the language) and people
+do not contradict each other (they overlap, or one side names none). An event holds at
+most one claim per article. Every claim has an event, alone in it until another report
+joins.
 
 A reviewer can split claims out of an event and merge events; such claims are
 `event_locked` so that no automatic grouping moves them again.
@@ -70,8 +71,14 @@ def dates_compatible(a: str | None, a_published: str | None, b: str | None, b_pu
 
 
 def _place(name: str) -> str:
+    """A location's canonical name through the gazetteer (지린성, Jilin province -> jilin), so that
+    reports in two languages compare; a name the gazetteer lacks compares as written."""
+    from extract.claims.lexicon import load_lexicon
+
     name = re.sub(r"[\d\*†‡]+$", "", name.strip().lower())
-    return re.sub(r"\s+province$", "", name).strip()
+    name = re.sub(r"\s+province$", "", name).strip()
+    place = load_lexicon(None).place_for(name)
+    return place.name.lower() if place else name
 
 
 def _people(who: str | None) -> set[str]:

@@ -237,3 +237,19 @@ def test_ids_and_offsets_beyond_64_bits_are_answered_400_or_404(client, db_path,
     assert "Traceback" not in response.text and "Internal Server Error" not in response.text
     # The connection and the server are still fine, and nothing was decided.
     assert client.get("/api/stats").json() == {"pending": 7, "accepted": 0, "rejected": 0}
+
+
+def test_a_korean_claim_page_says_its_language_and_highlights_its_evidence(db_path):
+    db = open_db(db_path)
+    evidence = "중국 당국이 지난 26일 탈북민 60여 명을 투먼 세관을 거쳐 북한으로 강제북송했다."
+    text = "중국, 탈북민 60여 명 강제북송\n\n" + evidence
+    claim = {**claim_at(text, evidence, 60, "more_than", locations=["투먼", "북한"]), "language": "ko"}
+    add_article(db, url="https://ko.example/1", source="demo-asia-portal", title="중국, 탈북민 60여 명 강제북송",
+                text=text, published="2024-04-29", claims=[claim])
+    db.close()
+    with BackgroundServer(db_path) as srv, httpx.Client(base_url=srv.url) as c:
+        page = c.get("/").text
+        assert re.search(r'id="article-text" lang="ko"', page)
+        assert f'<mark id="evidence">{evidence}</mark>' in page
+        css = c.get("/static/review.css").text
+        assert '"Noto Sans KR"' in css and '"Malgun Gothic"' in css

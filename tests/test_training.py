@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.training import build_models, default_training_files, places_path_for
+from newsmon.training import build_korean_models, build_models, default_training_files, places_path_for
 from tests.helpers import PROJECT_ROOT, run_newsmon
 
 MODELS = PROJECT_ROOT / "config" / "models"
@@ -19,8 +19,27 @@ def rebuilt():
     return build_models(default_training_files())
 
 
-def _shipped(kind: str) -> dict:
-    return json.loads((MODELS / f"{kind}-en.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def rebuilt_korean():
+    return build_korean_models(default_training_files())
+
+
+def _shipped(kind: str, lang: str = "en") -> dict:
+    return json.loads((MODELS / f"{kind}-{lang}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])
+def test_the_shipped_korean_model_is_the_one_the_shipped_data_and_code_build(rebuilt_korean, kind, index):
+    shipped, built = _shipped(kind, "ko"), rebuilt_korean[index]
+    assert shipped["trained_on"] == built["trained_on"], (
+        f"config/models/{kind}-ko.json was built from other labelled files: run `newsmon train` and commit it")
+    assert shipped["features_version"] == built["features_version"]
+    assert set(shipped["weights"]) == set(built["weights"]), "the Korean features changed: run `newsmon train`"
+    worst = max(abs(shipped["weights"][k] - built["weights"][k]) for k in built["weights"])
+    assert worst < 1e-3, f"weights differ by up to {worst}: run `newsmon train` and commit the models"
+    assert abs(shipped["bias"] - built["bias"]) < 1e-3
+    assert abs(shipped["threshold"] - built["threshold"]) <= 0.02
+    assert all(Path(s["file"]).name.startswith(("ko_", "kb_")) for s in shipped["trained_on"])
 
 
 @pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])
@@ -75,6 +94,34 @@ def test_train_command_builds_models_from_given_files(tmp_path):
     assert model["training"]["positives"] == 12 and model["training"]["examples"] >= 24
     assert places_path_for(out).exists()
     assert "built in" in result.stdout
+
+
+def test_train_command_builds_the_korean_models_beside_the_english_ones(tmp_path):
+    labelled = tmp_path / "reviewed.jsonl"
+    docs = [
+        {"id": f"e{i}", "story": f"e{i}", "published": "2025-06-10",
+         "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. "
+                 f"{10 + i} officers escorted them.",
+         "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
+                     "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
+        for i in range(12)
+    ] + [
+        {"id": f"k{i}", "story": f"k{i}", "lang": "ko", "published": "2025-06-10",
+         "text": f"단신\n\n중국이 지난 9일 투먼 세관을 통해 탈북민 {20 + i}명을 북한으로 강제북송했다. "
+                 f"현장에는 공안 {5 + i}명이 배치됐다.",
+         "claims": [{"count": 20 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["투먼", "북한"],
+                     "evidence": f"중국이 지난 9일 투먼 세관을 통해 탈북민 {20 + i}명을 북한으로 강제북송했다.",
+                     "kind": "event"}]}
+        for i in range(12)
+    ]
+    labelled.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
+    out = tmp_path / "models" / "claims-en.json"
+    result = run_newsmon("train", str(labelled), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    ko = json.loads((tmp_path / "models" / "claims-ko.json").read_text(encoding="utf-8"))
+    assert ko["training"]["positives"] == 12 and ko["features_version"].startswith("ko-")
+    assert (tmp_path / "models" / "places-ko.json").exists()
+    assert json.loads(out.read_text())["training"]["positives"] == 12  # the English model learns English only
 
 
 def test_train_command_says_what_is_wrong_with_a_file(tmp_path):

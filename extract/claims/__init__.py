@@ -14,6 +14,8 @@ each a module with one job:
     decision    learned weights: is the candidate a claim, and how sure (its confidence)
     qualifier, who, kind, dating, places   the attributes of a claim
     merge       one claim per figure and event per article
+    ko          the Korean language module (its own figures, return words, dates, places and
+                learned decisions): a mostly-Hangul text goes there, claims with language "ko"
 
 What a claim carries beyond eval/FORMAT.md: `count_high` (the top of a range), `vague`
 ("hundreds": kept, never an exact figure), `other_evidence` (the same figure again),
@@ -314,7 +316,21 @@ def _read_batch(
     batch_size: int,
 ) -> list[list[Claim] | Exception]:
     """The claims of each article of a batch, or the error that stopped it; a batch that
-    raises as a whole is read again article by article, to find the one to blame."""
+    raises as a whole is read again article by article, to find the one to blame. A text that
+    is mostly Hangul goes to the Korean module (`extract.claims.ko`), others to the English one."""
+    from extract.claims.ko import find_korean_claims_many, is_korean
+
+    if any(is_korean(text) for text, _pub in batch):
+        out_ko: list[list[Claim] | Exception] = []
+        for item in batch:
+            try:
+                if is_korean(item[0]):
+                    out_ko.append(next(iter(find_korean_claims_many([item], key))))
+                else:
+                    out_ko.extend(_read_batch([item], key, lex, model, place_model, batch_size))
+            except Exception as exc:  # noqa: BLE001 - the article is reported, the others keep their claims
+                out_ko.append(exc)
+        return out_ko
     try:
         arts = _analyse(batch, key, lex, batch_size)
     except Exception as exc:  # noqa: BLE001 - one hostile article must not cost the batch its claims

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from extract.claims.lexicon import REPO_ROOT, config_path
 
-MODEL_FILES = {"claims": "claims-en.json", "places": "places-en.json"}
+MODEL_FILES = {"claims": "claims-en.json", "places": "places-en.json",
+               "claims-ko": "claims-ko.json", "places-ko": "places-ko.json"}
 
 
 class ModelError(RuntimeError):

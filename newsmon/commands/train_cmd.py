@@ -15,7 +15,8 @@ from newsmon.context import AppContext, common_options, pass_app
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="MODEL",
               help="Where to write the claim model (default: models/claims-en.json of --config); "
-                   "the place model goes beside it (places-en.json).")
+                   "the place model goes beside it (places-en.json), the Korean models too "
+                   "(claims-ko.json, places-ko.json).")
 @click.option("--show", type=int, default=0, metavar="N", help="Also print the N heaviest weights of each sign.")
 @common_options
 @pass_app
@@ -27,7 +28,15 @@ def train_command(app: AppContext, files: tuple[str, ...], output: str | None, s
     (`newsmon export --format labelled`), so a deployment's decisions improve its own model.
     """
     from newsmon.evaluate import LabelledFileError
-    from newsmon.training import build_models, default_training_files, places_path_for, write_model
+    from newsmon.training import (
+        build_korean_models,
+        build_models,
+        default_training_files,
+        has_korean,
+        korean_path_for,
+        places_path_for,
+        write_model,
+    )
 
     paths = [Path(f) for f in files] or default_training_files()
     if not paths:
@@ -37,13 +46,19 @@ def train_command(app: AppContext, files: tuple[str, ...], output: str | None, s
     try:
         claims_model, places_model = build_models(paths, str(app.config_dir),
                                                   progress=lambda m: click.echo(m, err=True))
+        korean = build_korean_models(paths, str(app.config_dir), progress=lambda m: click.echo(m, err=True)) \
+            if has_korean(paths) else None
     except (LabelledFileError, OSError, UnicodeDecodeError, ValueError) as exc:
         click.echo(f"newsmon train: {exc}", err=True)
         sys.exit(2)
     out = Path(output) if output else Path(app.config_dir) / "models" / "claims-en.json"
-    write_model(claims_model, out)
-    write_model(places_model, places_path_for(out))
-    for name, m, path in (("claims", claims_model, out), ("places", places_model, places_path_for(out))):
+    written = [("claims", claims_model, out), ("places", places_model, places_path_for(out))]
+    if korean:
+        ko_out = korean_path_for(out)
+        written += [("claims-ko", korean[0], ko_out), ("places-ko", korean[1], places_path_for(ko_out))]
+    for _name, m, path in written:
+        write_model(m, path)
+    for name, m, path in written:
         t = m["training"]
         oof = t["out_of_fold"]
         click.echo(f"{name}: {t['examples']} examples ({t['positives']} positive) from {t['stories']} stories; "
