@@ -320,11 +320,14 @@ def _read_batch(
     is mostly Hangul goes to the Korean module (`extract.claims.ko`), others to the English one."""
     from extract.claims.ko import find_korean_claims_many, is_korean
 
-    if any(is_korean(text) for text, _pub in batch):
+    def korean(text: object) -> bool:
+        return isinstance(text, str) and is_korean(text)
+
+    if any(korean(text) for text, _pub in batch):
         out_ko: list[list[Claim] | Exception] = []
         for item in batch:
             try:
-                if is_korean(item[0]):
+                if korean(item[0]):
                     out_ko.append(next(iter(find_korean_claims_many([item], key))))
                 else:
                     out_ko.extend(_read_batch([item], key, lex, model, place_model, batch_size))
