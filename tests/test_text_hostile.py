@@ -97,6 +97,18 @@ def test_claims_of_text_with_a_control_character_or_surrogate(ch):
     claims[0].evidence.encode("utf-8")
 
 
+KOREAN = "중국, 탈북민 강제북송\n\n중국이 지난 9일 투먼 세관을 통해 탈북민 60명을 북한으로 강제북송했다."
+
+
+@pytest.mark.parametrize("ch", BAD)
+def test_korean_claims_of_text_with_a_control_character_or_surrogate(ch):
+    text = KOREAN.replace("탈북민 60명", f"탈북민{ch} 60명")
+    claims = find_claims(text, "2023-10-12")
+    assert [(c.count, c.language) for c in claims] == [(60, "ko")]
+    assert_offsets_hold(same_length(text), claims)
+    claims[0].evidence.encode("utf-8")
+
+
 # ----------------------------------------------------------------------------- impossible dates
 
 
@@ -130,6 +142,11 @@ def test_a_figure_beyond_a_billion_is_no_count_of_people():
     assert find_claims(text, "2024-07-09") == []
     text = f"{HEADLINE}\n\nPakistan deported 1000000000 Afghan refugees on Monday, officials said."
     assert [c.count for c in find_claims(text, "2024-07-09")] == [10**9]
+
+
+def test_a_korean_figure_beyond_a_billion_is_no_count_of_people():
+    text = KOREAN.replace("60명", "100000000000000000000000000명")
+    assert find_claims(text, "2023-10-12") == []
 
 
 def test_the_residual_cleaner_on_a_336_kb_word_before_a_short_tail():

@@ -223,8 +223,7 @@ def claims_of(
         if _refers_back(c):
             back_references.add(id(claims[-1]))
     _inherit_dates(claims, text, art.headline)
-    merged = merge_claims(claims, art.headline, frozenset(back_references))
-    return [c for c in merged if c.count <= MAX_COUNT and (c.count_high or 0) <= MAX_COUNT]
+    return merge_claims(claims, art.headline, frozenset(back_references))
 
 
 def _inherit_dates(claims: list[Claim], text: str, headline: tuple[int, int] | None) -> None:
@@ -315,31 +314,41 @@ def _read_batch(
     place_model: DecisionModel | None,
     batch_size: int,
 ) -> list[list[Claim] | Exception]:
-    """The claims of each article of a batch, or the error that stopped it; a batch that
-    raises as a whole is read again article by article, to find the one to blame. A text that
-    is mostly Hangul goes to the Korean module (`extract.claims.ko`), others to the English one."""
-    from extract.claims.ko import find_korean_claims_many, is_korean
+    """The claims of each article of a batch, or the error that stopped it. A text that is mostly
+    Hangul goes to the Korean module (`extract.claims.ko`), the others to the English one, as one
+    batch; every text is made safe first (`same_length`: offsets hold), whatever its language."""
+    from extract.claims.ko import is_korean
 
-    def korean(text: object) -> bool:
-        return isinstance(text, str) and is_korean(text)
+    batch = [(same_length(text) if isinstance(text, str) else text, pub) for text, pub in batch]
+    korean = [isinstance(text, str) and is_korean(text) for text, _pub in batch]
+    out: list[list[Claim] | Exception] = [[] for _ in batch]
+    english = [i for i, k in enumerate(korean) if not k]
+    for i, got in zip(english, _read_english([batch[i] for i in english], key, lex, model, place_model, batch_size),
+                      strict=True):
+        out[i] = got
+    for i in (i for i, k in enumerate(korean) if k):
+        out[i] = _read_korean(batch[i], key)
+    return [_within_cap(got) if isinstance(got, list) else got for got in out]
 
-    if any(korean(text) for text, _pub in batch):
-        out_ko: list[list[Claim] | Exception] = []
-        for item in batch:
-            try:
-                if korean(item[0]):
-                    out_ko.append(next(iter(find_korean_claims_many([item], key))))
-                else:
-                    out_ko.extend(_read_batch([item], key, lex, model, place_model, batch_size))
-            except Exception as exc:  # noqa: BLE001 - the article is reported, the others keep their claims
-                out_ko.append(exc)
-        return out_ko
+
+def _read_english(
+    batch: list[tuple[str, str | None]],
+    key: str | None,
+    lex: Lexicon,
+    model: DecisionModel,
+    place_model: DecisionModel | None,
+    batch_size: int,
+) -> list[list[Claim] | Exception]:
+    """A batch of English articles, parsed together; a batch that raises as a whole is read again
+    article by article, to find the one to blame."""
+    if not batch:
+        return []
     try:
         arts = _analyse(batch, key, lex, batch_size)
     except Exception as exc:  # noqa: BLE001 - one hostile article must not cost the batch its claims
         if len(batch) == 1:
             return [exc]
-        return [got for item in batch for got in _read_batch([item], key, lex, model, place_model, batch_size)]
+        return [got for item in batch for got in _read_english([item], key, lex, model, place_model, batch_size)]
     out: list[list[Claim] | Exception] = []
     for art in arts:
         try:
@@ -347,6 +356,20 @@ def _read_batch(
         except Exception as exc:  # noqa: BLE001 - the article is reported, the others keep their claims
             out.append(exc)
     return out
+
+
+def _read_korean(item: tuple[str, str | None], key: str | None) -> list[Claim] | Exception:
+    from extract.claims.ko import find_korean_claims_many
+
+    try:
+        return next(iter(find_korean_claims_many([item], key)))
+    except Exception as exc:  # noqa: BLE001 - the article is reported, the others keep their claims
+        return exc
+
+
+def _within_cap(claims: list[Claim]) -> list[Claim]:
+    """A figure above MAX_COUNT is no count of people (and would overflow SQLite's INTEGER)."""
+    return [c for c in claims if c.count <= MAX_COUNT and (c.count_high or 0) <= MAX_COUNT]
 
 
 def find_claims(
