@@ -76,16 +76,21 @@ def test_no_test_article_is_trained_on():
     assert not stories("train") & stories("test")
 
 
-def test_train_command_builds_models_from_given_files(tmp_path):
-    labelled = tmp_path / "reviewed.jsonl"
-    docs = [
+def english_docs(n: int) -> list[dict]:
+    """`n` labelled English articles, one deportation each, beside a figure that is no claim."""
+    return [
         {"id": f"d{i}", "story": f"s{i}", "published": "2025-06-10",
          "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. "
                  f"{10 + i} officers escorted them.",
          "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
                      "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
-        for i in range(12)
+        for i in range(n)
     ]
+
+
+def test_train_command_builds_models_from_given_files(tmp_path):
+    labelled = tmp_path / "reviewed.jsonl"
+    docs = english_docs(12)
     labelled.write_text("\n".join(json.dumps(d) for d in docs) + "\n", encoding="utf-8")
     out = tmp_path / "models" / "claims-en.json"
     result = run_newsmon("train", str(labelled), "-o", str(out))
@@ -98,14 +103,7 @@ def test_train_command_builds_models_from_given_files(tmp_path):
 
 def test_train_command_builds_the_korean_models_beside_the_english_ones(tmp_path):
     labelled = tmp_path / "reviewed.jsonl"
-    docs = [
-        {"id": f"e{i}", "story": f"e{i}", "published": "2025-06-10",
-         "text": f"Pakistan deported {100 + i} Afghans on Monday, police in Lahore said. "
-                 f"{10 + i} officers escorted them.",
-         "claims": [{"count": 100 + i, "qualifier": "exact", "date": "2025-06-09", "locations": ["Pakistan"],
-                     "evidence": f"Pakistan deported {100 + i} Afghans on Monday", "kind": "event"}]}
-        for i in range(12)
-    ] + [
+    docs = english_docs(12) + [
         {"id": f"k{i}", "story": f"k{i}", "lang": "ko", "published": "2025-06-10",
          "text": f"단신\n\n중국이 지난 9일 투먼 세관을 통해 탈북민 {20 + i}명을 북한으로 강제북송했다. "
                  f"현장에는 공안 {5 + i}명이 배치됐다.",
