@@ -44,9 +44,26 @@ class Examples:
         self.calibrate.append(calibrate)
 
 
-def _location_keys(name: str) -> set[str]:
-    key = normalise_location(name)
-    return {key}
+Statement = tuple[tuple[int, int], set[str]]  # (character span of its evidence or (-1, -1), its location keys)
+
+
+def labelled_statements(gold: list[dict[str, Any]], text: str) -> tuple[dict[int, list[Statement]], set[int]]:
+    """The labelled claims of an article, read for training in every language: count -> the
+    statements labelled with it, and the counts labelled optional (they teach nothing)."""
+    statements: dict[int, list[Statement]] = {}
+    optional: set[int] = set()
+    for g in gold:
+        count = g.get("count")
+        if not isinstance(count, int):
+            continue
+        if g.get("optional"):
+            optional.add(count)
+            continue
+        evidence = g.get("evidence") or ""
+        at = text.find(evidence or "\0")
+        span = (at, at + len(evidence)) if at >= 0 else (-1, -1)
+        statements.setdefault(count, []).append((span, {normalise_location(x) for x in g.get("locations") or []}))
+    return statements, optional
 
 
 def training_examples(
@@ -59,19 +76,9 @@ def training_examples(
     calibrate: bool = True,
 ) -> None:
     """Add the labelled candidates (and names of claim sentences) of one article."""
-    required: dict[int, set[str]] = {}
-    where: dict[int, list[tuple[int, int]]] = {}  # count -> character spans of its labelled evidence
-    optional: set[int] = set()
-    for g in gold:
-        count = g.get("count")
-        if not isinstance(count, int):
-            continue
-        if g.get("optional"):
-            optional.add(count)
-            continue
-        required.setdefault(count, set()).update(normalise_location(x) for x in g.get("locations") or [])
-        at = art.text.find(g.get("evidence") or "\0")
-        where.setdefault(count, []).append((at, at + len(g.get("evidence") or "")) if at >= 0 else (-1, -1))
+    statements, optional = labelled_statements(gold, art.text)
+    required = {count: set().union(*(locs for _span, locs in told)) for count, told in statements.items()}
+    where = {count: [span for span, _locs in told] for count, told in statements.items()}
     for c, feats in art.candidates:
         value = c.quantity.value
         if value in required and not c.quantity.vague:

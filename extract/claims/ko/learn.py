@@ -11,24 +11,13 @@ from typing import Any
 from extract.claims.ko import KoArticle
 from extract.claims.ko.lexicon import KoLexicon
 from extract.claims.ko.places import clauses_with_figures, own_spans, place_features, place_spans
-from extract.claims.learn import Examples
+from extract.claims.learn import Examples, Statement, labelled_statements
 from extract.scoring import normalise_location
 
 
 def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex: KoLexicon,
                     claims: Examples, places: Examples, calibrate: bool = True) -> None:
-    required: dict[int, list[tuple[tuple[int, int], set[str]]]] = {}
-    optional: set[int] = set()
-    for g in gold:
-        count = g.get("count")
-        if not isinstance(count, int):
-            continue
-        if g.get("optional"):
-            optional.add(count)
-            continue
-        at = art.text.find(g.get("evidence") or "\0")
-        span = (at, at + len(g.get("evidence") or "")) if at >= 0 else (-1, -1)
-        required.setdefault(count, []).append((span, {normalise_location(x) for x in g.get("locations") or []}))
+    required, optional = labelled_statements(gold, art.text)
     any_optional = any(g.get("optional") for g in gold)
     figure_clauses = clauses_with_figures(c for c, _f in art.candidates)
     for c, feats in art.candidates:
@@ -48,7 +37,7 @@ def korean_examples(art: KoArticle, gold: list[dict[str, Any]], group: str, lex:
             claims.add(feats, 0, group, calibrate)
 
 
-def _statement(c, statements: list[tuple[tuple[int, int], set[str]]]) -> set[str] | None:
+def _statement(c, statements: list[Statement]) -> set[str] | None:
     """The locations of the labelled statement the candidate stands in (any for a headline)."""
     start, end = c.sent
     for (a, b), locs in statements:
