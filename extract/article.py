@@ -128,7 +128,7 @@ def extract_raw(
     return Extraction(
         url=url or getattr(doc, "url", None),
         title=_clean_title(doc.title),
-        author=doc.author or None,
+        author=_clean_author(doc.author),
         published=published,
         sitename=doc.sitename or None,
         language=doc.language or _html_lang(tree),
@@ -204,6 +204,16 @@ def _clean_title(title: str | None) -> str | None:
         return None
     title = re.sub(r"\s+", " ", title).strip()
     return title or None
+
+
+# A Korean byline names the reporter with a title after it ("홍길동 기자"): the author is the name.
+_KO_TITLE = re.compile(r"(?<=[가-힣])\s*(기자|특파원|선임기자|수석기자|논설위원|객원기자|통신원)$")
+
+
+def _clean_author(author: str | None) -> str | None:
+    if not author:
+        return None
+    return _KO_TITLE.sub("", author.strip()) or None
 
 
 def _html_lang(tree) -> str | None:

@@ -120,3 +120,21 @@ def test_summary_and_second_run_store_nothing_new(demo_runs):
     assert db.execute("select count(*) from articles").fetchone()[0] == articles_after_first
     runs = list(db.query("select run_id, source, new_articles from crawl_runs"))
     assert len({r["run_id"] for r in runs}) == 2
+
+
+def test_the_korean_outlet_reports_join_the_english_reports_of_the_same_returns(demo_runs):
+    db_path, *_ = demo_runs
+    db = sqlite_utils.Database(db_path)
+    korean = [p for p in expected_pages() if p["outlet"] == "demo-ko-news" and p["is_article"]]
+    assert len(korean) >= 3
+    rows = list(db.query("select c.count, c.language, c.event_id, a.source, a.url from claims c "
+                         "join articles a on a.id = c.article_id"))
+    for page in korean:
+        found = {r["count"] for r in rows if r["source"] == "demo-ko-news" and urlparse(r["url"]).path == page["path"]}
+        assert {c["count"] for c in page.get("claims", [])} <= found, (page["path"], sorted(found))
+    ko = {r["count"]: r for r in rows if r["source"] == "demo-ko-news"}
+    assert ko[500]["language"] == "ko" and ko[35]["language"] == "ko"
+    # the more than 500 of 9 October 2023 (two English outlets) and the 35 of Dandong (World Wire)
+    for count, outlets in ((500, {"demo-rights-monitor", "demo-ngo-blog"}), (35, {"demo-world-wire"})):
+        same = {r["source"] for r in rows if r["event_id"] == ko[count]["event_id"] and r["source"] != "demo-ko-news"}
+        assert same == outlets, (count, same)
