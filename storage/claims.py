@@ -216,7 +216,7 @@ def get_claim(db: Database, claim_id: int) -> dict[str, Any] | None:
 
 def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
     rows = list(db.query(
-        "select id, url, source, title, author, published, fetched_at, text from articles where id = ?",
+        "select id, url, source, title, author, published, fetched_at, text, language from articles where id = ?",
         [article_id]))
     return rows[0] if rows else None
 

@@ -318,9 +318,11 @@ def _regroup_after_edit(db: Database, claim_id: int) -> None:
                [json.dumps(after, ensure_ascii=False, sort_keys=True), last[0]])
 
 
-def decide_event(db: Database, event_id: int, action: str, reviewer: str) -> tuple[str, int]:
+def decide_event(db: Database, event_id: int, action: str, reviewer: str,
+                 note: str | None = None) -> tuple[str, int]:
     """Accept or reject every claim of an event at once; return (batch, how many claims changed)."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     if action not in ("accept", "reject"):
         raise ReviewError(f"unknown action {action!r}")
     target = "accepted" if action == "accept" else "rejected"
@@ -333,7 +335,7 @@ def decide_event(db: Database, event_id: int, action: str, reviewer: str) -> tup
             if _state(db, claim_id)["status"] == target:
                 continue
             _change(db, claim_id, action, {"status": target, "reviewed_by": reviewer, "reviewed_at": now},
-                    reviewer, batch, now)
+                    reviewer, batch, now, note=note)
             changed += 1
     return batch, changed
 
