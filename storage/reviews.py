@@ -101,6 +101,14 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
     "no date", an empty `count_high` "no upper figure" (None), an empty `who` "nobody named".
     Raises ValidationError naming every bad field.
     """
+    out, errors = _checked(values)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _checked(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the valid values normalised, a message for each bad field)."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     unknown = set(values) - set(EDIT_FIELDS)
@@ -168,20 +176,22 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
                 errors["locations"] = "at most 20 place names of up to 100 characters each"
             else:
                 out["locations"] = list(dict.fromkeys(items))
-    if errors:
-        raise ValidationError(errors)
-    return out
+    return out, errors
 
 
-def _check_together(count: int, count_high: int | None, date: str | None, date_end: str | None) -> None:
-    """Values that are valid alone but not together: a range's top under its figure, an end before its start."""
-    errors: dict[str, str] = {}
-    if count_high is not None and count_high <= count:
+def _check_together(count: int | None, count_high: int | None, date: str | None, date_end: str | None,
+                    errors: dict[str, str] | None = None) -> None:
+    """Values that are valid alone but not together: a range's top under its figure, an end before its start.
+
+    Raises ValidationError with these and the `errors` already found (a field with an error is not checked again).
+    """
+    errors = dict(errors or {})
+    if count_high is not None and count is not None and count_high <= count and "count_high" not in errors:
         errors["count_high"] = f"must be larger than the figure ({count:,}), or empty"
     if date and date_end and not date.startswith("X") and not date_end.startswith("X") and \
-            date_end[:len(date)] < date[:len(date_end)]:
+            date_end[:len(date)] < date[:len(date_end)] and "date_end" not in errors:
         errors["date_end"] = f"must not be before the date ({date})"
-    if date_end and not date:
+    if date_end and not date and "date_end" not in errors and "date" not in errors:
         errors["date_end"] = "an end date needs a date"
     if errors:
         raise ValidationError(errors)
@@ -249,8 +259,8 @@ def decide(db: Database, claim_id: int, action: str, reviewer: str, values: dict
         raise ReviewError(f"unknown action {action!r}")
     changes: dict[str, Any] = {}
     if action == "edit":
-        clean = validate_values(values or {})
-        if not clean:
+        clean, errors = _checked(values or {})
+        if not clean and not errors:
             raise ValidationError({"values": "nothing to change"})
         row = db.execute("select count, qualifier, date, locations, count_high, who, date_end, kind, "
                          "corrected_count, corrected_count_high, corrected_date, corrected_date_end "
@@ -268,7 +278,7 @@ def decide(db: Database, claim_id: int, action: str, reviewer: str, values: dict
             return None if name == "count_high" and value == NO_COUNT_HIGH else value
 
         _check_together(now_value("count"), now_value("count_high"), now_value("date") or None,
-                        now_value("date_end") or None)
+                        now_value("date_end") or None, errors)
         for name, value in clean.items():
             was = machine[name]
             if name in ("date", "date_end", "who"):
@@ -483,11 +493,8 @@ def add_claim(db: Database, article_id: int, values: dict[str, Any], reviewer: s
     if "count" not in values or values["count"] in (None, ""):
         errors["count"] = "the figure is required"
     fields = {k: v for k, v in values.items() if v is not None or k in ("count",)}
-    try:
-        clean = validate_values(fields)
-    except ValidationError as exc:
-        errors.update(exc.errors)
-        clean = {}
+    clean, field_errors = _checked(fields)
+    errors.update({k: v for k, v in field_errors.items() if k not in errors})
     row = db.execute("select text, language from articles where id = ?", [article_id]).fetchone()
     if row is None:
         raise NotFound(f"no article {article_id}")
@@ -505,14 +512,8 @@ def add_claim(db: Database, article_id: int, values: dict[str, Any], reviewer: s
             errors.setdefault("start", "the selection holds no words")
         elif selected is not None and " ".join(str(selected).split()) != " ".join(text[start:end].split()):
             errors.setdefault("evidence", "the selected text is not the article text at these offsets")
-    if not errors:
-        try:
-            _check_together(clean["count"], clean.get("count_high"), clean.get("date") or None,
-                            clean.get("date_end") or None)
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
+    _check_together(clean.get("count"), clean.get("count_high"), clean.get("date") or None,
+                    clean.get("date_end") or None, errors)
     assert start is not None and end is not None  # checked above; narrows the types
     from storage.events import assign_events
 
