@@ -68,8 +68,7 @@ def timeline_chart(rows: list[dict[str, Any]], *, height: int = 320, plot_width_
     group = max(16, min(8 * len(outlets) + 12, 1100 // len(months)))  # fits a laptop screen up to ~5 years
     plot_w = max(plot_width_min, group * len(months))
     slot = plot_w / len(months)
-    bars_w = min(slot * 0.8, 22 * len(outlets))  # the month's bars together, centred in the slot
-    bar_w = bars_w / len(outlets)
+    bar_w = min(slot * 0.8, 22 * len(outlets)) / len(outlets)  # every outlet of a month fits in 80% of its slot
     width = left + plot_w + right
     legend, legend_rows = _legend(outlets, colours, width - right, left)
     plot_h = height - top_pad - axis - 8
@@ -77,11 +76,10 @@ def timeline_chart(rows: list[dict[str, Any]], *, height: int = 320, plot_width_
     by_key = {(r["month"], r["source"]): r for r in dated}
     bars = []
     for i, month in enumerate(months):
-        x0 = left + i * slot + (slot - bars_w) / 2
-        for j, outlet in enumerate(outlets):
-            r = by_key.get((month, outlet))
-            if not r:
-                continue
+        present = [o for o in outlets if (month, o) in by_key]  # a month's bars side by side, centred in its slot
+        x0 = left + i * slot + (slot - bar_w * len(present)) / 2
+        for j, outlet in enumerate(present):
+            r = by_key[(month, outlet)]
             h = plot_h * r["total"] / top
             bars.append({"x": round(x0 + j * bar_w, 1), "y": round(top_pad + plot_h - h, 1),
                          "w": round(max(1.0, bar_w - 1), 1), "h": round(h, 1), "colour": colours[outlet],

@@ -185,7 +185,8 @@ def test_edit_every_field_with_a_note_and_errors_beside_their_field(page, server
     assert "month" in page.locator("#error-date_end").inner_text()
     for name in ("count_high", "date_end"):  # each error inside its own field, under its input
         assert inside(box(page, f"#error-{name}"), box(page, f"#field-{name}"))
-        assert box(page, f"#error-{name}")["y"] >= box(page, f"#edit-{name}")["y"] + box(page, f"#edit-{name}")["height"] - 1
+        field_input = box(page, f"#edit-{name}")
+        assert box(page, f"#error-{name}")["y"] >= field_input["y"] + field_input["height"] - 1
     assert page.locator("#edit-count_high").get_attribute("aria-invalid") == "true"
     assert not overlap(box(page, "#edit-form"), box(page, "footer.keys"))
     shoot(page, "edit-errors", "1280")

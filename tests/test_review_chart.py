@@ -48,3 +48,12 @@ def test_bars_sit_in_the_middle_of_their_slot():
         left_gap = group[0]["x"] - (chart["left"] + i * slot)
         right_gap = chart["left"] + (i + 1) * slot - (group[-1]["x"] + group[-1]["w"])
         assert abs(left_gap - right_gap) <= 2, (left_gap, right_gap)
+
+
+def test_a_month_with_one_outlet_has_its_bar_in_the_middle():
+    rows = rows_for(["2023-08", "2023-09"], ["a", "b", "c"])
+    rows = [r for r in rows if r["month"] == "2023-08" or r["source"] == "c"]
+    chart = timeline_chart(rows)
+    (lone,) = [b for b in chart["bars"] if b["title"].startswith("2023-09")]
+    middle = chart["left"] + 1.5 * chart["slot"]
+    assert abs(lone["x"] + lone["w"] / 2 - middle) <= 1
