@@ -180,6 +180,27 @@ def _segments(text: str, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def page_offsets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets into the text as a browser shows it mapped to offsets into `text`.
+
+    HTML parsing turns CR LF and a lone CR into LF, so each CR LF is one character
+    fewer on the page; offsets after it shift by one. Without CR they are the same.
+    """
+    if "\r" not in text:
+        return start, end
+    positions: list[int] = []  # the index in `text` of each character of the page
+    i = 0
+    while i < len(text):
+        positions.append(i)
+        i += 2 if text.startswith("\r\n", i) else 1
+    positions.append(len(text))
+
+    def at(k: int) -> int:
+        return positions[k] if 0 <= k < len(positions) else len(text) + 1 + k  # beyond the text stays beyond it
+
+    return at(start), at(end)
+
+
 def _article_filter_from(params) -> article_list.ArticleFilter:
     return article_list.ArticleFilter(
         source=params.get("source") or None,
@@ -436,6 +457,9 @@ def create_app(config: ReviewConfig) -> FastAPI:
         form = await request.form()
         _row_id(article_id, "article")
         values = _new_claim_values({k: str(v) for k, v in form.items()})
+        article = claims_store.get_article(db, article_id)
+        if article is not None and isinstance(values.get("start"), int) and isinstance(values.get("end"), int):
+            values["start"], values["end"] = page_offsets(article["text"] or "", values["start"], values["end"])
         note = str(form.get("note") or "")
         try:
             claim_id = reviews_store.add_claim(db, article_id, values, config.reviewer, note=note)
@@ -585,12 +609,16 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     @api_read.get("/articles/{article_id}/prefill",
                   summary="Claim values the extractor reads in the article text between two offsets")
-    def api_prefill(article_id: int, start: int = Query(..., ge=0), end: int = Query(..., ge=0),
+    def api_prefill(article_id: int, start: int = Query(..., ge=0, le=SQL_INT_MAX),
+                    end: int = Query(..., ge=0, le=SQL_INT_MAX),
+                    page: bool = Query(False, description="offsets counted in the text as the page shows it"),
                     db=Depends(get_db)):
         article = claims_store.get_article(db, _row_id(article_id, "article"))
         if article is None:
             raise HTTPException(404, "no such article")
         text = article["text"] or ""
+        if page:
+            start, end = page_offsets(text, start, end)
         if not start < end <= len(text):
             raise HTTPException(422, {"errors": {"start": f"the selection is outside the article text "
                                                           f"(0-{len(text)})"}})

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 WIDTHS = {"1280": (1280, 900), "390": (390, 844)}
 
-# An emoji before the selection: the page counts UTF-16 units, the database code points.
-QUIET_TEXT = ("Quiet week at the border \U0001F54A\n\nOfficials said on Tuesday that 27 North Koreans were sent back "
+# An emoji before the selection (the page counts UTF-16 units, the database code points) and a CR LF
+# (the page shows one LF).
+QUIET_TEXT = ("Quiet week at the border \U0001F54A\r\n\nOfficials said on Tuesday that 27 North Koreans were sent back "
               "from Dandong in May 2024, according to a church group.\n\nNo other figure was given.")
 QUIET_PHRASE = "27 North Koreans were sent back from Dandong in May 2024"
 LONG_OUTLET = "a-very-long-outlet-name-of-a-regional-news-portal"

@@ -162,3 +162,16 @@ def test_favicon_and_the_page_icon_are_served(client):
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.text.startswith("<svg")
     assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+
+
+def test_page_offsets_map_through_cr_lf():
+    from review.app import page_offsets
+
+    text = "Title\r\n\r\nA pastor said 14 defectors\rwere sent back."
+    shown = text.replace("\r\n", "\n").replace("\r", "\n")
+    for phrase in ("14 defectors", "were sent back", "Title"):
+        start = shown.index(phrase)
+        mapped = page_offsets(text, start, start + len(phrase))
+        assert text[mapped[0]:mapped[1]] == phrase
+    assert page_offsets("no carriage return", 3, 7) == (3, 7)
+    assert page_offsets(text, 0, 10_000)[1] > len(text)  # beyond the text stays beyond it (and is refused)

@@ -66,7 +66,7 @@
   }
   function prefill(form, at) {
     var status = document.getElementById("add-status");
-    var url = "/api/articles/" + form.dataset.articleId + "/prefill?start=" + at.start + "&end=" + at.end;
+    var url = "/api/articles/" + form.dataset.articleId + "/prefill?page=1&start=" + at.start + "&end=" + at.end;
     if (status) status.textContent = "Reading the selection…";
     form.dataset.prefilled = "";
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; })
