@@ -150,6 +150,7 @@ def test_select_press_n_and_save_stores_a_reviewer_claim_with_its_offsets(page, 
     press(page, "m")  # mark the article reviewed
     assert one(db_path, "select reviewed_at from articles where source = 'demo-quiet-news'")[0]
     assert page.locator("#reviewed-badge").is_visible()
+    shoot(page, "article-added", "1280")
     assert page.failed == [] and page.dialogs == []
 
 
@@ -251,6 +252,13 @@ def test_layout_and_screenshots(page, server, db_path, width):
     assert page.locator("#articles-table tbody tr").count() == 5
     assert page.evaluate("document.documentElement.scrollWidth") <= w
     shoot(page, "articles", width)
+    with page.expect_navigation():
+        page.click("#articles-table a >> nth=0")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= w
+    body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert page.locator("#article-text").evaluate("el => getComputedStyle(el).fontFamily") == body_font
+    shoot(page, "article", width)
 
     load(page, server.url + "timeline")
     page.wait_for_selector("#timeline-chart")
