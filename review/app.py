@@ -265,10 +265,12 @@ class Finished(BaseModel):
 
 class SplitRequest(BaseModel):
     claim_ids: list[int]
+    note: str | None = Field(None, description="a free-text note kept with the decision")
 
 
 class MergeRequest(BaseModel):
     event_ids: list[int]
+    note: str | None = Field(None, description="a free-text note kept with the decision")
 
 
 # --- the app -----------------------------------------------------------------------
@@ -538,13 +540,14 @@ def create_app(config: ReviewConfig) -> FastAPI:
                 msg = f"Event {event_id}: {changed} claim(s) {action}ed."
                 target = _after(db, flt, current_id) if current_id else None
             elif action == "split":
-                new_event = reviews_store.split(db, event_id, [current_id] if current_id else [], config.reviewer)
+                new_event = reviews_store.split(db, event_id, [current_id] if current_id else [], config.reviewer,
+                                                note=str(form.get("note") or ""))
                 msg, target = f"Claim {current_id} split off into event {new_event}.", current_id
             elif action == "merge":
                 other = _id_param(str(form.get("other_event", "")).strip().lstrip("#"), "event")
                 if other is None:
                     raise reviews_store.ValidationError({"events": "give the number of the event to merge"})
-                reviews_store.merge(db, event_id, [other], config.reviewer)
+                reviews_store.merge(db, event_id, [other], config.reviewer, note=str(form.get("note") or ""))
                 msg, target = f"Event {other} merged into event {event_id}.", current_id
             else:
                 raise HTTPException(404, "no such action")
@@ -689,27 +692,29 @@ def create_app(config: ReviewConfig) -> FastAPI:
             raise HTTPException(409, str(exc)) from exc
         return {"undone": undone}
 
-    @api_write.post("/events/{event_id}/accept", summary="Accept every claim of an event")
-    def api_event_accept(event_id: int, db=Depends(get_db)):
-        return _api_event(db, event_id, "accept")
+    @api_write.post("/events/{event_id}/accept", summary="Accept every claim of an event (optional body: {note})")
+    def api_event_accept(event_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_event(db, event_id, "accept", body.note if body else None)
 
-    @api_write.post("/events/{event_id}/reject", summary="Reject every claim of an event")
-    def api_event_reject(event_id: int, db=Depends(get_db)):
-        return _api_event(db, event_id, "reject")
+    @api_write.post("/events/{event_id}/reject", summary="Reject every claim of an event (optional body: {note})")
+    def api_event_reject(event_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_event(db, event_id, "reject", body.note if body else None)
 
-    def _api_event(db, event_id: int, action: str):
+    def _api_event(db, event_id: int, action: str, note: str | None = None):
         _row_id(event_id, "event")
         try:
-            batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
+            batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer, note=note)
         except reviews_store.NotFound:
             raise HTTPException(404, "no such event") from None
+        except reviews_store.ValidationError as exc:
+            raise HTTPException(422, {"errors": exc.errors}) from exc
         return {"batch": batch, "changed": changed}
 
     @api_write.post("/events/{event_id}/split", summary="Move claims out of an event into a new one")
     def api_split(event_id: int, body: SplitRequest, db=Depends(get_db)):
         _row_id(event_id, "event")
         try:
-            return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer)}
+            return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer, note=body.note)}
         except reviews_store.NotFound:
             raise HTTPException(404, "no such event") from None
         except reviews_store.ValidationError as exc:
@@ -721,7 +726,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         for other in body.event_ids:
             _row_id(other, "event")
         try:
-            return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer)}
+            return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer, note=body.note)}
         except reviews_store.NotFound as exc:
             raise HTTPException(404, str(exc)) from exc
         except reviews_store.ValidationError as exc:

@@ -350,9 +350,10 @@ def decide_event(db: Database, event_id: int, action: str, reviewer: str,
     return batch, changed
 
 
-def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str) -> int:
+def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str, note: str | None = None) -> int:
     """Move claims out of an event into a new event of their own; return the new event's id."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     batch, now = _new_batch(), utc_now()
     with write_transaction(db):
         members = {i for (i,) in db.execute("select id from claims where event_id = ?", [event_id]).fetchall()}
@@ -367,19 +368,20 @@ def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str) -> i
         for claim_id in chosen:
             before = _state(db, claim_id)
             move_claims(db, [claim_id], new_event)
-            _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now)
+            _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now, note=note)
         # The claims left behind are placed by hand too: automatic grouping no longer moves them.
         for claim_id in sorted(members - set(chosen)):
             before = _state(db, claim_id)
             if not before["event_locked"]:
                 move_claims(db, [claim_id], event_id)
-                _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now)
+                _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now, note=note)
     return new_event
 
 
-def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str) -> int:
+def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str, note: str | None = None) -> int:
     """Merge other events into `event_id` (their claims move there); return `event_id`."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     batch, now = _new_batch(), utc_now()
     with write_transaction(db):
         if db.execute("select 1 from events where id = ?", [event_id]).fetchone() is None:
@@ -398,7 +400,7 @@ def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str
             move_claims(db, [claim_id], event_id)
             after = _state(db, claim_id)
             if after != before:
-                _record(db, claim_id, "merge", before, after, reviewer, batch, now)
+                _record(db, claim_id, "merge", before, after, reviewer, batch, now, note=note)
         drop_empty_events(db, others)
     return event_id
 

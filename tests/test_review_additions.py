@@ -190,3 +190,16 @@ def test_the_form_is_prefilled_by_the_extractor_from_the_selection():
     assert prefill("nearly 50 of them")["qualifier"] == "about"
     assert prefill("no figure at all")["count"] is None and prefill("")["found"] is None
     assert prefill(HRW_TEXT[:10])["count"] is None
+
+
+def test_a_note_on_event_decisions_split_and_merge(db):
+    from storage.reviews import decide_event, merge, split
+
+    (first, event_id) = db.execute("select id, event_id from claims where count = 500 order by id").fetchone()
+    new_event = split(db, event_id, [first], "ana", note="another return")
+    assert db.execute("select note from reviews where claim_id = ? and action = 'split'", [first]).fetchone() == \
+        ("another return",)
+    merge(db, event_id, [new_event], "ana", note="the same after all")
+    assert ("the same after all",) in db.execute("select note from reviews where action = 'merge'").fetchall()
+    decide_event(db, event_id, "accept", "ana", note="both outlets")
+    assert {n for (n,) in db.execute("select note from reviews where action = 'accept'")} == {"both outlets"}
