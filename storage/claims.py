@@ -19,7 +19,9 @@ from storage.articles import utc_now
 from storage.db import row_id, write_transaction
 
 STATUSES = ("pending", "accepted", "rejected")
-EDITABLE = ("count", "qualifier", "date", "locations")
+EDITABLE = ("count", "qualifier", "date", "locations", "count_high", "who", "date_end", "kind")
+# Stored in a correction column to mean "none" (NULL there means "not corrected").
+NO_COUNT_HIGH = 0
 
 # Machine values a re-extraction may rewrite on a claim nobody has reviewed.
 _MACHINE_FIELDS = ("count", "count_high", "qualifier", "who", "date", "date_end", "kind", "locations",
@@ -93,10 +95,13 @@ def replace_machine_claims_detailed(db: Database, article_id: int, claims: Itera
     result = ReplaceResult()
     new_claims = [dict(c) for c in claims]
     with write_transaction(db):
-        existing = list(db.query("select * from claims where article_id = ? order by id", [article_id]))
+        # A claim a reviewer added is no machine's to refresh or flag; the machine's copy of it is not queued again.
+        existing = list(db.query("select * from claims where article_id = ? and origin != 'reviewer' order by id",
+                                 [article_id]))
+        added = list(db.query("select * from claims where article_id = ? and origin = 'reviewer'", [article_id]))
         reviewed = [row for row in existing if _is_reviewed(db, row)]
         unreviewed = [row for row in existing if row not in reviewed]
-        remaining = list(new_claims)
+        remaining = [c for c in new_claims if not any(_overlapping(row, c) for row in added)]
 
         # Reviewed claims first: found again (same figure and evidence, else overlapping), they stay.
         for row in reviewed:
@@ -166,23 +171,32 @@ def _loads(value: str | None) -> list:
 
 
 def effective(row: dict[str, Any]) -> dict[str, Any]:
-    """The claim as a reviewer decided it: corrected values win over the machine's."""
+    """The claim as a reviewer decided it: corrected values win over the machine's.
+
+    A correction column holds NULL for "not corrected"; "none" is stored as "" (texts, dates)
+    or NO_COUNT_HIGH (the top of a range), and read back as None / "".
+    """
     out = dict(row)
     out["machine"] = {
         "count": row["count"], "qualifier": row["qualifier"], "date": row["date"],
-        "locations": _loads(row["locations"]),
+        "locations": _loads(row["locations"]), "count_high": row.get("count_high"), "who": row.get("who"),
+        "date_end": row.get("date_end"), "kind": row.get("kind"),
     }
     corrected_locations = row.get("corrected_locations")
     out["corrected"] = {
         "count": row.get("corrected_count"), "qualifier": row.get("corrected_qualifier"),
         "date": row.get("corrected_date"),
         "locations": _loads(corrected_locations) if corrected_locations is not None else None,
+        "count_high": row.get("corrected_count_high"), "who": row.get("corrected_who"),
+        "date_end": row.get("corrected_date_end"), "kind": row.get("corrected_kind"),
     }
     for field in EDITABLE:
         if out["corrected"][field] is not None:
             out[field] = out["corrected"][field]
         else:
             out[field] = out["machine"][field]
+    if out["count_high"] == NO_COUNT_HIGH:
+        out["count_high"] = None
     out["other_evidence"] = _loads(row.get("other_evidence"))
     out["corrected_fields"] = [f for f in EDITABLE if out["corrected"][f] is not None]
     return out
@@ -202,7 +216,7 @@ def get_claim(db: Database, claim_id: int) -> dict[str, Any] | None:
 
 def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
     rows = list(db.query(
-        "select id, url, source, title, author, published, fetched_at, text from articles where id = ?",
+        "select id, url, source, title, author, published, fetched_at, text, language from articles where id = ?",
         [article_id]))
     return rows[0] if rows else None
 

@@ -168,3 +168,15 @@ def m005_claim_rule_origin_language(db: Database) -> None:
     claims.add_column("origin", str, not_null_default="machine")
     claims.add_column("language", str)
     claims.create_index(["rule"])
+
+
+@migrations()
+def m006_review_notes_finished_articles_more_corrections(db: Database) -> None:
+    """A note on any decision, the time a reviewer finished an article, corrections of every claim field."""
+    db.table("reviews").add_column("note", str)  # free text a reviewer wrote with the decision
+    db.table("articles").add_column("reviewed_at", str)  # ISO UTC time a reviewer marked it finished, else NULL
+    claims = db.table("claims")
+    claims.add_column("corrected_count_high", int)
+    claims.add_column("corrected_who", str)
+    claims.add_column("corrected_date_end", str)
+    claims.add_column("corrected_kind", str)
