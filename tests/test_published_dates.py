@@ -1,0 +1,191 @@
+"""Publication dates: structured metadata, then the feed, then guesses; never comments, tracking or quotes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from lxml import html as lxml_html
+
+from extract.article import extract_article
+from extract.published import choose_published, iso_date, url_date
+
+BODY = ("<p>Authorities deported 120 people to their home country on Tuesday, officials said, in the "
+        "third such flight this month. The returnees were handed over at the airport in the capital.</p>"
+        "<p>Rights groups said several of those returned had pending asylum claims and faced risks on "
+        "arrival. The ministry said every case had been examined by a court before the flight left.</p>"
+        "<p>A spokesperson said more flights were planned for the coming weeks, without giving figures.</p>")
+
+
+def page(body: str, head: str = "", title: str = "Deportation flight lands in the capital") -> str:
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+            f"<body><header class='site-header'><a href='/'>Example News</a></header>"
+            f"<main><article><h1>{title}</h1>{body}</article></main>"
+            f"<footer>© Example News</footer></body></html>")
+
+
+def ld(data: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def dated(html: str, url: str = "https://news.example.org/world/deportation-flight", feed: str | None = None):
+    art = extract_article(html, url, fallback_published=feed)
+    return art.published, art.published_source
+
+
+# ----------------------------------------------------------------------------- structured metadata
+
+
+def test_jsonld_date_inside_graph_wins_over_feed():
+    head = ld({"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Example News"},
+        {"@type": "NewsArticle", "headline": "Deportation flight", "datePublished": "2024-03-05T08:10:00+09:00",
+         "dateModified": "2024-03-07T10:00:00+09:00"},
+    ]})
+    assert dated(page(BODY, head), feed="2024-03-06") == ("2024-03-05", "jsonld")
+
+
+def test_article_published_time_meta():
+    head = '<meta property="article:published_time" content="2023-10-13T06:00:00Z">'
+    assert dated(page(BODY, head), feed="2025-01-01") == ("2023-10-13", "meta")
+
+
+def test_itemprop_date_published_meta():
+    body = '<meta itemprop="datePublished" content="2022-07-19">' + BODY
+    assert dated(page(body)) == ("2022-07-19", "meta")
+
+
+def test_time_in_the_article_header_not_the_site_headers_today():
+    html = page(BODY).replace(
+        "<a href='/'>Example News</a>",
+        "<a href='/'>Example News</a><time datetime='2025-11-30'>Sunday 30 November 2025</time>").replace(
+        "<h1>Deportation flight lands in the capital</h1>",
+        "<header><h1>Deportation flight lands in the capital</h1>"
+        "<p class='byline'>By Jane Doe · <time datetime='2025-02-14T09:00'>14 February 2025</time></p></header>")
+    assert dated(html) == ("2025-02-14", "time")
+
+
+# ----------------------------------------------------------------------------- never these
+
+
+COMMENTS = """
+<section id="comments" class="comments-area">
+  <h2>12 comments</h2>
+  <ol class="comment-list">
+    <li class="comment"><div class="comment-meta"><time datetime="2024-05-03T22:14:00">May 3, 2024 at 10:14 pm</time>
+      </div><p>Shameful. They should never have been sent back.</p></li>
+    <li class="comment"><div class="comment-meta"><time datetime="2024-05-04T07:02:00">May 4, 2024 at 7:02 am</time>
+      </div><p>Posted on 4 May 2024: the ministry has not answered.</p></li>
+  </ol>
+</section>"""
+
+
+def test_no_date_from_reader_comments():
+    html = page(BODY + COMMENTS)
+    assert dated(html) == (None, None)
+
+
+def test_feed_date_beats_the_comments_of_an_undated_page():
+    assert dated(page(BODY + COMMENTS), feed="2024-04-28") == ("2024-04-28", "feed")
+
+
+TRACKING = """
+<script>
+  window.dataLayer = window.dataLayer || [];
+  dataLayer.push({"pageType": "article", "cacheDate": "2019-03-12", "build": "20190312-1433"});
+  ga('set', 'dimension4', '2019-03-12');
+</script>
+<img src="https://pixel.example.net/t.gif?ts=2019-03-12&amp;id=abc" width="1" height="1" alt="">
+<a href="https://news.example.org/share?utm_campaign=2019-03-12&amp;utm_source=rss">Share</a>
+<link rel="stylesheet" href="/static/site.css?v=2019-03-12">
+"""
+
+
+def test_no_date_from_tracking_strings():
+    html = page(BODY + TRACKING)
+    assert dated(html, url="https://news.example.org/story?date=2019-03-12") == (None, None)
+
+
+def test_no_date_from_a_query_string():
+    assert url_date("https://news.example.org/story?published=2019/03/12") is None
+    assert url_date("https://news.example.org/2024/03/05/deportation-flight/") == "2024-03-05"
+
+
+CLAIM_REVIEW = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example.org/checks/deportation-figures",
+    "datePublished": "2024-06-02",
+    "claimReviewed": "The government deported 10,000 people last year",
+    "itemReviewed": {"@type": "Claim", "datePublished": "2023-11-20",
+                     "author": {"@type": "Person", "name": "A Minister"},
+                     "appearance": {"@type": "CreativeWork", "datePublished": "2023-11-20",
+                                    "url": "https://video.example.net/speech"}},
+    "reviewRating": {"@type": "Rating", "ratingValue": 2, "alternateName": "Misleading"},
+}
+
+
+def test_fact_check_date_is_the_checks_own_not_the_statements():
+    html = page("<blockquote><p>We deported 10,000 people last year.</p>"
+                "<footer>A Minister, <time datetime='2023-11-20'>20 November 2023</time></footer></blockquote>"
+                + BODY, ld(CLAIM_REVIEW), title="Did the government deport 10,000 people?")
+    assert dated(html, url="https://factcheck.example.org/checks/deportation-figures") == ("2024-06-02", "jsonld")
+
+
+def test_fact_check_without_its_own_date_takes_none_of_the_statements():
+    review = {k: v for k, v in CLAIM_REVIEW.items() if k != "datePublished"}
+    html = page("<blockquote><p>We deported 10,000 people last year.</p>"
+                "<footer>A Minister, <time datetime='2023-11-20'>20 November 2023</time></footer></blockquote>"
+                + BODY, ld(review), title="Did the government deport 10,000 people?")
+    assert dated(html, url="https://factcheck.example.org/checks/deportation-figures") == (None, None)
+    assert dated(html, url="https://factcheck.example.org/checks/x", feed="2024-06-03") == ("2024-06-03", "feed")
+
+
+def test_microdata_claim_review_statement_date_is_ignored():
+    body = ('<div itemscope itemtype="https://schema.org/ClaimReview">'
+            '<div itemprop="itemReviewed" itemscope itemtype="https://schema.org/Claim">'
+            '<meta itemprop="datePublished" content="2023-11-20"></div>'
+            '<meta itemprop="datePublished" content="2024-06-02">' + BODY + "</div>")
+    assert dated(page(body)) == ("2024-06-02", "meta")
+
+
+def test_related_story_times_are_not_the_pages():
+    related = ("<aside class='related-stories'><h3>Related</h3><ul><li><a href='/a'>Earlier flight</a> "
+               "<time datetime='2023-01-09'>9 January 2023</time></li></ul></aside>")
+    assert dated(page(BODY + related), feed="2024-02-02") == ("2024-02-02", "feed")
+
+
+# ----------------------------------------------------------------------------- feed over guesses, guesses last
+
+
+def test_feed_date_wins_over_a_guess_from_the_page():
+    # htmldate reads this block as the page's date; the feed knows better
+    body = BODY.replace("<p>A spokes", "<div class='article-date'>Updated: 12.03.2021</div><p>A spokes")
+    assert dated(page(body), feed="2024-05-06") == ("2024-05-06", "feed")
+    assert dated(page(body))[0] == "2021-03-12"  # without a feed date, the guess is all there is
+
+
+def test_url_date_when_nothing_else():
+    assert dated(page(BODY), url="https://news.example.org/2024/03/05/flight/") == ("2024-03-05", "url")
+
+
+def test_a_byline_date_is_still_found_and_named_a_guess():
+    body = "<p class='byline'>Published 5 March 2024</p>" + BODY
+    value, source = dated(page(body))
+    assert value == "2024-03-05"
+    assert source in ("htmldate", "text")
+
+
+# ----------------------------------------------------------------------------- the chooser itself
+
+
+def test_choose_published_bounds_and_formats():
+    tree = lxml_html.document_fromstring(page(BODY, '<meta property="article:published_time" content="2031-01-01">'))
+    # a date after tomorrow is no publication date: the feed's is taken
+    assert choose_published(tree, None, feed_date="Tue, 05 Mar 2024 10:00:00 GMT", guess=False,
+                            today=date(2026, 1, 1)) == ("2024-03-05", "feed")
+    assert choose_published(None, None) == (None, None)
+    assert iso_date("2024/3/5") == "2024-03-05"
+    assert iso_date("20240305") == "2024-03-05"
+    assert iso_date("2024-02-30") is None
+    assert iso_date("yesterday") is None
