@@ -221,13 +221,18 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
     return summary
 
 
+def _feed_date(row: dict) -> str | None:
+    """The stored date to hand on as the feed's: a date a page guess gave must not outrank the page's metadata."""
+    return row["published"] if row.get("published_source") in (None, "feed") else None
+
+
 def _job_batches(rows: Iterable[dict], drop: dict[str, tuple[str, ...]], everything: bool) -> Iterator[list[PageJob]]:
     batch: list[PageJob] = []
     for row in rows:
         cleaned = row["text"] is not None and not everything
         batch.append(PageJob(
             html=b"" if cleaned else decompress_html(row["html"]), url=row["url"],
-            drop_selectors=drop.get(row["source"], ()), published=row["published"],
+            drop_selectors=drop.get(row["source"], ()), published=_feed_date(row),
             article_id=row["id"], text=row["text"] if cleaned else None,
         ))
         if len(batch) >= BATCH:

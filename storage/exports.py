@@ -31,6 +31,7 @@ CSV_FIELDS = [
     "machine_count", "machine_qualifier", "machine_date", "machine_locations", "corrected_fields",
     "reviewer", "reviewed_at", "event_id", "event_outlets",
     "article_id", "url", "outlet", "title", "published", "fetched_at", "extractor_version",
+    "published_source",
 ]
 
 
@@ -71,6 +72,7 @@ def claim_record(claim: dict[str, Any], event_outlets: int | None = None) -> dic
         "published": claim["published"],
         "fetched_at": claim["fetched_at"],
         "extractor_version": claim["extractor_version"],
+        "published_source": claim.get("published_source"),
     }
 
 

@@ -168,3 +168,9 @@ def m005_claim_rule_origin_language(db: Database) -> None:
     claims.add_column("origin", str, not_null_default="machine")
     claims.add_column("language", str)
     claims.create_index(["rule"])
+
+
+@migrations()
+def m008_articles_published_source(db: Database) -> None:
+    """Per article: where its publication date came from (jsonld, meta, time, feed, url, htmldate, text)."""
+    db.table("articles").add_column("published_source", str)

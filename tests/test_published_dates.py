@@ -189,3 +189,38 @@ def test_choose_published_bounds_and_formats():
     assert iso_date("20240305") == "2024-03-05"
     assert iso_date("2024-02-30") is None
     assert iso_date("yesterday") is None
+
+
+# ----------------------------------------------------------------------------- stored and exported
+
+
+def test_published_source_is_stored_and_exported(db_path):
+    import csv
+    import io
+
+    from storage.db import open_db
+    from storage.exports import export
+    from storage.pages import store_extracted_page
+    from tests.conftest import claim_at
+
+    db = open_db(db_path)
+    html = page(BODY, '<meta property="article:published_time" content="2023-10-13T06:00:00Z">').encode()
+    art = extract_article(html, "https://news.example.org/a", fallback_published="2023-10-15").to_dict()
+    text = art["text"]
+    claim = claim_at(text, text[text.index("Authorities"):text.index("Tuesday")], 120)
+    store_extracted_page(db, url="https://news.example.org/a", source="example", html=html,
+                         published="2023-10-15", article=art, claims=[claim], claims_version="t-1")
+    # a page the feed dated and whose cleaning gave no date of its own
+    store_extracted_page(db, url="https://news.example.org/b", source="example", html=b"<html></html>",
+                         published="2024-01-02", article=None)
+    rows = dict(db.execute("select url, published || ' ' || published_source from articles").fetchall())
+    assert rows == {"https://news.example.org/a": "2023-10-13 meta", "https://news.example.org/b": "2024-01-02 feed"}
+    out = io.StringIO()
+    export(db, "csv", out)
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(row)[-1] == "published_source"
+    assert (row["published"], row["published_source"]) == ("2023-10-13", "meta")
+    out = io.StringIO()
+    export(db, "jsonl", out)
+    assert json.loads(out.getvalue())["published_source"] == "meta"
+    db.close()
