@@ -50,12 +50,14 @@ def fetch_limits(crawl: dict) -> dict:
             "user_agent": opts["user_agent"]}
 
 
-def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None) -> dict:
+def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None,
+              robots=None) -> dict:
     """One page's metadata and text. Raises OSError (file) or crawler.fetch.FetchError (URL).
 
     `replaced`: how many byte sequences did not decode (each read as U+FFFD).
 
-    `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL.
+    `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL;
+    `robots`: a `crawler.fetch.RobotsRules`, to obey each host's robots.txt.
     """
     from extract.article import clean_text, extract_article
     from extract.encoding import decode_html, replaced_count
@@ -63,7 +65,7 @@ def page_text(source: str, config_dir: Path, source_name: str | None = None, lim
     if _URL.match(source):
         from crawler.fetch import fetch_page
 
-        data, final_url = fetch_page(source, **(limits or {}))
+        data, final_url = fetch_page(source, **(limits or {}), robots=robots)
         url: str | None = final_url
     else:
         path = Path(source)
@@ -104,9 +106,10 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
     stderr naming it, and the others still print. Exit status 1 when any failed.
     A file without HTML tags is taken as plain text and only cleaned. A URL is
     fetched with the limits and user agent of settings.toml [crawl]
-    (download_timeout bounds the whole download).
+    (download_timeout bounds the whole download), and only when its site's
+    robots.txt allows it for that user agent (else one line: refused).
     """
-    from crawler.fetch import FetchError
+    from crawler.fetch import FetchError, RobotsRules
     from crawler.settings import CrawlSettingsError
     from newsmon.settings import SettingsError
 
@@ -119,9 +122,10 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
             sys.exit(1)
     failed = 0
     first = True
+    robots = RobotsRules()
     for source in sources:
         try:
-            page = page_text(source, app.config_dir, source_name, limits)
+            page = page_text(source, app.config_dir, source_name, limits, robots)
         except FetchError as exc:
             click.echo(f"newsmon text: {exc}", err=True)
             failed += 1
