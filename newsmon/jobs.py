@@ -155,7 +155,9 @@ def _claim_count(db_path: Path) -> int:
 
 def outlet_line(r) -> str:
     """One line per outlet: what it cost, what it gave, what went wrong."""
-    skipped = sum(r.skipped.values())
+    from storage.runs import skipped_links
+
+    skipped = skipped_links(r.skipped)  # article links left aside: no notes, no failed requests
     line = (f"{r.source:<24} {r.status:<6} requests {r.requests:>4} (articles {r.article_requests:>3})  "
             f"new {r.new_articles:>4}  errors {r.errors:>3}  skipped {skipped:>4}")
     return line + (f"  ({r.message})" if r.message else "")
