@@ -19,9 +19,9 @@ COLUMNS = ("run_id", "source", "started_at", "finished_at", "requests", "new_art
 #   ignored, a feed not modified, pagination stopped, no robots.txt);
 # - "skip": an article link really left aside (already stored, off-site, denied,
 #   over the cap, refused by robots.txt, not an HTML page, …).
-DOCUMENT_KINDS = ("feed ", "sitemap ", "listing ", "robots ")
-_NOTE = re.compile(r"^(canonical ignored\b|pagination stopped\b|off-site sitemap$|too many sitemaps$|"
-                   r"robots http 4\d\d$)|not modified \(304\)$")
+DOCUMENT_KINDS = ("feed ", "sitemap ", "listing ", "robots ", "homepage ")
+_NOTE = re.compile(r"^(canonical ignored\b|pagination stopped\b|off-site sitemap$|too many sitemaps$|off-site feed$|"
+                   r"comments feed not followed$|robots http 4\d\d$)|not modified \(304\)$")
 _FAILURE = re.compile(r"^(http \d{3}|timeout|connection refused|connection lost|host not found|error: |"
                       r"robots\.txt unavailable|malformed )")
 REFUSED = "forbidden by robots.txt"
