@@ -201,7 +201,8 @@ def _show_sample(sample: dict, source: SourceConfig) -> None:
     except Exception as exc:  # noqa: BLE001 - show the problem, go on with the next page
         click.echo(f"  clean text: failed: {type(exc).__name__}: {exc}")
         return
-    click.echo(f"  title: {article.title or '-'}   published: {article.published or '-'}   "
+    dated = f"{article.published} ({article.published_source})" if article.published else "-"
+    click.echo(f"  title: {article.title or '-'}   published: {dated}   "
                f"author: {article.author or '-'}")
     text = " ".join(article.text.split())
     click.echo(f"  text ({len(article.text)} characters): {text[:400]}{'…' if len(text) > 400 else ''}")

@@ -79,10 +79,11 @@ def page_text(source: str, config_dir: Path, source_name: str | None = None, lim
     if url is None and not _looks_like_html(data):
         text = clean_text(page, config_dir=config_dir)
         return {"source": source, "url": None, "title": None, "author": None, "published": None,
-                "sitename": None, "language": None, "text": text, "replaced": replaced}
+                "published_source": None, "sitename": None, "language": None, "text": text, "replaced": replaced}
     art = extract_article(page, url, drop_selectors=selectors, config_dir=config_dir)
     return {"source": source, "url": art.url, "title": art.title, "author": art.author,
-            "published": art.published, "sitename": art.sitename, "language": art.language,
+            "published": art.published, "published_source": art.published_source,
+            "sitename": art.sitename, "language": art.language,
             "text": art.text, "replaced": replaced}
 
 
@@ -94,7 +95,7 @@ def _looks_like_html(data: bytes) -> bool:
 @click.command("text")
 @click.argument("sources", metavar="FILE|URL…", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line: source, url, title, author, published, text.")
+              help="One JSON object per line: source, url, title, author, published, published_source, text.")
 @click.option("--source", "source_name", metavar="NAME",
               help="Apply this outlet's drop_selectors (else those of the outlet whose domain a URL is on).")
 @common_options
@@ -138,14 +139,14 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
             click.echo(f"newsmon text: {source}: {page['replaced']} byte sequence(s) that are not valid text "
                        f"read as U+FFFD", err=True)
         if as_json:
-            row = {k: page[k] for k in ("source", "url", "title", "author", "published", "text")}
+            row = {k: page[k] for k in ("source", "url", "title", "author", "published", "published_source", "text")}
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
         if not first:
             click.echo()
         first = False
         click.echo(f"== {source}")
-        for key in ("url", "title", "author", "published", "sitename", "language"):
+        for key in ("url", "title", "author", "published", "published_source", "sitename", "language"):
             if page[key]:
                 click.echo(f"{key}: {page[key]}")
         click.echo()
