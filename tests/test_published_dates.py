@@ -224,3 +224,31 @@ def test_published_source_is_stored_and_exported(db_path):
     export(db, "jsonl", out)
     assert json.loads(out.getvalue())["published_source"] == "meta"
     db.close()
+
+
+def test_re_extraction_keeps_where_the_date_came_from(db_path, tmp_path):
+    from newsmon.jobs import extract_stored
+    from storage.db import open_db
+    from storage.pages import store_extracted_page
+    from tests.servers import write_config
+
+    db = open_db(db_path)
+    url = "https://news.example.org/2024/03/05/deportation-flight/"
+    html = page(BODY).encode()
+    art = extract_article(html, url).to_dict()
+    assert (art["published"], art["published_source"]) == ("2024-03-05", "url")
+    (article_id, _outcome, _n) = store_extracted_page(db, url=url, source="example", html=html, article=art)
+    fed, other = "https://news.example.org/world/undated", page(BODY.replace("120", "140") + COMMENTS)
+    (fed_id, _outcome, _n) = store_extracted_page(db, url=fed, source="example", html=other.encode(),
+                                                  published="2024-04-28",
+                                                  article=extract_article(other, fed,
+                                                                          fallback_published="2024-04-28").to_dict())
+    db.close()
+    config = write_config(tmp_path, {})
+    for aid in (article_id, fed_id):
+        extract_stored(db_path, config, everything=True, article_id=aid, echo=lambda *a, **k: None)
+    db = open_db(db_path)
+    rows = {i: (p, s) for i, p, s in db.execute("select id, published, published_source from articles").fetchall()}
+    db.close()
+    # the date the page's URL gave is not handed back as the feed's
+    assert rows == {article_id: ("2024-03-05", "url"), fed_id: ("2024-04-28", "feed")}
