@@ -48,13 +48,19 @@ META_NAMES = (
     "article:published_time", "og:article:published_time", "article.published", "article_date_original",
     "datepublished", "date_published", "publishdate", "publish-date", "publish_date", "pubdate",
     "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date",
-    "citation_publication_date", "originalpublicationdate", "cxenseparse:recs:publishtime",
+    "citation_publication_date", "originalpublicationdate", "cxenseparse:recs:publishtime", "dcterms.date",
+    "date",
 )
 
-# Markers of a page region that holds no date of the page.
-_ZONE_WORDS = re.compile(
-    r"(^|[\s_-])(comments?|commentlist|comment-list|disqus|replies|reply|respond|discussion|"
-    r"related|recommended|recommendations|more-stories|trending|popular|sidebar|widget|newsletter)([\s_-]|$)",
+# Class or id tokens of a page region that holds no date of the page: reader comments, related stories.
+# Whole tokens only: a layout class ("elementor-widget-container", "content-sidebar-wrap") is no zone.
+_ZONE_TOKEN = re.compile(
+    r"^((.*[-_])?(comments?|commentlist|comment-list|disqus|replies|respond)"
+    r"([-_](area|list|section|wrapper|container|block|thread|box|body|content|main))?"
+    r"|(.*[-_])?(related|recommended|recommendations|more-stories|trending|popular|most-read|most-popular|"
+    r"also-read|read-more|read-next|up-next)"
+    r"([-_](stories|articles|posts|news|content|links|box|list|section|block|container|wrapper|area|items))?"
+    r"|sidebar)$",
     re.IGNORECASE)
 _ZONE_TAGS = {"blockquote", "q", "aside", "nav", "footer", "cite"}
 _ZONE_ITEMPROPS = {"itemreviewed", "comment", "review", "citation", "appearance", "firstappearance"}
@@ -70,7 +76,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|\.|$)
 _KEPT_ATTRIBUTES = {"class", "id", "itemprop", "datetime", "name", "property", "content", "title", "pubdate",
                     "http-equiv", "lang"}
 _META_KEPT = re.compile(r"date|time|publish|created|issued|modified|updated", re.IGNORECASE)
-_STRIPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "input", "select",
+_STRIPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "input", "select",
                   "textarea", "button", "img", "picture", "video", "audio", "source", "object", "embed")
 
 
@@ -164,21 +170,25 @@ def jsonld_date(tree: Any) -> str | None:
 
 
 def _jsonld_nodes(tree: Any) -> Iterator[dict]:
-    """Top-level objects of every JSON-LD script, and the members of their `@graph`; never nested ones."""
+    """Top-level objects of every JSON-LD script, the members of their `@graph` and the `mainEntity` of each;
+    never other nested objects (a ClaimReview's `itemReviewed`, a comment, an author)."""
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
-            data = json.loads((script.text or "").strip().rstrip(";"))
+            data = json.loads((script.text or "").strip().rstrip(";"), strict=False)
         except ValueError:
             continue
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item, dict):
                 continue
-            yield item
             graph = item.get("@graph")
-            if isinstance(graph, list):
-                yield from (member for member in graph if isinstance(member, dict))
+            members = [m for m in graph if isinstance(m, dict)] if isinstance(graph, list) else []
+            for node in [item, *members]:
+                yield node
+                main = node.get("mainEntity")  # a WebPage whose main entity is the article
+                if isinstance(main, dict):
+                    yield main
 
 
 def _types(node: dict) -> list[str]:
@@ -256,11 +266,24 @@ def header_time_date(tree: Any) -> str | None:
 def _in_article_header(el: Any, near_h1: set) -> bool:
     ancestors = list(el.iterancestors())
     for i, anc in enumerate(ancestors):
-        if anc in near_h1:
-            return True
         if anc.tag == "header":
             if any(a.tag == "article" for a in ancestors[i + 1:]) or next(iter(anc.iter("h1")), None) is not None:
                 return True
+        if anc in near_h1:
+            return _before_body(anc, el)
+    return False
+
+
+BODY_PARAGRAPH = 80  # characters: a paragraph this long is the article's text, not its header
+
+
+def _before_body(container: Any, el: Any) -> bool:
+    """Whether `el` comes before the first paragraph of text in `container` (a byline, not a date in the story)."""
+    for node in container.iter():
+        if node is el:
+            return True
+        if node.tag == "p" and len(node.text_content().strip()) >= BODY_PARAGRAPH:
+            return False
     return False
 
 
@@ -276,10 +299,14 @@ def in_zone(el: Any) -> bool:
             return True
         if _ZONE_ITEMTYPES.search(anc.get("itemtype") or ""):
             return True
-        label = " ".join(filter(None, [anc.get("class"), anc.get("id")]))
-        if label and _ZONE_WORDS.search(label):
+        if _zone_label(anc):
             return True
     return False
+
+
+def _zone_label(el: Any) -> bool:
+    tokens = [*(el.get("class") or "").split(), (el.get("id") or "").strip()]
+    return any(token and _ZONE_TOKEN.match(token) for token in tokens)
 
 
 # -- guesses ---------------------------------------------------------------
@@ -323,8 +350,7 @@ def _zone_here(el: Any) -> bool:
         return True
     if _ZONE_ITEMTYPES.search(el.get("itemtype") or ""):
         return True
-    label = " ".join(filter(None, [el.get("class"), el.get("id")]))
-    return bool(label and _ZONE_WORDS.search(label))
+    return _zone_label(el)
 
 
 def _drop(el: Any) -> None:

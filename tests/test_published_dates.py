@@ -252,3 +252,25 @@ def test_re_extraction_keeps_where_the_date_came_from(db_path, tmp_path):
     db.close()
     # the date the page's URL gave is not handed back as the feed's
     assert rows == {article_id: ("2024-03-05", "url"), fed_id: ("2024-04-28", "feed")}
+
+
+def test_a_time_inside_the_story_is_not_the_header_date():
+    body = BODY.replace("on Tuesday", "on <time datetime='2019-08-01'>1 August 2019</time>")
+    assert dated(page(body), feed="2024-05-06") == ("2024-05-06", "feed")
+    byline = "<p class='byline'>By Jane Doe, <time datetime='2024-05-05'>5 May 2024</time></p>"
+    assert dated(page(byline + body), feed="2024-05-06") == ("2024-05-05", "time")
+
+
+def test_layout_classes_are_no_comment_or_related_zone():
+    html = page(BODY).replace("<main>", "<main class='content-sidebar-wrap elementor-widget-container'>").replace(
+        "<h1>Deportation flight lands in the capital</h1>",
+        "<h1>Deportation flight lands in the capital</h1><span class='comment-count'>12 comments</span>"
+        "<time datetime='2025-02-14'>14 February 2025</time>")
+    assert dated(html) == ("2025-02-14", "time")
+
+
+def test_jsonld_main_entity_of_a_web_page_and_a_plain_date_meta():
+    head = ld({"@context": "https://schema.org", "@type": "WebPage",
+               "mainEntity": {"@type": "NewsArticle", "datePublished": "2022-02-02T10:00:00Z"}})
+    assert dated(page(BODY, head)) == ("2022-02-02", "jsonld")
+    assert dated(page(BODY, '<meta name="date" content="2021-09-09">')) == ("2021-09-09", "meta")
