@@ -101,15 +101,17 @@ def choose_published(
     countdown, not a publication).
     """
     latest = (today or date.today()) + timedelta(days=1)
+    day_in_url = url_date(url or (page_url(tree) if tree is not None else None))
     if tree is not None:
         for source, found in (("jsonld", jsonld_date), ("meta", meta_date), ("time", header_time_date)):
-            value = _checked(found(tree), latest)
+            raw = found(tree)
+            value = _checked(raw, latest)
             if value:
-                return Published(value, source)
+                return Published(_local_day(raw, value, day_in_url), source)
     value = _checked(feed_date, latest)
     if value:
         return Published(value, "feed")
-    value = _checked(url_date(url), latest)
+    value = _checked(day_in_url, latest)
     if value:
         return Published(value, "url")
     if tree is None or not guess:
@@ -145,6 +147,34 @@ def _ymd(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_UTC_TIME = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]00:?00|UTC|GMT)\s*$", re.I)
+
+
+def _local_day(raw: str | None, value: str, day_in_url: str | None) -> str:
+    """The publisher's calendar day of a UTC timestamp, when the page's URL names the day beside it.
+
+    "2023-11-09T05:30:59Z" is the evening of 8 November in America: a URL dated
+    /2023/11/08/ tells the local day. Only for a timestamp in UTC, and only a
+    day either side: a timestamp with its own offset is the publisher's day already.
+    """
+    if not raw or not day_in_url or day_in_url == value or not _UTC_TIME.match(raw):
+        return value
+    if abs((date.fromisoformat(day_in_url) - date.fromisoformat(value)).days) == 1:
+        return day_in_url
+    return value
+
+
+def page_url(tree: Any) -> str | None:
+    """The page's own address as it states it: `<link rel="canonical">`, else `og:url`."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
+            return link.get("href").strip()
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and (meta.get("content") or "").strip():
+            return meta.get("content").strip()
+    return None
+
+
 def _checked(value: str | None, latest: date) -> str | None:
     value = iso_date(value)
     if value is None or not ("1990-01-01" <= value <= latest.isoformat()):
@@ -156,13 +186,13 @@ def _checked(value: str | None, latest: date) -> str | None:
 
 def jsonld_date(tree: Any) -> str | None:
     """`datePublished` of the page's own JSON-LD object: an article first, else a page or a fact-check."""
-    best: dict[int, str] = {}
+    best: dict[int, str] = {}  # rank -> the first datePublished of that rank, as written
     for node in _jsonld_nodes(tree):
         types = {t.lower() for t in _types(node)}
         if types & NOT_THE_PAGE and not types & (ARTICLE_TYPES | PAGE_TYPES):
             continue
-        value = iso_date(_first_text(node.get("datePublished")))
-        if not value:
+        value = _first_text(node.get("datePublished"))
+        if value is None or not iso_date(value):
             continue
         rank = 0 if types & ARTICLE_TYPES else 1 if types & PAGE_TYPES else 2
         best.setdefault(rank, value)
@@ -213,18 +243,16 @@ def meta_date(tree: Any) -> str | None:
     found: dict[str, str] = {}
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
-        if key in META_NAMES and key not in found:
-            value = iso_date(meta.get("content"))
-            if value:
-                found[key] = value
+        value = meta.get("content")
+        if key in META_NAMES and key not in found and value and iso_date(value):
+            found[key] = value
     for key in META_NAMES:
         if key in found:
             return found[key]
     for meta in tree.iter("meta"):
-        if (meta.get("itemprop") or "").strip().lower() == "datepublished" and not in_zone(meta):
-            value = iso_date(meta.get("content"))
-            if value:
-                return value
+        value = meta.get("content")
+        if (meta.get("itemprop") or "").strip().lower() == "datepublished" and iso_date(value) and not in_zone(meta):
+            return value
     return None
 
 
@@ -246,8 +274,8 @@ def header_time_date(tree: Any) -> str | None:
                 near_h1.add(container)
     marked, header, updated = [], [], []
     for el in tree.iter("time"):
-        value = iso_date(el.get("datetime"))
-        if not value or in_zone(el):
+        value = el.get("datetime")
+        if not iso_date(value) or in_zone(el):
             continue
         label = " ".join(filter(None, [el.get("class"), el.get("itemprop"), el.get("id")]))
         if _UPDATED.search(label):

@@ -274,3 +274,15 @@ def test_jsonld_main_entity_of_a_web_page_and_a_plain_date_meta():
                "mainEntity": {"@type": "NewsArticle", "datePublished": "2022-02-02T10:00:00Z"}})
     assert dated(page(BODY, head)) == ("2022-02-02", "jsonld")
     assert dated(page(BODY, '<meta name="date" content="2021-09-09">')) == ("2021-09-09", "meta")
+
+
+def test_a_utc_timestamp_takes_the_local_day_its_url_names():
+    head = '<meta property="article:published_time" content="2023-11-09T05:30:59+00:00">'
+    url = "https://news.example.org/2023/11/08/mayor-elected/"
+    assert dated(page(BODY, head), url=url) == ("2023-11-08", "meta")
+    # a timestamp with the publisher's own offset is the publisher's day: the URL's day is older (a draft's)
+    head = '<meta property="article:published_time" content="2020-02-19T18:37:32+01:00">'
+    assert dated(page(BODY, head), url="https://news.example.org/2020/02/18/science/") == ("2020-02-19", "meta")
+    # the canonical link gives the URL of a page read from a file
+    html = page(BODY, '<link rel="canonical" href="https://news.example.org/2021/06/30/a/">')
+    assert extract_article(html).published == "2021-06-30"
