@@ -37,7 +37,7 @@ class Article:
 class Claim:
     """A statement that a number of people were returned.
 
-    Fields follow the labelled-claims format (eval/FORMAT.md); `start`/`end`
+    Fields follow the labelled-claims format (docs/labelled-format.md); `start`/`end`
     are character offsets of `evidence` in the text the claim was found in,
     so `text[start:end] == evidence` always holds.
     """
