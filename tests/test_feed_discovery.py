@@ -107,3 +107,16 @@ def test_sources_try_says_what_the_homepage_led_to(tmp_path, config, site):
     assert "https://partner.example.net/rss  -> off-site: not followed" in out
     assert "Would fetch as articles (6):" in out
     assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.slow
+def test_a_homepage_that_announces_nothing_says_so(tmp_path):
+    with SiteServer({"/": Route("<html><head><title>Bare</title></head><body><p>Hello</p></body></html>")}) as bare:
+        config = write_config(tmp_path, {"bare": f'name = "bare"\nhomepage = "{bare.base}/"\n'
+                                                 "[politeness]\ndownload_delay = 0.0\n"})
+        db_path = tmp_path / "n.db"
+        result = run_newsmon("crawl", "--config", str(config), "--db", str(db_path), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "the homepage announces no feed and robots.txt lists no sitemap" in result.stdout  # the outlet's line
+    status, message = sqlite_utils.Database(db_path).execute("select status, message from crawl_runs").fetchone()
+    assert status == "empty" and "the homepage announces no feed" in message
