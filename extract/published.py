@@ -3,14 +3,16 @@
 The sources are tried in order of trust, the first that gives a date wins:
 
 1. `jsonld`: `datePublished` of the page's own JSON-LD object (an Article,
-   NewsArticle, … at the top level or in `@graph`; a WebPage or a ClaimReview
-   when no article object has one);
+   NewsArticle, … at the top level, in `@graph` or as a `mainEntity`; a
+   WebPage or a ClaimReview when no article object has one);
 2. `meta`: `article:published_time` and the other publication-date meta tags,
    then `<meta itemprop="datePublished">`;
 3. `time`: a `<time datetime>` of the article's header (marked as the
    publication date, or beside the headline);
 4. `feed`: the date the feed or sitemap gave for the page;
-5. `url`: a `/YYYY/MM/DD/` (or `/YYYY-MM-DD`) path of the page's URL;
+5. `url`: a `/YYYY/MM/DD/` (or `/YYYY-MM-DD`) path of the page's URL (for
+   a page read from a file, of its canonical link or `og:url`), never its
+   query string;
 6. `htmldate`: htmldate's guess from the markup left, then `text`: its
    search of the page text (a bare year is no date).
 
@@ -20,6 +22,10 @@ blockquote, the statement a fact-check's ClaimReview checks: `itemReviewed`,
 `htmldate` and `text` read a copy of the page without scripts, comment
 sections, quotes, and without the attributes (links, image addresses, data-*)
 in which analytics and cache-busting strings hide.
+
+A structured timestamp in UTC that falls a day beside the day its URL names
+("2023-11-09T05:30:59Z" at /2023/11/08/) is dated by the URL: the publisher's
+calendar day (the source stays the structured one).
 
 Pure functions: the tree is read, never changed (the guesses work on a copy).
 """
