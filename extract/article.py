@@ -6,8 +6,10 @@ Pipeline:
    U+FFFE/U+FFFF; a lone surrogate becomes U+FFFD);
 2. the page is parsed once; per-outlet `drop_selectors` (CSS) are removed, and
    so are footnote marks set as superscripts (`China<sup>1</sup>`);
-3. trafilatura takes out the main text and the metadata (htmldate for the
-   date; the feed's date, `fallback_published`, when the page has none);
+3. trafilatura takes out the main text and the metadata; the publication
+   date is chosen by `extract.published` (structured metadata, then the
+   feed's date `fallback_published`, then the URL, then htmldate's guesses),
+   and `published_source` says where it came from;
 4. its output tree becomes blocks (`extract.blocks`) and the residual cleaner
    (`extract.residual`) removes what trafilatura lets through;
 5. `Article.text` is the headline, then the blocks, separated by blank lines.
@@ -29,6 +31,7 @@ from lxml import html as lxml_html
 
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
+from extract.published import choose_published
 from extract.residual import clean_blocks, load_lexicon
 from extract.sanitize import sanitize_text
 from extract.types import Article
@@ -55,6 +58,7 @@ class Extraction:
     sitename: str | None
     language: str | None
     blocks: list[Block]
+    published_source: str | None = None  # extract.published.SOURCES
 
 
 def extract_article(
@@ -81,6 +85,7 @@ def extract_article(
         sitename=raw.sitename,
         language=raw.language,
         text=render(raw.title, blocks),
+        published_source=raw.published_source,
     )
 
 
@@ -92,7 +97,8 @@ def extract_raw(
     fallback_published: str | None = None,
 ) -> Extraction:
     """Steps 1-3: metadata and trafilatura's blocks, no residual cleaning."""
-    empty = Extraction(url, None, None, fallback_published, None, None, [])
+    feed = choose_published(None, url, feed_date=fallback_published)
+    empty = Extraction(url, None, None, feed.date, None, None, [], feed.source)
     try:
         text = decode_html(html or b"")
     except Exception:  # noqa: BLE001 - decode_html never raises, but a page must not stop a crawl
@@ -107,6 +113,7 @@ def extract_raw(
         return empty
     _drop_selected(tree, drop_selectors)
     _drop_footnote_sups(tree)
+    dated = choose_published(tree, url, feed_date=fallback_published, guess=False)
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -124,15 +131,17 @@ def extract_raw(
         return empty
     body = getattr(doc, "body", None)
     blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
-    published = doc.date or fallback_published or _extensive_date(tree, url)
+    if dated.date is None:  # htmldate's guesses only now: they are the slowest step
+        dated = choose_published(tree, url, feed_date=fallback_published)
     return Extraction(
         url=url or getattr(doc, "url", None),
         title=_clean_title(doc.title),
         author=doc.author or None,
-        published=published,
+        published=dated.date,
         sitename=doc.sitename or None,
         language=doc.language or _html_lang(tree),
         blocks=blocks,
+        published_source=dated.source,
     )
 
 
@@ -184,19 +193,6 @@ def _drop_footnote_sups(tree) -> None:
         if not before.strip() or _UNIT_BEFORE.search(before):
             continue
         sup.drop_tree()
-
-
-def _extensive_date(tree, url: str | None) -> str | None:
-    """A date from the page text when markup has none; a bare year ("YYYY-01-01") is no date."""
-    try:
-        from htmldate import find_date
-
-        found = find_date(tree, url=url, extensive_search=True, original_date=True)
-    except Exception:  # noqa: BLE001 - htmldate on a hostile page: no date rather than no article
-        return None
-    if not found or found.endswith("-01-01"):
-        return None
-    return found
 
 
 def _clean_title(title: str | None) -> str | None:

@@ -111,8 +111,9 @@ def store_page(
                 _remember_urls(db, existing, source, addresses, now)
                 return existing, "same text"
         cursor = db.execute(
-            "insert into articles (url, source, fetched_at, published, html, content_hash) values (?, ?, ?, ?, ?, ?)",
-            [url, source, now, published, compress_html(html), content_hash],
+            "insert into articles (url, source, fetched_at, published, published_source, html, content_hash) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [url, source, now, published, "feed" if published else None, compress_html(html), content_hash],
         )
         article_id = row_id("articles", cursor.lastrowid)
         _remember_urls(db, article_id, source, addresses, now)
@@ -151,6 +152,7 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
     }
     if fields.get("published"):
         values["published"] = fields["published"]
+        values["published_source"] = fields.get("published_source")
     # content_hash is set when the page is stored (the crawler's duplicate check); an
     # article stored without one gets the hash of its clean text.
     if text and db.execute("select content_hash from articles where id = ?", [article_id]).fetchone()[0] is None:
@@ -172,7 +174,7 @@ def articles_to_extract(db: Database, *, everything: bool = False, article_id: i
     last_id = 0
     while True:  # page by id so that a large archive never sits in memory at once
         rows = list(db.query(
-            "select id, url, source, published, html, text from articles "  # noqa: S608 - `where`: a constant above
+            "select id, url, source, published, published_source, html, text from articles "  # noqa: S608 - `where`: a constant above
             f"where {where} and id > ? order by id limit ?",
             [*params, last_id, page_size],
         ))

@@ -204,7 +204,8 @@ def effective(row: dict[str, Any]) -> dict[str, Any]:
 
 _CLAIM_SELECT = """
 select claims.*, articles.url as url, articles.source as source, articles.title as title,
-       articles.published as published, articles.fetched_at as fetched_at
+       articles.published as published, articles.fetched_at as fetched_at,
+       articles.published_source as published_source
 from claims join articles on articles.id = claims.article_id
 """
 

@@ -3,7 +3,7 @@
 Every export streams: claims are read a page at a time by id and written as
 they come, so an archive of any size never sits in memory.
 
-The labelled export writes eval/FORMAT.md documents, one per article that has
+The labelled export writes docs/labelled-format.md documents, one per article that has
 at least one reviewed claim: its `text`, `published`, `title`, `url`, and as
 `claims` the accepted claims with the corrected values winning. Rejected claims
 are left out (an extractor finding them is wrong); claims still pending are
@@ -31,6 +31,7 @@ CSV_FIELDS = [
     "machine_count", "machine_qualifier", "machine_date", "machine_locations", "corrected_fields",
     "reviewer", "reviewed_at", "event_id", "event_outlets",
     "article_id", "url", "outlet", "title", "published", "fetched_at", "extractor_version",
+    "published_source",
 ]
 
 
@@ -71,6 +72,7 @@ def claim_record(claim: dict[str, Any], event_outlets: int | None = None) -> dic
         "published": claim["published"],
         "fetched_at": claim["fetched_at"],
         "extractor_version": claim["extractor_version"],
+        "published_source": claim.get("published_source"),
     }
 
 
@@ -146,7 +148,7 @@ def _labelled_claim(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def labelled_documents(db: Database, status: str | None = None) -> Iterator[dict[str, Any]]:
-    """FORMAT.md documents for articles with a reviewed claim (with a claim of `status`, if given)."""
+    """docs/labelled-format.md documents for articles with a reviewed claim (with a claim of `status`, if given)."""
     if status == "pending":
         raise ExportError("the labelled format holds reviewed claims: use --status accepted or rejected")
     wanted = (status,) if status else ("accepted", "rejected")

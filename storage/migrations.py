@@ -174,9 +174,16 @@ def m005_claim_rule_origin_language(db: Database) -> None:
 def m006_review_notes_finished_articles_more_corrections(db: Database) -> None:
     """A note on any decision, the time a reviewer finished an article, corrections of every claim field."""
     db.table("reviews").add_column("note", str)  # free text a reviewer wrote with the decision
-    db.table("articles").add_column("reviewed_at", str)  # ISO UTC time a reviewer marked it finished, else NULL
+    if "reviewed_at" not in db.table("articles").columns_dict:  # ISO UTC time a reviewer marked it finished
+        db.table("articles").add_column("reviewed_at", str)
     claims = db.table("claims")
     claims.add_column("corrected_count_high", int)
     claims.add_column("corrected_who", str)
     claims.add_column("corrected_date_end", str)
     claims.add_column("corrected_kind", str)
+
+
+@migrations()
+def m008_articles_published_source(db: Database) -> None:
+    """Per article: where its publication date came from (jsonld, meta, time, feed, url, htmldate, text)."""
+    db.table("articles").add_column("published_source", str)

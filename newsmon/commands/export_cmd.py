@@ -14,7 +14,8 @@ from storage.exports import FORMATS, ExportError, export
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="csv or jsonl: one record per claim; labelled: one document per reviewed article (eval/FORMAT.md).")
+              help="csv or jsonl: one record per claim; labelled: one document per reviewed article "
+                   "(docs/labelled-format.md).")
 @click.option("--status", type=click.Choice(STATUSES), help="Only claims of this status.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE (else standard output).")

@@ -23,7 +23,7 @@ from newsmon.context import AppContext, common_options, pass_app
 def train_command(app: AppContext, files: tuple[str, ...], output: str | None, show: int) -> None:
     """Build the claim-decision and place models from labelled files.
 
-    FILES are labelled-claims files (eval/FORMAT.md): the project's own training split
+    FILES are labelled-claims files (docs/labelled-format.md): the project's own training split
     (fixtures/labelled/train/, the default), and reviewers' exports
     (`newsmon export --format labelled`), so a deployment's decisions improve its own model.
     """
