@@ -403,6 +403,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     def _event_json(event: dict[str, Any]) -> dict[str, Any]:
         return {"id": event["id"], "outlet_count": event["outlet_count"], "outlets": event["outlets"],
+                "independent_reports": event["independent_reports"], "summary": event["summary"],
                 "first_report": _claim_json(event["first_report"]) if event["first_report"] else None,
                 "statuses": event["statuses"], "reports": [_claim_json(r) for r in event["reports"]]}
 

@@ -168,3 +168,23 @@ def m005_claim_rule_origin_language(db: Database) -> None:
     claims.add_column("origin", str, not_null_default="machine")
     claims.add_column("language", str)
     claims.create_index(["rule"])
+
+
+@migrations()
+def m007_fingerprints_and_urls(db: Database) -> None:
+    """Near-duplicate fingerprints of articles (MinHash, with its bands indexed), the publication date of each
+    address of an article, and when a reviewer finished an article (`reviewed_at`, if no earlier migration
+    added it)."""
+    articles = db.table("articles")
+    articles.add_column("fingerprint", str)  # hex MinHash signature of the clean text (extract.fingerprint)
+    if "reviewed_at" not in articles.columns_dict:
+        articles.add_column("reviewed_at", str)
+    db.table("article_fingerprint_bands").create(
+        {"band": str, "article_id": int},
+        pk=("band", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_fingerprint_bands").create_index(["article_id"])
+    db.table("article_urls").add_column("published", str)
+    db.execute("update article_urls set published = (select published from articles "
+               "where articles.id = article_urls.article_id)")
