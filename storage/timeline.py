@@ -105,3 +105,16 @@ def accepted_per_month(db: Database) -> list[dict[str, Any]]:
             cell["claims"] += 1
         cell["reports"] += event["reports"]
     return sorted(cells.values(), key=lambda c: (c["month"] or "", c["source"] or ""))
+
+
+def counted_reports(db: Database, event_ids: list[int]) -> dict[int, int]:
+    """Per event (of those with an accepted claim): the id of the accepted claim its figure is counted by."""
+    if not event_ids:
+        return {}
+    marks = ",".join("?" for _ in event_ids)
+    sql = _ACCEPTED.replace("where claims.status = 'accepted'",
+                            f"where claims.status = 'accepted' and claims.event_id in ({marks})")
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.query(sql, list(event_ids)):
+        groups[row["event_id"]].append(row)
+    return {event_id: best_supported(reports)["claim_id"] for event_id, reports in groups.items()}
