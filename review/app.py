@@ -26,6 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from extract.types import QUALIFIERS
 from review.chart import timeline_chart
+from review.report import report_router
 from storage import claims as claims_store, events as events_store, reviews as reviews_store
 from storage.db import StorageError, open_db
 
@@ -492,4 +493,5 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     app.include_router(api_read)
     app.include_router(api_write)
+    app.include_router(report_router(get_db, templates, config.reviewer))
     return app
