@@ -89,6 +89,7 @@ def store_page(
     published: str | None = None,
     content_hash: str | None = None,
     fingerprint: str | None = None,
+    text: str | None = None,
 ) -> tuple[int, str]:
     """Store a fetched page once; return (article id, outcome).
 
@@ -97,9 +98,10 @@ def store_page(
     carries the same text word for word: `content_hash` matched) or "similar
     text" (a near copy: a syndicated story under another headline, with a
     credit line and other boilerplate; its `fingerprint` is near a stored
-    one's). In the last three cases only the new addresses are recorded, with
-    their outlet and publication date, under the existing article, so that none
-    of them is fetched again and every address stays known.
+    one's and its `text` has that article's paragraphs, see `near_copy_of`).
+    In the last three cases only the new addresses are recorded, with their
+    outlet and publication date, under the existing article, so that none of
+    them is fetched again and every address stays known.
     """
     now = utc_now()
     addresses = list(dict.fromkeys([url, *urls]))
@@ -114,8 +116,8 @@ def store_page(
             if existing is not None:
                 _remember_urls(db, existing, source, addresses, now, published)
                 return existing, "same text"
-        if fingerprint:
-            existing = near_copy_of(db, fingerprint)
+        if fingerprint and text:
+            existing = near_copy_of(db, fingerprint, text)
             if existing is not None:
                 _remember_urls(db, existing, source, addresses, now, published)
                 return existing, "similar text"
@@ -130,13 +132,15 @@ def store_page(
     return article_id, "new"
 
 
-def near_copy_of(db: Database, fingerprint: str, exclude: int | None = None) -> int | None:
-    """The stored article whose text is nearest to `fingerprint` (a near copy of it), or None.
+def near_copy_of(db: Database, fingerprint: str, text: str, exclude: int | None = None) -> int | None:
+    """The stored article `text` (of signature `fingerprint`) is a near copy of, or None.
 
-    Candidates share a band of the signature (an indexed equality); the most
-    similar among those at `MIN_SIMILARITY` or more wins, the oldest on a tie.
+    Candidates share a band of the signature (an indexed equality); among those
+    at `MIN_SIMILARITY` or more whose paragraphs `text` shares (`same_story`:
+    not another story written from the same template), the most similar wins,
+    the oldest on a tie.
     """
-    from extract.fingerprint import MIN_SIMILARITY, bands, from_hex, similarity
+    from extract.fingerprint import MIN_SIMILARITY, bands, from_hex, same_story, similarity
 
     signature = from_hex(fingerprint)
     keys = bands(signature)
@@ -149,7 +153,10 @@ def near_copy_of(db: Database, fingerprint: str, exclude: int | None = None) -> 
         if article_id == exclude or not stored:
             continue
         score = similarity(signature, from_hex(stored))
-        if score >= MIN_SIMILARITY and (best is None or score > best[0]):
+        if score < MIN_SIMILARITY or (best is not None and score <= best[0]):
+            continue
+        stored_text = db.execute("select text from articles where id = ?", [article_id]).fetchone()[0]
+        if same_story(text, stored_text):
             best = (score, article_id)
     return None if best is None else best[1]
 

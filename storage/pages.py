@@ -40,7 +40,8 @@ def store_extracted_page(
     with write_transaction(db):
         article_id, outcome = store_page(db, url=url, source=source, html=html, urls=list(urls),
                                          published=published or (article or {}).get("published"),
-                                         content_hash=content_hash, fingerprint=signature)
+                                         content_hash=content_hash, fingerprint=signature,
+                                         text=article["text"] if article else None)
         stored = 0
         if outcome == "new" and article is not None:
             save_extraction(db, article_id, article, claims_version)

@@ -5,7 +5,18 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from extract.fingerprint import MIN_SIMILARITY, bands, fingerprint, from_hex, is_near, minhash, similarity, to_hex
+from extract.fingerprint import (
+    MIN_SIMILARITY,
+    bands,
+    fingerprint,
+    from_hex,
+    is_near,
+    minhash,
+    same_story,
+    shared_paragraphs,
+    similarity,
+    to_hex,
+)
 from storage.articles import store_page, urls_of_article
 from storage.db import open_db
 from storage.pages import store_extracted_page
@@ -87,3 +98,29 @@ def test_an_article_stored_without_fingerprint_gets_one_from_its_text(tmp_path):
     assert stored == fingerprint(_texts()[0])
     assert db.execute("select count(*) from article_fingerprint_bands where article_id = ?",
                       [article_id]).fetchone()[0] == 32
+
+
+def test_articles_from_one_template_are_not_copies():
+    """A series whose paragraphs differ by a name or a figure shares most shingles but not its paragraphs."""
+    def story(topic: str, n: int) -> str:
+        return f"Update on {topic}\n\n" + "\n\n".join(
+            f"Paragraph {i} about {topic}: officials said on Tuesday that {n} people were sent back, and that the "
+            f"plan, discussed for months, would be reviewed again next week after residents raised concerns."
+            for i in range(1, 6))
+    a, b = story("the a9 story", 52), story("the a10 story", 52)
+    assert similarity(minhash(a), minhash(b)) >= 0.5  # near in their signatures ...
+    assert not same_story(a, b)  # ... but two stories
+    assert not same_story(story("the weekly update", 52), story("the weekly update", 47))
+    text = _texts()[1]
+    assert same_story(text, _copy(text)) and shared_paragraphs(text, _copy(text)) > 0.95
+
+
+def test_a_templated_article_is_stored_as_an_article_of_its_own(tmp_path):
+    db = open_db(tmp_path / "n.db")
+    para = ("Officials said on Tuesday that {n} people were sent back across the border, and that the plan, "
+            "discussed for months, would be reviewed again next week after residents raised concerns about it.")
+    first = "Weekly update\n\n" + "\n\n".join([para.format(n=52)] * 3)
+    second = "Weekly update\n\n" + "\n\n".join([para.format(n=47)] * 3)
+    a, _, _ = store_extracted_page(db, url="https://x.example/1", source="x", html=b"", article=_article(first))
+    b, outcome, _ = store_extracted_page(db, url="https://x.example/2", source="x", html=b"", article=_article(second))
+    assert outcome == "new" and a != b
