@@ -34,6 +34,7 @@ from storage.events import coverage
 from storage.timeline import counted_reports
 
 FORMATS = ("csv", "jsonl", "labelled")
+LANGUAGES = ("en", "ko")  # the languages `newsmon train` builds models of
 
 CSV_FIELDS = [
     "claim_id", "status", "count", "count_high", "qualifier", "vague", "who", "date", "date_end", "kind",
@@ -267,6 +268,15 @@ def _labelled_claim(claim: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _language(claims: list[dict[str, Any]], page_language: str | None) -> str:
+    """The language the claims were read in, else the page's (its "ko-KR" as "ko"), else English."""
+    for value in [*(c.get("language") for c in claims), page_language]:
+        code = (value or "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
 def labelled_documents(db: Database, flt: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
     """FORMAT.md documents for the articles a reviewer has finished (of the filter's outlet and dates, if given).
 
@@ -293,16 +303,20 @@ def labelled_documents(db: Database, flt: ExportFilter | None = None) -> Iterato
         clauses.append(f"articles.id in (select claims.article_id from claims where {inner_where})")  # noqa: S608 - constant clauses
         params += inner_params
     where = " and ".join(clauses)
-    sql = f"select id, url, source, title, published, text from articles where {where} order by id limit 200"  # noqa: S608 - constant clauses, values as "?"
+    sql = f"select id, url, source, title, published, text, language from articles where {where} order by id limit 200"  # noqa: S608 - constant clauses, values as "?"
     last = 0
     while True:
         rows = db.execute(sql, [last, *params]).fetchall()
         if not rows:
             return
-        for aid, url, source, title, published, text in rows:
+        for aid, url, source, title, published, text, language in rows:
             claims = [c for c in claims_of_article(db, aid) if c["status"] != "rejected"]
+            events = sorted(c["event_id"] for c in claims if c["event_id"] is not None)
             yield {
                 "id": f"article-{aid}",
+                # Articles of one return share a story, so that training keeps them on one side of its folds.
+                "story": f"event-{events[0]}" if events else f"article-{aid}",
+                "lang": _language(claims, language),
                 "url": url,
                 "published": (published or "")[:10] or None,
                 "title": title,

@@ -63,6 +63,7 @@ def test_labelled_follows_the_format_field_by_field(reviewed_db):
     assert len({d["id"] for d in docs}) == 2
     for doc in docs:
         assert FORMAT_FIELDS <= set(doc)
+        assert doc["lang"] == "en" and re.fullmatch(r"(event|article)-\d+", doc["story"])
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc["published"])
         for claim in doc["claims"]:
             assert CLAIM_FIELDS <= set(claim)
