@@ -1,4 +1,4 @@
-"""Exports of claims with their provenance: CSV, JSON Lines, and the labelled-claims format.
+"""Exports of claims with their provenance: CSV, JSON Lines, the labelled-claims format, and events.
 
 Every export streams: claims are read a page at a time by id and written as
 they come, so an archive of any size never sits in memory.
@@ -8,6 +8,7 @@ copy is another URL and outlet of one article), the coordinates of its places,
 and whether it is the report its event is counted by (`event_counted`): summing
 `count` over the rows with `event_counted` true counts each accepted return
 once, with its best-supported figure (`storage.timeline`), not once per report.
+The `events` format writes that directly: one JSON line per accepted event.
 
 The labelled export writes eval/FORMAT.md documents, one per article a reviewer
 has finished (`articles.reviewed_at` set): its `text`, `published`, `title`,
@@ -33,7 +34,7 @@ from storage.claims import _CLAIM_SELECT, STATUSES, claims_of_article, effective
 from storage.events import coverage
 from storage.timeline import counted_reports
 
-FORMATS = ("csv", "jsonl", "labelled")
+FORMATS = ("csv", "jsonl", "labelled", "events")
 LANGUAGES = ("en", "ko")  # the languages `newsmon train` builds models of
 
 CSV_FIELDS = [
@@ -331,6 +332,41 @@ def write_labelled(db: Database, out: IO[str], flt: ExportFilter | None = None) 
     return _write_lines(labelled_documents(db, flt), out)
 
 
+def event_records(db: Database, flt: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
+    """One record per accepted event (each return once): its best-supported figure, outlets, reports and URLs.
+
+    Filters: `since`/`until` by the event's (best-supported report's) date, else
+    month; `source` an outlet among the event's (syndicated copies included);
+    `event_id` one event. `status` does not apply (the events are the accepted ones).
+    """
+    from storage.timeline import accepted_events
+
+    flt = flt or ExportFilter()
+    for event in accepted_events(db):
+        when = event["date"] if event["date"] and event["date"][:4].isdigit() else event["month"]
+        if flt.event_id is not None and event["event_id"] != flt.event_id:
+            continue
+        if flt.since and (not when or when < flt.since[:len(when)]):
+            continue
+        if flt.until and (not when or when > flt.until[:len(when)]):
+            continue
+        if event["event_id"] is not None:
+            claim_ids = [i for (i,) in db.execute("select id from claims where event_id = ? and status = 'accepted' "
+                                                  "order by id", [event["event_id"]]).fetchall()]
+        else:
+            claim_ids = [event["claim_id"]]
+        marks = ",".join("?" for _ in claim_ids)
+        article_ids = [a for (a,) in db.execute(
+            f"select distinct article_id from claims where id in ({marks}) order by article_id",  # noqa: S608 - "?" marks only
+            claim_ids).fetchall()]
+        addresses = [u for urls in _urls(db, article_ids).values() for u in urls]
+        outlets = sorted({u["outlet"] for u in addresses})
+        if flt.source and flt.source not in outlets:
+            continue
+        yield {**event, "outlets": outlets, "outlet_count": len(outlets), "independent_reports": len(article_ids),
+               "claim_ids": claim_ids, "urls": addresses}
+
+
 def export(db: Database, fmt: str, out: IO[str], status: str | None = None, *,
            flt: ExportFilter | None = None) -> int:
     """Write the export of `fmt` to `out`; return how many records (claims, or documents) were written."""
@@ -344,4 +380,6 @@ def export(db: Database, fmt: str, out: IO[str], status: str | None = None, *,
         return write_jsonl(db, out, flt)
     if fmt == "labelled":
         return write_labelled(db, out, flt)
+    if fmt == "events":
+        return _write_lines(event_records(db, flt), out)
     raise ExportError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")

@@ -225,3 +225,26 @@ def test_export_command_filters(reviewed_db, db_path):
     assert sorted(json.loads(line)["count"] for line in result.stdout.splitlines()) == [60, 410]
     bad = run_newsmon("export", "--format", "jsonl", "--until", "yesterday", "--db", str(db_path))
     assert bad.returncode == 2 and "--until" in bad.stderr
+
+
+def test_events_export_counts_each_return_once(reviewed_db, db_path):
+    for (cid,) in reviewed_db.execute("select id from claims where count = 500").fetchall():
+        decide(reviewed_db, cid, "accept", "ana")
+    out = io.StringIO()
+    n = export(reviewed_db, "events", out)
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert n == len(events) == 3  # the October 500 (two outlets), the corrected 410, the 80
+    assert sorted(e["count"] for e in events) == [80, 410, 500]
+    october = next(e for e in events if e["count"] == 500)
+    assert (october["outlet_count"], october["independent_reports"], october["reports"]) == (2, 2, 2)
+    assert october["outlets"] == ["demo-rights-monitor", "demo-world-wire"] and len(october["urls"]) == 2
+    assert october["month"] == "2023-10" and len(october["claim_ids"]) == 2
+    only = io.StringIO()
+    export(reviewed_db, "events", only, flt=ExportFilter(source="demo-rights-monitor"))
+    assert [json.loads(line)["count"] for line in only.getvalue().splitlines()] == [500]
+    since = io.StringIO()
+    export(reviewed_db, "events", since, flt=ExportFilter(since="2024"))
+    assert [json.loads(line)["count"] for line in since.getvalue().splitlines()] == [410]
+    result = run_newsmon("export", "--format", "events", "--until", "2023-09", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["count"] for line in result.stdout.splitlines()] == [80]

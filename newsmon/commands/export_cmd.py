@@ -14,7 +14,8 @@ from storage.exports import FORMATS, ExportError, ExportFilter, export
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="csv or jsonl: one record per claim; labelled: one document per reviewed article (eval/FORMAT.md).")
+              help="csv or jsonl: one record per claim; labelled: one document per finished article (eval/FORMAT.md); "
+                   "events: one JSON line per accepted event, each return once.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only claims of this status.")
 @click.option("--since", metavar="DATE", help="Only claims dated on or after DATE (YYYY[-MM[-DD]]; an undated "
               "claim by its article's publication).")
@@ -52,7 +53,8 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 n = export(db, fmt, out, flt=flt)
-            click.echo(f"newsmon export: {n} {'document' if fmt == 'labelled' else 'claim'}(s) written to {output}",
+            unit = {"labelled": "document", "events": "event"}.get(fmt, "claim")
+            click.echo(f"newsmon export: {n} {unit}(s) written to {output}",
                        err=True)
         else:
             stream = click.get_text_stream("stdout")
