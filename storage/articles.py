@@ -169,7 +169,7 @@ def save_fingerprint(db: Database, article_id: int, fingerprint: str | None) -> 
     db.execute("delete from article_fingerprint_bands where article_id = ?", [article_id])
     if fingerprint:
         db.conn.executemany("insert or ignore into article_fingerprint_bands (band, article_id) values (?, ?)",
-                       [(band, article_id) for band in bands(from_hex(fingerprint))])
+                            [(band, article_id) for band in bands(from_hex(fingerprint))])
 
 
 def set_reviewed_at(db: Database, article_id: int, when: str | None) -> None:
@@ -213,12 +213,14 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
         values["published"] = fields["published"]
     # content_hash is set when the page is stored (the crawler's duplicate check); an
     # article stored without one gets the hash of its clean text.
-    stored_hash, stored_fingerprint = db.execute("select content_hash, fingerprint from articles where id = ?",
-                                                 [article_id]).fetchone()
+    stored_hash, stored_fingerprint, stored_text = db.execute(
+        "select content_hash, fingerprint, text from articles where id = ?", [article_id]).fetchone()
     if text and stored_hash is None:
         values["content_hash"] = content_hash_of(text)
     db.table("articles").update(article_id, values)
-    if text and stored_fingerprint is None:
+    # The fingerprint follows the text: set when missing (an article stored before fingerprints), renewed
+    # when a re-extraction cleaned the page into another text.
+    if text and (stored_fingerprint is None or (stored_text is not None and stored_text != text)):
         from extract.fingerprint import fingerprint
 
         save_fingerprint(db, article_id, fingerprint(text))

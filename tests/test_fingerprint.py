@@ -124,3 +124,14 @@ def test_a_templated_article_is_stored_as_an_article_of_its_own(tmp_path):
     a, _, _ = store_extracted_page(db, url="https://x.example/1", source="x", html=b"", article=_article(first))
     b, outcome, _ = store_extracted_page(db, url="https://x.example/2", source="x", html=b"", article=_article(second))
     assert outcome == "new" and a != b
+
+
+def test_the_fingerprint_follows_a_re_extracted_text(tmp_path):
+    from storage.articles import save_extraction
+
+    db = open_db(tmp_path / "n.db")
+    article_id, _, _ = store_extracted_page(db, url="https://x.example/1", source="x", html=b"",
+                                            article=_article(_texts()[0]))
+    assert db.execute("select fingerprint from articles").fetchone()[0] == fingerprint(_texts()[0])
+    save_extraction(db, article_id, _article(_texts()[2]), "v2")  # better cleaning, another text
+    assert db.execute("select fingerprint from articles").fetchone()[0] == fingerprint(_texts()[2])
