@@ -100,6 +100,8 @@ def test_a_syndicated_copy_is_one_article_with_two_urls_counted_once_in_its_even
         event = get_event(db, event_id)
         assert event["outlet_count"] == 2 and event["independent_reports"] == 1
         assert event["summary"] == "2 outlets, 1 independent report"
+        skipped = [json.loads(s or "{}") for (s,) in db.execute("select skipped from crawl_runs").fetchall()]
+        assert sum(s.get("near copy of a stored article (URL and outlet kept)", 0) for s in skipped) == 1
     finally:
         db.close()
 
