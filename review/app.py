@@ -27,6 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from extract.types import KINDS, QUALIFIERS
 from review.chart import timeline_chart
 from review.prefill import prefill
+from review.report import report_router
 from storage import article_list, claims as claims_store, events as events_store, reviews as reviews_store
 from storage.db import StorageError, open_db
 
@@ -588,6 +589,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     def _event_json(event: dict[str, Any]) -> dict[str, Any]:
         return {"id": event["id"], "outlet_count": event["outlet_count"], "outlets": event["outlets"],
+                "independent_reports": event["independent_reports"], "summary": event["summary"],
                 "first_report": _claim_json(event["first_report"]) if event["first_report"] else None,
                 "statuses": event["statuses"], "reports": [_claim_json(r) for r in event["reports"]]}
 
@@ -734,4 +736,5 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     app.include_router(api_read)
     app.include_router(api_write)
+    app.include_router(report_router(get_db, templates, config.reviewer))
     return app

@@ -324,39 +324,7 @@ def iter_claims(db: Database, *, status: str | None = None, batch: int = 500) ->
 # --- the timeline -----------------------------------------------------------
 
 def accepted_per_month(db: Database) -> list[dict[str, Any]]:
-    """Accepted figures per month and outlet: [{month, source, total, claims, cumulative}], by month.
+    """Accepted returns per month and outlet, each event counted once (see `storage.timeline`)."""
+    from storage.timeline import accepted_per_month as per_month
 
-    A claim's month is its (corrected) date's when it names a month (an unknown
-    year is taken from the article's publication), else the article's month of
-    publication; a claim dated by a year alone that is not the year of
-    publication stays in that year (`month` is then "YYYY": no month to draw
-    it in). `total` sums the figures of one-time returns (`kind` event);
-    running totals (`cumulative`) are counted apart, since adding them up would
-    count the same people twice.
-    """
-    rows = db.execute(
-        """
-        with accepted as (
-          select coalesce(claims.corrected_count, claims.count) as n,
-                 coalesce(claims.corrected_date, claims.date, '') as d,
-                 coalesce(claims.kind, 'event') as kind,
-                 articles.source as source, articles.published as published
-          from claims join articles on articles.id = claims.article_id
-          where claims.status = 'accepted'
-        )
-        select case
-                 when d glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' then substr(d, 1, 7)
-                 when d glob 'XXXX-[0-9][0-9]*' and published is not null
-                   then substr(published, 1, 4) || substr(d, 5, 3)
-                 when d glob '[0-9][0-9][0-9][0-9]' and substr(published, 1, 4) != d then d
-                 else substr(published, 1, 7)
-               end as month,
-               source,
-               sum(case when kind = 'cumulative' then 0 else n end) as total,
-               sum(case when kind = 'cumulative' then 0 else 1 end) as claims,
-               sum(case when kind = 'cumulative' then 1 else 0 end) as cumulative
-        from accepted
-        group by month, source
-        order by month, source
-        """).fetchall()
-    return [{"month": m, "source": s, "total": t, "claims": c, "cumulative": k} for m, s, t, c, k in rows]
+    return per_month(db)

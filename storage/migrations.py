@@ -183,6 +183,25 @@ def m006_review_notes_finished_articles_more_corrections(db: Database) -> None:
     claims.add_column("corrected_kind", str)
 
 
+def m007_fingerprints_and_urls(db: Database) -> None:
+    """Near-duplicate fingerprints of articles (MinHash, with its bands indexed), the publication date of each
+    address of an article, and when a reviewer finished an article (`reviewed_at`, if no earlier migration
+    added it)."""
+    articles = db.table("articles")
+    articles.add_column("fingerprint", str)  # hex MinHash signature of the clean text (extract.fingerprint)
+    if "reviewed_at" not in articles.columns_dict:
+        articles.add_column("reviewed_at", str)
+    db.table("article_fingerprint_bands").create(
+        {"band": str, "article_id": int},
+        pk=("band", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_fingerprint_bands").create_index(["article_id"])
+    db.table("article_urls").add_column("published", str)
+    db.execute("update article_urls set published = (select published from articles "
+               "where articles.id = article_urls.article_id)")
+
+
 @migrations()
 def m008_articles_published_source(db: Database) -> None:
     """Per article: where its publication date came from (jsonld, meta, time, feed, url, htmldate, text)."""
