@@ -29,7 +29,7 @@ from lxml import html as lxml_html
 
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
-from extract.residual import clean_blocks, load_lexicon
+from extract.residual import ANY_LANGUAGE, clean_blocks, load_lexicon
 from extract.sanitize import sanitize_text
 from extract.types import Article
 
@@ -71,7 +71,7 @@ def extract_article(
     $NEWSMON_CONFIG, else the repository's config/).
     """
     raw = extract_raw(html, url, drop_selectors=drop_selectors, fallback_published=fallback_published)
-    lexicon = load_lexicon([raw.language or "en"], config_dir)
+    lexicon = load_lexicon([raw.language or ANY_LANGUAGE], config_dir)
     blocks = clean_blocks(raw.blocks, title=raw.title, author=raw.author, lexicon=lexicon)
     return Article(
         url=raw.url,
@@ -90,6 +90,7 @@ def extract_raw(
     *,
     drop_selectors: Sequence[str] = (),
     fallback_published: str | None = None,
+    favor_precision: bool = False,
 ) -> Extraction:
     """Steps 1-3: metadata and trafilatura's blocks, no residual cleaning."""
     empty = Extraction(url, None, None, fallback_published, None, None, [])
@@ -115,6 +116,7 @@ def extract_raw(
             include_comments=False,
             include_tables=True,
             include_images=False,
+            favor_precision=favor_precision,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page

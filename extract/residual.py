@@ -47,6 +47,7 @@ from extract.footnotes import repeated_tokens, strip_footnotes
 
 LEXICON_FILE = Path("topics") / "boilerplate.toml"
 _REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+ANY_LANGUAGE = "*"  # in `load_lexicon`: a page whose language is unknown gets every table
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(dozens?|hundreds?|thousands?|scores?|millions?|two|three|four|five|six|"
@@ -119,7 +120,7 @@ def lexicon_path(config_dir: str | os.PathLike[str] | None = None) -> Path:
 
 def load_lexicon(languages: Sequence[str] = ("en",),
                  config_dir: str | os.PathLike[str] | None = None) -> Lexicon:
-    """The lexicon for these languages (English always included), read once and cached."""
+    """The lexicon for these languages (English always included; `ANY_LANGUAGE`: every table), read once and cached."""
     langs = tuple(dict.fromkeys(["en", *[(lang or "").split("-")[0].lower() for lang in languages if lang]]))
     return _load(str(lexicon_path(config_dir)), langs)
 
@@ -131,6 +132,8 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         data = {}
+    if ANY_LANGUAGE in languages:  # language unknown: every table
+        languages = tuple(dict.fromkeys([*languages, *data]))
     tables = [data.get(lang, {}) for lang in languages if isinstance(data.get(lang), dict)]
 
     def many(key: str) -> list[str]:
