@@ -8,9 +8,14 @@ Pipeline:
    so are footnote marks set as superscripts (`China<sup>1</sup>`);
 3. trafilatura takes out the main text and the metadata (htmldate for the
    date; the feed's date, `fallback_published`, when the page has none);
+   where its default output shows duplicated paragraphs, one giant block or
+   structured-data debris, its precision setting is run too and kept when
+   better (`extract.choice`);
 4. its output tree becomes blocks (`extract.blocks`) and the residual cleaner
-   (`extract.residual`) removes what trafilatura lets through;
-5. `Article.text` is the headline, then the blocks, separated by blank lines.
+   (`extract.residual`) removes what trafilatura lets through, with the
+   lexicon of every language (a page's declared language is often wrong, and
+   its widgets may be in another language than its article);
+5. `Article.text` is the headline, then the blocks, separated by one blank line.
 
 Pure functions: no network, no database; the wording lexicon is read once.
 """
@@ -27,6 +32,7 @@ from functools import lru_cache
 import trafilatura
 from lxml import html as lxml_html
 
+from extract import choice
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
 from extract.residual import ANY_LANGUAGE, clean_blocks, load_lexicon
@@ -71,7 +77,7 @@ def extract_article(
     $NEWSMON_CONFIG, else the repository's config/).
     """
     raw = extract_raw(html, url, drop_selectors=drop_selectors, fallback_published=fallback_published)
-    lexicon = load_lexicon([raw.language or ANY_LANGUAGE], config_dir)
+    lexicon = load_lexicon([ANY_LANGUAGE], config_dir)
     blocks = clean_blocks(raw.blocks, title=raw.title, author=raw.author, lexicon=lexicon)
     return Article(
         url=raw.url,
@@ -126,6 +132,8 @@ def extract_raw(
         return empty
     body = getattr(doc, "body", None)
     blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    if not favor_precision and choice.suspect(blocks):
+        blocks = _precise_blocks(text, url, drop_selectors, blocks)
     published = doc.date or fallback_published or _extensive_date(tree, url)
     return Extraction(
         url=url or getattr(doc, "url", None),
@@ -136,6 +144,26 @@ def extract_raw(
         language=doc.language or _html_lang(tree),
         blocks=blocks,
     )
+
+
+def _precise_blocks(text: str, url: str | None, drop_selectors: Sequence[str], default: list[Block]) -> list[Block]:
+    """trafilatura's precision setting on a fresh parse; its blocks when `choice` prefers them."""
+    tree = _parse(text)
+    if tree is None:
+        return default
+    _drop_selected(tree, drop_selectors)
+    _drop_footnote_sups(tree)
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True, include_images=False, favor_precision=True)
+    except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page: the default output stays
+        log.warning("trafilatura (precision) failed on %s: %s", url or "page", exc)
+        return default
+    if doc is None or isinstance(doc, dict):
+        return default
+    body = getattr(doc, "body", None)
+    precise = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    return precise if choice.prefer_precision(default, precise) else default
 
 
 def _parse(text: str):
@@ -224,5 +252,5 @@ def clean_text(
     if isinstance(text, bytes):
         text = decode_html(text)
     blocks = text_to_blocks(sanitize_text(text))
-    lexicon = load_lexicon([language or "en"], config_dir)
+    lexicon = load_lexicon([language or "en", ANY_LANGUAGE], config_dir)
     return render(title, clean_blocks(blocks, title=title, lexicon=lexicon))

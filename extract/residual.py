@@ -225,6 +225,12 @@ def is_title_line(text: str) -> bool:
     return not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", t)  # one sentence ("U.S. Army" is one)
 
 
+def _is_pointer_title(text: str) -> bool:
+    """What follows "Read also:" - a headline, which may hold two sentences or a question, not a statement."""
+    t = text.strip()
+    return bool(t) and "\n" not in t and nwords(t) <= 20 and not (t.endswith(".") and not t.endswith("..."))
+
+
 def _single_line(block: Block) -> str | None:
     if block.kind in (HEADING, PARAGRAPH, QUOTE) and len(block.lines) == 1:
         return block.lines[0]
@@ -261,7 +267,7 @@ def is_boilerplate_line(line: str, lex: Lexicon, *, position: int = 99) -> bool:
         return True
     if n <= 30 and lex.link_line.fullmatch(t):
         rest = re.split(r":|\||»|>|\s[–—-]\s", t, maxsplit=1)[-1].strip()
-        if is_title_line(rest) or is_excerpt(rest):
+        if is_title_line(rest) or is_excerpt(rest) or _is_pointer_title(rest):
             return True
     if position < 4 and n <= 12 and lex.byline.fullmatch(t) and not ends_sentence(line):
         return True
