@@ -512,6 +512,10 @@ def _drop_by_wording(blocks, drop, protected, lex) -> None:
                 if b.kind != LIST and protected[i] and states_returnee_figure(line, lex):
                     kept.append(line)
                 continue
+            if "\n" in line:  # a paragraph broken with <br>: its boilerplate lines go one by one
+                line = _without_boilerplate_sublines(line, lex)
+                if not line:
+                    continue
             rest = _without_boilerplate_sentences(line, lex)
             if rest:
                 kept.append(rest)
@@ -519,6 +523,14 @@ def _drop_by_wording(blocks, drop, protected, lex) -> None:
             drop[i] = True
         elif kept != b.lines:
             b.lines = kept
+
+
+def _without_boilerplate_sublines(line: str, lex: Lexicon) -> str:
+    """The line without its sub-lines (`<br>`-separated) that are boilerplate by their wording alone."""
+    subs = line.split("\n")
+    kept = [sub for sub in subs if not sub.strip() or states_returnee_figure(sub, lex)
+            or not is_boilerplate_line(sub, lex)]
+    return "\n".join(kept).strip() if len(kept) != len(subs) else line
 
 
 def _without_boilerplate_sentences(line: str, lex: Lexicon) -> str:

@@ -381,3 +381,12 @@ def test_runs_of_blank_lines_collapse_to_one():
     text = render("Title", [Block(PARAGRAPH, ["First line\n\n\n\nsecond line"]), P(PROSE)])
     assert "\n\n\n" not in text
     assert text == f"Title\n\nFirst line\n\nsecond line\n\n{PROSE}"
+
+
+def test_boilerplate_lines_inside_a_paragraph_broken_with_br_go_one_by_one():
+    block = P("Die Grenze bleibt bis Montag geschlossen, teilte das Ministerium mit.\nTeilen mit:\n"
+              "Wird geladen …\nDie Pendler müssen Umwege fahren.")
+    assert cleaned_all([block]) == ("Die Grenze bleibt bis Montag geschlossen, teilte das Ministerium mit.\n"
+                                    "Die Pendler müssen Umwege fahren.")
+    figure = P("Share\nAuthorities deported 212 people to Afghanistan on Monday, the ministry said.")
+    assert cleaned_all([figure]) == FIGURE
