@@ -18,7 +18,10 @@ with the wording lexicon `config/topics/boilerplate.toml`:
    newsletter prompts, ad-block notices, comment prompts and comment policy,
    share lines, "Read more", photo credits, "for illustrative purposes",
    copyright, bylines near the top, breadcrumbs, one-line links to other
-   articles ("Related: ...");
+   articles ("Related: ...", "Lesen Sie auch: ...", "Lea también: ..."),
+   newsletter widgets with their success and error messages, promotions of
+   the outlet's apps and subscriptions; inside a paragraph broken with
+   `<br>`, such lines go one by one;
 7. reader prompts ending a paragraph ("Share your thoughts in the comments
    below."), and the reader question before them;
 8. a heading whose whole section went in the steps above;
