@@ -10,9 +10,14 @@ Pipeline:
    date is chosen by `extract.published` (structured metadata, then the
    feed's date `fallback_published`, then the URL, then htmldate's guesses),
    and `published_source` says where it came from;
+   where its default output shows duplicated paragraphs, one giant block or
+   structured-data debris, its precision setting is run too and kept when
+   better (`extract.choice`);
 4. its output tree becomes blocks (`extract.blocks`) and the residual cleaner
-   (`extract.residual`) removes what trafilatura lets through;
-5. `Article.text` is the headline, then the blocks, separated by blank lines.
+   (`extract.residual`) removes what trafilatura lets through, with the
+   lexicon of every language (a page's declared language is often wrong, and
+   its widgets may be in another language than its article);
+5. `Article.text` is the headline, then the blocks, separated by one blank line.
 
 Pure functions: no network, no database; the wording lexicon is read once.
 """
@@ -29,10 +34,11 @@ from functools import lru_cache
 import trafilatura
 from lxml import html as lxml_html
 
+from extract import choice
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
 from extract.published import choose_published
-from extract.residual import clean_blocks, load_lexicon
+from extract.residual import ANY_LANGUAGE, clean_blocks, load_lexicon
 from extract.sanitize import sanitize_text
 from extract.types import Article
 
@@ -75,7 +81,7 @@ def extract_article(
     $NEWSMON_CONFIG, else the repository's config/).
     """
     raw = extract_raw(html, url, drop_selectors=drop_selectors, fallback_published=fallback_published)
-    lexicon = load_lexicon([raw.language or "en"], config_dir)
+    lexicon = load_lexicon([ANY_LANGUAGE], config_dir)
     blocks = clean_blocks(raw.blocks, title=raw.title, author=raw.author, lexicon=lexicon)
     return Article(
         url=raw.url,
@@ -95,6 +101,7 @@ def extract_raw(
     *,
     drop_selectors: Sequence[str] = (),
     fallback_published: str | None = None,
+    favor_precision: bool = False,
 ) -> Extraction:
     """Steps 1-3: metadata and trafilatura's blocks, no residual cleaning."""
     feed = choose_published(None, url, feed_date=fallback_published)
@@ -122,6 +129,7 @@ def extract_raw(
             include_comments=False,
             include_tables=True,
             include_images=False,
+            favor_precision=favor_precision,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page
@@ -131,6 +139,8 @@ def extract_raw(
         return empty
     body = getattr(doc, "body", None)
     blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    if not favor_precision and choice.suspect(blocks):
+        blocks = _precise_blocks(text, url, drop_selectors, blocks)
     if dated.date is None:  # htmldate's guesses only now: they are the slowest step
         dated = choose_published(tree, url, feed_date=fallback_published)
     return Extraction(
@@ -143,6 +153,26 @@ def extract_raw(
         blocks=blocks,
         published_source=dated.source,
     )
+
+
+def _precise_blocks(text: str, url: str | None, drop_selectors: Sequence[str], default: list[Block]) -> list[Block]:
+    """trafilatura's precision setting on a fresh parse; its blocks when `choice` prefers them."""
+    tree = _parse(text)
+    if tree is None:
+        return default
+    _drop_selected(tree, drop_selectors)
+    _drop_footnote_sups(tree)
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True, include_images=False, favor_precision=True)
+    except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page: the default output stays
+        log.warning("trafilatura (precision) failed on %s: %s", url or "page", exc)
+        return default
+    if doc is None or isinstance(doc, dict):
+        return default
+    body = getattr(doc, "body", None)
+    precise = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    return precise if choice.prefer_precision(default, precise) else default
 
 
 def _parse(text: str):
@@ -218,5 +248,5 @@ def clean_text(
     if isinstance(text, bytes):
         text = decode_html(text)
     blocks = text_to_blocks(sanitize_text(text))
-    lexicon = load_lexicon([language or "en"], config_dir)
+    lexicon = load_lexicon([language or "en", ANY_LANGUAGE], config_dir)
     return render(title, clean_blocks(blocks, title=title, lexicon=lexicon))
