@@ -183,6 +183,7 @@ def m006_review_notes_finished_articles_more_corrections(db: Database) -> None:
     claims.add_column("corrected_kind", str)
 
 
+@migrations()
 def m007_fingerprints_and_urls(db: Database) -> None:
     """Near-duplicate fingerprints of articles (MinHash, with its bands indexed), the publication date of each
     address of an article, and when a reviewer finished an article (`reviewed_at`, if no earlier migration
