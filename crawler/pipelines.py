@@ -1,7 +1,7 @@
 """Item pipeline: each fetched article page is cleaned, read for claims and stored at once.
 
 The cleaning and the claims run in the worker processes of
-`newsmon.workers.ExtractionPool` (handed to the spider as `extraction_pool`),
+`crawler.extraction.ExtractionPool` (handed to the spider as `extraction_pool`),
 so the crawl's own process keeps downloading meanwhile. Without a pool (a
 spider run on its own) the page is cleaned here, in the crawl's process.
 A page whose cleaning or claims failed is stored all the same (raw HTML, and
@@ -21,7 +21,7 @@ from storage.db import StorageError, open_db
 from storage.pages import store_extracted_page
 
 if TYPE_CHECKING:
-    from newsmon.workers import PageBatcher
+    from crawler.extraction import PageBatcher
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class StoragePipeline:
             raise DropItem(f"{item['url']}: not stored: {halt.error}")
 
     async def _extract(self, item: dict[str, Any], spider):
-        from newsmon.workers import PageJob, PageResult, process_pages
+        from crawler.extraction import PageJob, PageResult, process_pages
 
         source = getattr(spider, "source", None)
         job = PageJob(
@@ -131,7 +131,7 @@ class StoragePipeline:
         if pool is None:
             return process_pages([job])[0]
         if self.batcher is None:
-            from newsmon.workers import PageBatcher
+            from crawler.extraction import PageBatcher
 
             self.batcher = PageBatcher(pool)
         try:

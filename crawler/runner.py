@@ -106,7 +106,7 @@ def run_crawl(
     `progress`: a stream for progress lines (a live status line on a terminal,
     a plain line per outlet started and finished otherwise). In `try_mode`
     nothing is stored and the spiders themselves are returned (their `tried`).
-    `extraction_pool` (a `newsmon.workers.ExtractionPool`) cleans each page in
+    `extraction_pool` (a `crawler.extraction.ExtractionPool`) cleans each page in
     worker processes, and with `extract_claims` reads its claims too, while the
     crawl goes on. `on_signal(signum)` hears of a SIGINT or SIGTERM that stops
     the crawl; the handlers in place before are put back afterwards.

@@ -19,7 +19,7 @@ from extract.encoding import decode_html
 from extract.residual import _ends_with_date, load_lexicon
 from extract.sanitize import has_bad_characters, same_length, sanitize_text
 from newsmon.cli import cli
-from newsmon.workers import PageJob, process_pages
+from crawler.extraction import PageJob, process_pages
 
 CLAIM = "Pakistan deported 1,200 Afghan refugees across the Torkham border on Monday, officials said."
 HEADLINE = "Pakistan deports Afghans"
