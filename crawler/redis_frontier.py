@@ -167,6 +167,14 @@ class Frontier:
         """Drop the run's queue, leases and results (the stored-URL filter stays for the next run)."""
         self.client.delete(self.jobs, self.leases, self.results)
 
+    def end_run(self) -> None:
+        """The writer is done: no run is active (workers waiting for one keep waiting)."""
+        self.client.delete(self.run_key)
+
+    def active_run(self) -> str | None:
+        run = self.client.get(self.run_key)
+        return run.decode() if isinstance(run, bytes) else run
+
     # -- a worker -----------------------------------------------------------
     def lease(self, worker: str, seconds: float = DEFAULT_LEASE) -> tuple[str, dict[str, Any]] | None:
         """(token, job) of the next outlet, held for `seconds`; None when the queue is empty."""

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from twisted.python.failure import Failure
+
 from crawler.halt import StorageHalt
 from crawler.pipelines import StoragePipeline
 from crawler.redis_frontier import DEFAULT_LEASE, Frontier
@@ -100,23 +102,29 @@ def worker_id() -> str:
 def run_worker(frontier: Frontier, *, forever: bool = False, lease_seconds: float = DEFAULT_LEASE,
                concurrent_outlets: int | None = None, extraction_pool: Any = None, log_level: str = "ERROR",
                echo: Callable[[str], None] | None = None, on_signal: Callable[[int], None] | None = None,
-               poll: float = 1.0) -> WorkerSummary:
+               poll: float = 1.0, wait: float = 60.0) -> WorkerSummary:
     """Crawl outlets from `frontier` until no outlet is waiting or held by any worker (or, `forever`, until a signal).
+
+    A worker started before the writer has queued its run waits for it up to `wait` seconds.
 
     `extraction_pool` (a `crawler.extraction.ExtractionPool`) cleans the pages;
     claims are read by the writer's side, after the crawl.
     """
-    from twisted.internet import reactor, task
+    from scrapy.utils.reactor import install_reactor
 
     say = echo or (lambda _line: None)
     settings = scrapy_settings({}, log_level=log_level)
     limit = max(1, concurrent_outlets or int(settings["NEWSMON_CONCURRENT_OUTLETS"]))
     process = _CrawlerProcess(settings, on_signal)
+    # Crawlers are made once the reactor runs: install Scrapy's (asyncio) reactor before Twisted's default.
+    install_reactor(process.settings["TWISTED_REACTOR"])
+    from twisted.internet import reactor, task
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     me = worker_id()
     running: dict[str, tuple[dict[str, Any], Any]] = {}  # token -> (job, crawler)
     summary = WorkerSummary()
     last_renew = [0.0]
+    began, seen_run = time.monotonic(), [False]
 
     def start(token: str, job: dict[str, Any]) -> None:
         source = SourceConfig.model_validate(job["outlet"])
@@ -138,6 +146,8 @@ def run_worker(frontier: Frontier, *, forever: bool = False, lease_seconds: floa
     def finished(outcome, token: str, source: SourceConfig, started: str, halt) -> None:
         job, crawler = running.pop(token)
         spider = crawler.spider
+        if isinstance(outcome, Failure):
+            logger.error("%s: the crawl failed: %s", source.name, outcome.getTraceback())
         interrupted = process.signum is not None and getattr(spider, "close_reason", None) != "finished"
         try:
             if interrupted or spider is None:
@@ -174,8 +184,10 @@ def run_worker(frontier: Frontier, *, forever: bool = False, lease_seconds: floa
             return
         for job in frontier.requeue_expired():
             say(f"{job['outlet']['name']}: its worker stopped renewing its lease: queued again")
+        seen_run[0] = seen_run[0] or frontier.active_run() is not None
         fill()
-        if not running and not forever and frontier.pending() == (0, 0):
+        if (not running and not forever and frontier.pending() == (0, 0)
+                and (seen_run[0] or now - began > wait)):
             heartbeat.stop()
             process._stop_reactor()
 

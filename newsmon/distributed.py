@@ -70,7 +70,10 @@ def run_distributed(sources: Sequence[SourceConfig], db_path: Path, config_dir: 
     queued = frontier.start_run(run_id, outlet_jobs(sources, db_path, crawl, max_articles), stored_urls(db_path))
     echo(f"queued {queued} outlet(s) on {redis_url}: start `newsmon worker --redis URL` on each crawl machine")
     stopped = (lambda: stop.requested) if stop is not None else (lambda: False)
-    done = write_results(frontier, str(db_path), run_id, [s.name for s in sources], echo=echo, stopped=stopped)
+    try:
+        done = write_results(frontier, str(db_path), run_id, [s.name for s in sources], echo=echo, stopped=stopped)
+    finally:
+        frontier.end_run()
     results = [done.get(s.name) or _left(s, stop) for s in sources]
     if stop is not None and stop.requested:
         frontier.clear()  # the workers stop taking outlets; what was not crawled is left for the next run

@@ -15,11 +15,13 @@ from newsmon.interrupt import StopRequest
 @click.option("--forever", is_flag=True, help="Wait for more outlets when the queue is empty (a service).")
 @click.option("--lease", "lease_seconds", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds an outlet stays with this worker without a heartbeat; past that, another takes it.")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for a run when none is queued yet (without --forever).")
 @click.option("--concurrent-outlets", type=click.IntRange(min=1), metavar="N",
               help="Outlets crawled at once (default: concurrent_outlets of settings.toml [crawl], else 64).")
 @common_options
 @pass_app
-def worker_command(app: AppContext, redis_url: str, forever: bool, lease_seconds: float,
+def worker_command(app: AppContext, redis_url: str, forever: bool, lease_seconds: float, wait_seconds: float,
                    concurrent_outlets: int | None) -> None:
     """Crawl and clean outlets queued by `newsmon run --redis URL`; hand the pages to it through Redis.
 
@@ -44,7 +46,7 @@ def worker_command(app: AppContext, redis_url: str, forever: bool, lease_seconds
     limit = concurrent_outlets or (app.settings.get("crawl", {}) or {}).get("concurrent_outlets")
     with StopRequest() as stop, ExtractionPool(app.config_dir) as pool:
         summary = run_worker(frontier, forever=forever, lease_seconds=lease_seconds, concurrent_outlets=limit,
-                             extraction_pool=pool, echo=lambda line: click.echo(line, err=True),
+                             extraction_pool=pool, echo=lambda line: click.echo(line, err=True), wait=wait_seconds,
                              on_signal=stop.note)
     done = (f"{summary.outlets} outlet(s) crawled, {summary.pages} page(s) handed over"
             + (f", {summary.given_back} given back unfinished" if summary.given_back else ""))
