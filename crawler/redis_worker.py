@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 from crawler.halt import StorageHalt
 from crawler.pipelines import StoragePipeline
 from crawler.redis_frontier import DEFAULT_LEASE, Frontier
-from crawler.runner import _CrawlerProcess, _now, _result
+from crawler.runner import SourceResult, _CrawlerProcess, _now, _result
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig
 from crawler.spider import SourceSpider
@@ -172,7 +172,17 @@ def run_worker(frontier: Frontier, *, forever: bool = False, lease_seconds: floa
             leased = frontier.lease(me, lease_seconds)
             if leased is None:
                 return
-            start(*leased)
+            try:
+                start(*leased)
+            except Exception as exc:  # noqa: BLE001 - a job this worker cannot crawl fails alone, said in its row
+                token, job = leased
+                running.pop(token, None)
+                name = str((job.get("outlet") or {}).get("name", "?"))
+                failed = SourceResult(source=name, started_at=_now(), finished_at=_now(), status="failed", errors=1,
+                                      message=f"the worker could not start its crawl: {type(exc).__name__}: {exc}")
+                frontier.finish(token, {"type": "outlet", "run_id": job.get("run_id"), "source": name,
+                                        "worker": me, "row": _json_row(failed.row()), "feeds": []})
+                say(f"{name}: {failed.message}")
 
     def tick() -> None:
         """Renew the leases held, take outlets put back, and stop when nothing is left to crawl anywhere."""

@@ -135,7 +135,8 @@ def run_crawl(
     reporter = Progress(progress) if progress is not None else None
     halt = StorageHalt()
     limit = max(1, int(settings.get("NEWSMON_CONCURRENT_OUTLETS") or DEFAULT_CONCURRENT_OUTLETS))
-    crawlers: dict[str, Any] = {}  # outlet name -> its crawler, once started
+    crawlers: dict[str, Any] = {}  # outlet name -> its crawler while it runs (in try mode, for good)
+    results: dict[str, SourceResult] = {}  # outlet name -> its result, once its crawl ended
     pending = deque(sources)
     running: set[str] = set()
 
@@ -158,15 +159,19 @@ def run_crawl(
             done = process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
                                  try_mode=try_mode, try_samples=try_samples,
                                  extraction_pool=extraction_pool, extract_claims=extract_claims, storage_halt=halt)
-            done.addBoth(finished, source.name, db)
+            done.addBoth(finished, source, db)
 
-    def finished(outcome, name: str, db) -> None:
-        """One outlet's crawl ended (however): free its place, start the next one."""
-        running.discard(name)
+    def finished(outcome, source: SourceConfig, db) -> None:
+        """One outlet's crawl ended (however): note its result, free its place, start the next one."""
+        running.discard(source.name)
         if db is not None:
             db.close()
         if isinstance(outcome, Failure):
-            logger.error("%s: the crawl failed: %s", name, outcome.getErrorMessage())
+            logger.error("%s: the crawl failed: %s", source.name, outcome.getErrorMessage())
+        if not try_mode:  # the result now, and the crawler let go: a thousand outlets keep no thousand crawlers
+            crawler = crawlers.pop(source.name)
+            results[source.name] = _result(source, crawler, started, halt, process.signum)
+            halt.forget(crawler)
         start_next()
 
     handlers = {signum: signal.getsignal(signum) for signum in SHUTDOWN_SIGNALS}
@@ -180,8 +185,10 @@ def run_crawl(
             reporter.finish()
     if try_mode:
         return [_spider_of(source, crawlers.get(source.name)) for source in sources]
-    return [_result(source, crawlers[source.name], started, halt, process.signum) if source.name in crawlers
-            else _not_started(source, started, halt, process.signum) for source in sources]
+    for name, crawler in crawlers.items():  # still running when the reactor stopped (a second signal)
+        results.setdefault(name, _result(next(s for s in sources if s.name == name), crawler, started, halt,
+                                         process.signum))
+    return [results.get(source.name) or _not_started(source, started, halt, process.signum) for source in sources]
 
 
 def _not_started(source: SourceConfig, started: str, halt: StorageHalt, signum: int | None) -> SourceResult:

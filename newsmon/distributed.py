@@ -72,6 +72,9 @@ def run_distributed(sources: Sequence[SourceConfig], db_path: Path, config_dir: 
     stopped = (lambda: stop.requested) if stop is not None else (lambda: False)
     try:
         done = write_results(frontier, str(db_path), run_id, [s.name for s in sources], echo=echo, stopped=stopped)
+    except BaseException:
+        frontier.clear()  # the database takes no more writes: the workers stop taking outlets
+        raise
     finally:
         frontier.end_run()
     results = [done.get(s.name) or _left(s, stop) for s in sources]
