@@ -95,7 +95,9 @@ class OutletServer:
             raise SystemExit("could not start the outlets' server")
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        """Stop listening; connections still open (a hanging outlet's) end with the process."""
+        for server in self._servers:
+            self._loop.call_soon_threadsafe(server.close)
 
     def base(self, outlet: Outlet) -> str:
         return f"http://{outlet.host}:{self.port}"
@@ -386,7 +388,11 @@ def _describe(label: str, r: dict) -> str:
     return (f"{label:<10} wall {r['wall_s']:>6.1f} s  peak PSS {r['peak_pss_mb']:>6.1f} MB  "
             f"db {r['db_mb']:>5.1f} MB  requests {r['requests_total']} ({kinds})  "
             f"article requests {r['article_requests']}  stored {r['articles']} articles, {r['claims']} claims  "
-            f"outlets {r['outlet_statuses']}\n           {r['summary']}")
+            f"outlets {r['outlet_statuses']}\n           {_short(r['summary'])}")
+
+
+def _short(text: str, most: int = 160) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 if __name__ == "__main__":
