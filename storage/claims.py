@@ -16,7 +16,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.articles import utc_now
-from storage.claim_rows import _CLAIM_SELECT, EDITABLE as EDITABLE, effective, get_claim as get_claim  # re-exported
+from storage.claim_rows import (  # re-exported
+    _CLAIM_SELECT,
+    EDITABLE as EDITABLE,
+    NO_COUNT_HIGH as NO_COUNT_HIGH,
+    effective,
+    get_claim as get_claim,
+)
 from storage.db import row_id, write_transaction
 from storage.events import assign_events, drop_empty_events
 
@@ -92,10 +98,13 @@ def replace_machine_claims_detailed(db: Database, article_id: int, claims: Itera
     result = ReplaceResult()
     new_claims = [dict(c) for c in claims]
     with write_transaction(db):
-        existing = list(db.query("select * from claims where article_id = ? order by id", [article_id]))
+        # A claim a reviewer added is no machine's to refresh or flag; the machine's copy of it is not queued again.
+        existing = list(db.query("select * from claims where article_id = ? and origin != 'reviewer' order by id",
+                                 [article_id]))
+        added = list(db.query("select * from claims where article_id = ? and origin = 'reviewer'", [article_id]))
         reviewed = [row for row in existing if _is_reviewed(db, row)]
         unreviewed = [row for row in existing if row not in reviewed]
-        remaining = list(new_claims)
+        remaining = [c for c in new_claims if not any(_overlapping(row, c) for row in added)]
 
         # Reviewed claims first: found again (same figure and evidence, else overlapping), they stay.
         for row in reviewed:
@@ -156,7 +165,7 @@ def count_by_status(db: Database) -> dict[str, int]:
 
 def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
     rows = list(db.query(
-        "select id, url, source, title, author, published, fetched_at, text from articles where id = ?",
+        "select id, url, source, title, author, published, fetched_at, text, language from articles where id = ?",
         [article_id]))
     return rows[0] if rows else None
 
@@ -263,39 +272,7 @@ def iter_claims(db: Database, *, status: str | None = None, batch: int = 500) ->
 # --- the timeline -----------------------------------------------------------
 
 def accepted_per_month(db: Database) -> list[dict[str, Any]]:
-    """Accepted figures per month and outlet: [{month, source, total, claims, cumulative}], by month.
+    """Accepted returns per month and outlet, each event counted once (see `storage.timeline`)."""
+    from storage.timeline import accepted_per_month as per_month
 
-    A claim's month is its (corrected) date's when it names a month (an unknown
-    year is taken from the article's publication), else the article's month of
-    publication; a claim dated by a year alone that is not the year of
-    publication stays in that year (`month` is then "YYYY": no month to draw
-    it in). `total` sums the figures of one-time returns (`kind` event);
-    running totals (`cumulative`) are counted apart, since adding them up would
-    count the same people twice.
-    """
-    rows = db.execute(
-        """
-        with accepted as (
-          select coalesce(claims.corrected_count, claims.count) as n,
-                 coalesce(claims.corrected_date, claims.date, '') as d,
-                 coalesce(claims.kind, 'event') as kind,
-                 articles.source as source, articles.published as published
-          from claims join articles on articles.id = claims.article_id
-          where claims.status = 'accepted'
-        )
-        select case
-                 when d glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' then substr(d, 1, 7)
-                 when d glob 'XXXX-[0-9][0-9]*' and published is not null
-                   then substr(published, 1, 4) || substr(d, 5, 3)
-                 when d glob '[0-9][0-9][0-9][0-9]' and substr(published, 1, 4) != d then d
-                 else substr(published, 1, 7)
-               end as month,
-               source,
-               sum(case when kind = 'cumulative' then 0 else n end) as total,
-               sum(case when kind = 'cumulative' then 0 else 1 end) as claims,
-               sum(case when kind = 'cumulative' then 1 else 0 end) as cumulative
-        from accepted
-        group by month, source
-        order by month, source
-        """).fetchall()
-    return [{"month": m, "source": s, "total": t, "claims": c, "cumulative": k} for m, s, t, c, k in rows]
+    return per_month(db)
