@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install browser clean
+.PHONY: demo test lint install browser redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium not found: browser tests will be skipped (install Debian's chromium to run them)"; fi; }
 
+# Debian's redis-server for the Redis frontier tests (skipped locally when missing; required in CI).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  else echo "redis-server not found: Redis tests will be skipped (install Debian's redis-server to run them)"; fi; }
+
 # Lint and types: ruff over the whole project, mypy on extract/, storage/ and crawler/ (pyproject.toml
 # holds their settings); every `# noqa` and `# type: ignore` names its code and says why. All three
 # run, and any finding fails.
@@ -40,7 +46,7 @@ lint: install
 	fi; \
 	exit $$failed
 
-test: install browser lint
+test: install browser redis lint
 	$(BIN)/python -m pytest
 
 clean:

@@ -38,6 +38,11 @@ class StorageHalt:
     def watch(self, crawler) -> None:
         self._crawlers.append(crawler)
 
+    def forget(self, crawler) -> None:
+        """A crawler that has ended: nothing to stop any more."""
+        if crawler in self._crawlers:
+            self._crawlers.remove(crawler)
+
     def trip(self, error: StorageError, source: str | None = None, *, page_lost: bool = True) -> None:
         """The database refused a write of `source`: remember the first error and stop every crawl."""
         if source is not None and page_lost:

@@ -1,7 +1,7 @@
 """Item pipeline: each fetched article page is cleaned, read for claims and stored at once.
 
 The cleaning and the claims run in the worker processes of
-`newsmon.workers.ExtractionPool` (handed to the spider as `extraction_pool`),
+`crawler.extraction.ExtractionPool` (handed to the spider as `extraction_pool`),
 so the crawl's own process keeps downloading meanwhile. Without a pool (a
 spider run on its own) the page is cleaned here, in the crawl's process.
 A page whose cleaning or claims failed is stored all the same (raw HTML, and
@@ -21,7 +21,7 @@ from storage.db import StorageError, open_db
 from storage.pages import store_extracted_page
 
 if TYPE_CHECKING:
-    from newsmon.workers import PageBatcher
+    from crawler.extraction import PageBatcher
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +53,8 @@ class StoragePipeline:
         self._unless_halted(halt, item)
         result = await self._extract(item, spider)
         self._unless_halted(halt, item)  # tripped while this page was being read
-        url, urls = self._address(item, result.article, spider)
         try:
-            article_id, outcome, _claims = store_extracted_page(
-                self._open_db(), url=url, source=item["source"], html=item["html"], urls=urls,
-                published=item.get("published"), article=result.article, claims=result.claims,
-                claims_version=result.claims_version,
-            )
+            article_id, outcome, url = store_fetched_page(self._open_db(), item, result, spider)
         except StorageError as exc:
             halt.trip(exc, item["source"])
             raise DropItem(f"{item['url']}: not stored: {exc}") from None
@@ -81,29 +76,6 @@ class StoragePipeline:
             spider.skip(reason, item["url"])
         return {"url": url, "article_id": article_id, "outcome": outcome}
 
-    def _address(self, item: dict[str, Any], article: dict[str, Any] | None, spider) -> tuple[str, list[str]]:
-        """(URL to store the page under, its other addresses): its canonical URL only when that is trusted.
-
-        The spider hands on a canonical link only when it names an article URL
-        of the outlet; it is trusted when the article stored under it has this
-        page's very text. Anything else (nothing stored there yet, or another
-        story) keeps the page under its own URL, so that a page never takes
-        another's place and the canonical address, when it is an article of
-        its own, is still fetched.
-        """
-        url, urls = item["url"], list(item.get("urls", ()))
-        canonical = item.get("canonical")
-        if not canonical:
-            return url, urls
-        from storage.articles import text_stored_under
-
-        stored = text_stored_under(self._open_db(), canonical)
-        if stored is not None and article is not None and same_text(stored, article.get("text")):
-            return canonical, [url, *urls]
-        if stored is not None and spider is not None:
-            spider.skip("canonical ignored: another text is stored under it", canonical)
-        return url, urls
-
     def _open_db(self) -> Database:
         if self.db is None:
             raise RuntimeError("the storage pipeline got a page before its spider opened")
@@ -120,7 +92,7 @@ class StoragePipeline:
             raise DropItem(f"{item['url']}: not stored: {halt.error}")
 
     async def _extract(self, item: dict[str, Any], spider):
-        from newsmon.workers import PageJob, PageResult, process_pages
+        from crawler.extraction import PageJob, PageResult, process_pages
 
         source = getattr(spider, "source", None)
         job = PageJob(
@@ -132,13 +104,52 @@ class StoragePipeline:
         if pool is None:
             return process_pages([job])[0]
         if self.batcher is None:
-            from newsmon.workers import PageBatcher
+            from crawler.extraction import PageBatcher
 
             self.batcher = PageBatcher(pool)
         try:
             return await self.batcher.process(job)
         except Exception as exc:  # noqa: BLE001 - the page is stored all the same, its failure counted
             return PageResult(None, error=f"{type(exc).__name__}: {exc}")
+
+
+def store_fetched_page(db: Database, item: dict[str, Any], result: Any, spider=None) -> tuple[int, str, str]:
+    """Store one fetched page with what its extraction gave: (article id, outcome, URL stored under).
+
+    `result` is a `crawler.extraction.PageResult`; `spider` (or None, for the
+    single writer of a distributed crawl) hears of a canonical link ignored.
+    """
+    url, urls = _address(db, item, result.article, spider)
+    article_id, outcome, _claims = store_extracted_page(
+        db, url=url, source=item["source"], html=item["html"], urls=urls,
+        published=item.get("published"), article=result.article, claims=result.claims,
+        claims_version=result.claims_version,
+    )
+    return article_id, outcome, url
+
+
+def _address(db: Database, item: dict[str, Any], article: dict[str, Any] | None, spider) -> tuple[str, list[str]]:
+    """(URL to store the page under, its other addresses): its canonical URL only when that is trusted.
+
+    The spider hands on a canonical link only when it names an article URL
+    of the outlet; it is trusted when the article stored under it has this
+    page's very text. Anything else (nothing stored there yet, or another
+    story) keeps the page under its own URL, so that a page never takes
+    another's place and the canonical address, when it is an article of
+    its own, is still fetched.
+    """
+    url, urls = item["url"], list(item.get("urls", ()))
+    canonical = item.get("canonical")
+    if not canonical:
+        return url, urls
+    from storage.articles import text_stored_under
+
+    stored = text_stored_under(db, canonical)
+    if stored is not None and article is not None and same_text(stored, article.get("text")):
+        return canonical, [url, *urls]
+    if stored is not None and spider is not None:
+        spider.skip("canonical ignored: another text is stored under it", canonical)
+    return url, urls
 
 
 def same_text(a: str | None, b: str | None) -> bool:

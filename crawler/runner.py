@@ -1,8 +1,11 @@
 """Run one crawl over several outlets in this process (Twisted's reactor starts once per process).
 
 Each outlet gets its own Scrapy crawler (own politeness settings, own
-statistics), all running at once; an outlet whose server fails only fails its
-own crawler.
+statistics, own database connection). Up to `concurrent_outlets` of them
+([crawl] in settings.toml, 64 by default) run at once in the one reactor; as
+each finishes the next one starts, so a slow or failing outlet holds one
+place and delays no other, and a thousand outlets cost no more memory or
+open files than 64.
 
 SIGINT or SIGTERM stops the crawl gracefully (Scrapy's handlers: the
 requests in flight finish and their pages are stored, the rest are dropped; a
@@ -17,6 +20,7 @@ import logging
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -24,12 +28,18 @@ from typing import Any, TextIO
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
+from twisted.python.failure import Failure
 
 from crawler.halt import StorageHalt
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig
 from crawler.spider import SourceSpider
 from storage.db import open_db
+
+logger = logging.getLogger(__name__)
+
+# Outlets crawled at once (each with its own politeness): the rest wait for a free place.
+DEFAULT_CONCURRENT_OUTLETS = 64
 
 
 @dataclass
@@ -106,7 +116,7 @@ def run_crawl(
     `progress`: a stream for progress lines (a live status line on a terminal,
     a plain line per outlet started and finished otherwise). In `try_mode`
     nothing is stored and the spiders themselves are returned (their `tried`).
-    `extraction_pool` (a `newsmon.workers.ExtractionPool`) cleans each page in
+    `extraction_pool` (a `crawler.extraction.ExtractionPool`) cleans each page in
     worker processes, and with `extract_claims` reads its claims too, while the
     crawl goes on. `on_signal(signum)` hears of a SIGINT or SIGTERM that stops
     the crawl; the handlers in place before are put back afterwards.
@@ -122,44 +132,82 @@ def run_crawl(
     # failure (one line in its summary); Scrapy would add a traceback per host.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     started = _now()
-    crawlers = []
-    dbs = []
     reporter = Progress(progress) if progress is not None else None
     halt = StorageHalt()
-    for source in sources:
-        spider_cls = type(
-            f"SourceSpider_{source.name.replace('-', '_')}",
-            (SourceSpider,),
-            {"name": source.name, "custom_settings": per_source_settings(source, crawl_options)},
-        )
-        crawler = process.create_crawler(spider_cls)
-        db = open_db(db_path, migrate=False) if db_path else None
+    limit = max(1, int(settings.get("NEWSMON_CONCURRENT_OUTLETS") or DEFAULT_CONCURRENT_OUTLETS))
+    crawlers: dict[str, Any] = {}  # outlet name -> its crawler while it runs (in try mode, for good)
+    results: dict[str, SourceResult] = {}  # outlet name -> its result, once its crawl ended
+    pending = deque(sources)
+    running: set[str] = set()
+
+    def start_next() -> None:
+        """Start outlets until `limit` run at once; none after a signal or a refused write."""
+        while pending and len(running) < limit and process.signum is None and not halt.tripped:
+            source = pending.popleft()
+            spider_cls = type(
+                f"SourceSpider_{source.name.replace('-', '_')}",
+                (SourceSpider,),
+                {"name": source.name, "custom_settings": per_source_settings(source, crawl_options)},
+            )
+            crawler = process.create_crawler(spider_cls)
+            db = open_db(db_path, migrate=False) if db_path else None
+            if reporter is not None:
+                reporter.watch(source.name, crawler)
+            halt.watch(crawler)
+            crawlers[source.name] = crawler
+            running.add(source.name)
+            done = process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
+                                 try_mode=try_mode, try_samples=try_samples,
+                                 extraction_pool=extraction_pool, extract_claims=extract_claims, storage_halt=halt)
+            done.addBoth(finished, source, db)
+
+    def finished(outcome, source: SourceConfig, db) -> None:
+        """One outlet's crawl ended (however): note its result, free its place, start the next one."""
+        running.discard(source.name)
         if db is not None:
-            dbs.append(db)
-        if reporter is not None:
-            reporter.watch(source.name, crawler)
-        halt.watch(crawler)
-        process.crawl(crawler, source=source, db=db, max_new_articles=max_articles,
-                      try_mode=try_mode, try_samples=try_samples,
-                      extraction_pool=extraction_pool, extract_claims=extract_claims, storage_halt=halt)
-        crawlers.append((source, crawler))
+            db.close()
+        if isinstance(outcome, Failure):
+            logger.error("%s: the crawl failed: %s", source.name, outcome.getErrorMessage())
+        if not try_mode:  # the result now, and the crawler let go: a thousand outlets keep no thousand crawlers
+            crawler = crawlers.pop(source.name)
+            results[source.name] = _result(source, crawler, started, halt, process.signum)
+            halt.forget(crawler)
+        start_next()
+
     handlers = {signum: signal.getsignal(signum) for signum in SHUTDOWN_SIGNALS}
     try:
+        start_next()
         process.start()
     finally:
         for signum, handler in handlers.items():  # Scrapy's would now wait for a reactor that has stopped
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if reporter is not None:
             reporter.finish()
-        for db in dbs:
-            db.close()
     if try_mode:
-        return [_spider_of(source, crawler) for source, crawler in crawlers]
-    return [_result(source, crawler, started, halt, process.signum) for source, crawler in crawlers]
+        return [_spider_of(source, crawlers.get(source.name)) for source in sources]
+    for name, crawler in crawlers.items():  # still running when the reactor stopped (a second signal)
+        results.setdefault(name, _result(next(s for s in sources if s.name == name), crawler, started, halt,
+                                         process.signum))
+    return [results.get(source.name) or _not_started(source, started, halt, process.signum) for source in sources]
+
+
+def _not_started(source: SourceConfig, started: str, halt: StorageHalt, signum: int | None) -> SourceResult:
+    """The result of an outlet whose turn never came: the run was stopped first."""
+    result = SourceResult(source=source.name, started_at=started, finished_at=_now())
+    if halt.tripped:
+        result.status = "failed"
+        result.storage_error = halt.error
+        cause = getattr(halt.error, "cause", None) or str(halt.error)
+        result.message = f"not crawled: the database took no more writes ({cause})"
+    else:
+        result.status = "interrupted"
+        reason = f"by {signal.Signals(signum).name}" if signum is not None else "before its turn"
+        result.message = f"interrupted {reason} before its crawl started: left for the next run"
+    return result
 
 
 def _spider_of(source: SourceConfig, crawler) -> SourceSpider:
-    spider = crawler.spider
+    spider = crawler.spider if crawler is not None else None
     if not isinstance(spider, SourceSpider):  # its spider could not be made: Scrapy logged why
         raise RuntimeError(f"{source.name}: the crawl ended before its spider started")
     return spider

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "retry_backoff_max": 60.0,
     "autothrottle": True,
     "max_redirects": 5,
+    "concurrent_outlets": 64,  # outlets crawled at once (crawler.runner)
 }
 CONTACT_RE = re.compile(r"mailto:|@|https?://")
 
@@ -34,6 +35,7 @@ _NUMBERS: dict[str, tuple[bool, bool, str]] = {  # key -> (whole number, 0 allow
     "retry_backoff": (False, True, "seconds"),
     "retry_backoff_max": (False, True, "seconds"),
     "max_redirects": (True, True, "redirects"),
+    "concurrent_outlets": (True, False, "outlets"),
 }
 
 
@@ -114,6 +116,7 @@ def scrapy_settings(crawl: dict[str, Any], *, log_level: str = "ERROR") -> dict[
         "CONCURRENT_REQUESTS": 4,
         "STATS_DUMP": False,
         "LOGSTATS_INTERVAL": 0,
+        "NEWSMON_CONCURRENT_OUTLETS": int(opts["concurrent_outlets"]),
     }
 
 

@@ -517,24 +517,31 @@ class SourceSpider(scrapy.Spider):
         from storage.db import write_transaction
         from storage.feeds import save_feed_state
 
-        unfinished = set().union(*self._unfinished.values())
         with write_transaction(self.db):
-            for doc in self.docs.values():
-                if doc.url in unfinished:
-                    doc.complete = False
-                if doc.nested:
-                    # A sitemap index is always fetched in full: the sitemaps it lists change
-                    # while it does not, and each of them is fetched conditionally.
-                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=None,
-                                    last_modified=None, status=doc.status, links=doc.links)
-                elif doc.status == 304 or (doc.status == 200 and doc.complete):
-                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=doc.etag,
-                                    last_modified=doc.last_modified, status=doc.status,
-                                    links=doc.links if doc.status == 200 else None)
-                elif doc.status:
-                    # Something was left for later: the next run fetches the feed in full.
-                    save_feed_state(self.db, url=doc.url, source=self.source.name, etag=None,
-                                    last_modified=None, status=doc.status, links=doc.links)
+            for state in self.feed_states():
+                save_feed_state(self.db, **state)
+
+    def feed_states(self) -> list[dict[str, Any]]:
+        """What to save of each feed and sitemap (`storage.feeds.save_feed_state` arguments)."""
+        unfinished = set().union(*self._unfinished.values())
+        states = []
+        for doc in self.docs.values():
+            if doc.url in unfinished:
+                doc.complete = False
+            if doc.nested:
+                # A sitemap index is always fetched in full: the sitemaps it lists change
+                # while it does not, and each of them is fetched conditionally.
+                states.append(dict(url=doc.url, source=self.source.name, etag=None,
+                                   last_modified=None, status=doc.status, links=doc.links))
+            elif doc.status == 304 or (doc.status == 200 and doc.complete):
+                states.append(dict(url=doc.url, source=self.source.name, etag=doc.etag,
+                                   last_modified=doc.last_modified, status=doc.status,
+                                   links=doc.links if doc.status == 200 else None))
+            elif doc.status:
+                # Something was left for later: the next run fetches the feed in full.
+                states.append(dict(url=doc.url, source=self.source.name, etag=None,
+                                   last_modified=None, status=doc.status, links=doc.links))
+        return states
 
 
 def classify_failure(failure) -> tuple[str, bool]:

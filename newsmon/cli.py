@@ -15,6 +15,7 @@ from newsmon.commands.sources_cmd import sources_group
 from newsmon.commands.status_cmd import status_command
 from newsmon.commands.text_cmd import text_command
 from newsmon.commands.train_cmd import train_command
+from newsmon.commands.worker_cmd import worker_command
 from newsmon.context import AppContext, common_options
 
 
@@ -43,6 +44,7 @@ cli.add_command(sources_group)
 cli.add_command(status_command)
 cli.add_command(text_command)
 cli.add_command(train_command)
+cli.add_command(worker_command)
 cli.add_command(report_command)
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.extraction import ExtractionPool, PageJob, process_pages
 from crawler.sources import SourceConfig, load_sources
 from newsmon.interrupt import StopRequest
-from newsmon.workers import ExtractionPool, PageJob, process_pages
 from storage.articles import articles_to_extract, decompress_html
 from storage.claims import count_by_status
 from storage.db import StorageError, check_writable, open_db, write_transaction

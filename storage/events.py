@@ -105,7 +105,7 @@ def same_return(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _claim(db: Database, claim_id: int) -> dict[str, Any] | None:
-    from storage.claims import get_claim
+    from storage.claim_rows import get_claim
 
     return get_claim(db, claim_id)
 
@@ -118,7 +118,7 @@ def _new_event(db: Database, *, manual: bool = False) -> int:
 
 def assign_events(db: Database, claim_ids: list[int]) -> None:
     """Put each claim (without an event) into the event of the same return, or a new event of its own."""
-    from storage.claims import _CLAIM_SELECT, effective
+    from storage.claim_rows import _CLAIM_SELECT, effective
 
     for claim_id in claim_ids:
         claim = _claim(db, claim_id)
@@ -162,7 +162,7 @@ def regroup_all(db: Database) -> None:
 
 def event_reports(db: Database, event_id: int) -> list[dict[str, Any]]:
     """The claims of an event, first reported first (by the article's publication, else fetch, date)."""
-    from storage.claims import _CLAIM_SELECT, effective
+    from storage.claim_rows import _CLAIM_SELECT, effective
 
     return [effective(r) for r in db.query(
         _CLAIM_SELECT + " where claims.event_id = ?"

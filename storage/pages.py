@@ -51,7 +51,7 @@ def store_extracted_page(
 
 
 def save_results(db: Database, results: Sequence[Any]) -> tuple[int, int]:
-    """Write a batch of extraction results (`newsmon.workers.PageResult`) in one transaction.
+    """Write a batch of extraction results (`crawler.extraction.PageResult`) in one transaction.
 
     Returns (articles written, claims stored). Results with an error are skipped.
     """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from crawler.extraction import PageJob, process_pages
 from extract.article import clean_text, extract_article
 from extract.claims import ArticleFailed, find_claims, find_claims_many
 from extract.claims.chunks import MAX_LINE, for_parser
@@ -19,7 +20,6 @@ from extract.encoding import decode_html
 from extract.residual import _ends_with_date, load_lexicon
 from extract.sanitize import has_bad_characters, same_length, sanitize_text
 from newsmon.cli import cli
-from newsmon.workers import PageJob, process_pages
 
 CLAIM = "Pakistan deported 1,200 Afghan refugees across the Torkham border on Monday, officials said."
 HEADLINE = "Pakistan deports Afghans"

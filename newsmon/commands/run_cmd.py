@@ -19,8 +19,13 @@ EXIT_LOCKED = 75  # another run holds the lock (EX_TEMPFAIL): nothing was done, 
 
 
 def _main_job(app: AppContext, sources: tuple[str, ...], max_articles: int | None, with_claims: bool,
-              stop: StopRequest):
+              stop: StopRequest, redis_url: str | None = None):
     selected = select_sources(app.config_dir, sources, echo=click.echo)
+    if redis_url:
+        from newsmon.distributed import run_distributed
+
+        return run_distributed(selected, app.db_path, app.config_dir, app.settings.get("crawl", {}), redis_url,
+                               with_claims=with_claims, max_articles=max_articles, echo=click.echo, stop=stop)
     return crawl_and_extract(selected, app.db_path, app.config_dir, app.settings.get("crawl", {}),
                              with_claims=with_claims, max_articles=max_articles, echo=click.echo,
                              progress=sys.stderr, stop=stop)
@@ -46,9 +51,12 @@ def outlet_options(func):
 
 @click.command("run")
 @outlet_options
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Queue the outlets on this Redis (redis://HOST:6379/0) for `newsmon worker` processes to "
+                   "crawl, and store what they hand back here.")
 @common_options
 @pass_app
-def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None) -> None:
+def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | None, redis_url: str | None) -> None:
     """Crawl every enabled outlet, extract claims from new articles, queue them for review.
 
     Meant for cron: one run at a time, one line per outlet, a summary line;
@@ -65,12 +73,19 @@ def run_command(app: AppContext, sources: tuple[str, ...], max_articles: int | N
           too long): the crawl stopped, and the next run fetches what was lost
       75  another run holds the lock: this one exits at once, doing nothing
       130, 143  interrupted by SIGINT, SIGTERM (outlets not finished: status "interrupted")
+
+    With --redis, this process crawls nothing itself: it is the one writer of
+    the database while `newsmon worker --redis URL` processes crawl (exit 1
+    also when Redis cannot be reached).
     """
+    from crawler.redis_frontier import RedisUnavailable
+
     with StopRequest() as stop:
         try:
             with RunLock(app.db_path):
-                results, summary = _main_job(app, sources, max_articles, with_claims=True, stop=stop)
-        except (AlreadyRunning, LockError, JobError, StorageError, SettingsError) as exc:
+                results, summary = _main_job(app, sources, max_articles, with_claims=True, stop=stop,
+                                             redis_url=redis_url)
+        except (AlreadyRunning, LockError, JobError, StorageError, SettingsError, RedisUnavailable) as exc:
             _fail("run", exc)
     failed = [r.source for r in results if r.status == "failed"]
     done = (f"{len(results)} outlet(s), {sum(r.new_articles for r in results)} new article(s), "

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsmon.worker_lifetime import start_worker
+from crawler.worker_lifetime import start_worker
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ class ExtractionPool:
     A worker that dies (the OOM killer) is started again and the pages it held
     are done again, each alone; a page on which a worker dies alone too is
     given up (`PageResult.error`). A worker never outlives this process
-    (see `newsmon.worker_lifetime`).
+    (see `crawler.worker_lifetime`).
     """
 
     def __init__(self, config_dir: str | os.PathLike | None = None, workers: int | None = None):
