@@ -3,6 +3,16 @@
     python benchmarks/boilerplate.py            # table, then every leaked and every lost line
     python benchmarks/boilerplate.py --quiet    # table and totals only
     python benchmarks/boilerplate.py --json     # one JSON object with the totals
+    python benchmarks/boilerplate.py --corpus PATH   # trafilatura's corpus elsewhere
+    python benchmarks/boilerplate.py --no-corpus     # own pages only
+
+First, trafilatura's public evaluation corpus (`benchmarks.segments`: about 990
+real pages, segment precision / recall / F1, trafilatura's own scoring) for
+trafilatura default, trafilatura `favor_precision=True, include_comments=False`
+and newsmon, over all pages and over the two halves (tuning pages and every 5th
+page held out by a hash of its file name); skipped with a message when the
+corpus is not found (`--corpus`, $NEWSMON_TRAFILATURA_EVAL, default
+`../shared/trafilatura-eval` beside the repository). Then the own pages below.
 
 The labelled pages:
 - the demo outlets' article pages (`fixtures/expected.json`: per page its `body`
@@ -50,6 +60,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import segments  # noqa: E402 - needs the sys.path line above
 from extract.article import extract_article  # noqa: E402 - needs the sys.path line above
 from extract.footnotes import strip_footnotes  # noqa: E402 - needs the sys.path line above
 
@@ -187,11 +198,49 @@ def run_newsmon(page: Page) -> str:
     return extract_article(page.html, page.url, drop_selectors=page.drop_selectors).text
 
 
+def corpus_table(path: Path | None, workers: int | None, *, quiet_table: bool) -> dict | None:
+    """Score the three extractors on trafilatura's corpus; print the table unless `quiet_table`."""
+    corpus = path or segments.default_corpus()
+    if corpus is None or not (corpus / "evaldata.json").is_file():
+        print(f"trafilatura's evaluation corpus not found ({path or 'set --corpus or $' + segments.ENV_VAR}): "
+              "skipped", file=sys.stderr)
+        return None
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            print(f"\rcorpus: {done}/{total} pages", end="" if done < total else "\n", file=sys.stderr)
+
+    results = segments.evaluate(corpus, segments.SYSTEMS, workers=workers, progress=progress)
+    seconds = time.perf_counter() - t0
+    out: dict = {"pages": len(results), "held_out_pages": sum(segments.held_out(n) for n in results),
+                 "seconds": round(seconds, 1)}
+    for part in ("all", "tuning", "held-out"):
+        out[part] = {name: segments.totals(results, name, part).as_dict() for name in segments.SYSTEMS}
+    if not quiet_table:
+        print(f"trafilatura evaluation corpus ({corpus.name}): {out['pages']} pages, "
+              f"{out['held_out_pages']} held out, {seconds:.0f} s; segment scores")
+        print(f"{'':<10}" + "".join(f"{name:>26}" for name in segments.SYSTEMS))
+        print(f"{'':<10}" + "".join(f"{'P':>8} {'R':>8} {'F1':>8}" for _ in segments.SYSTEMS))
+        for part in ("all", "tuning", "held-out"):
+            cells = [f"{c['precision']:8.3f} {c['recall']:8.3f} {c['f1']:8.3f}" for c in out[part].values()]
+            print(f"{part:<10}" + "".join(cells))
+        print()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quiet", action="store_true", help="no per-line detail")
     ap.add_argument("--json", action="store_true", help="print the totals as one JSON object")
+    ap.add_argument("--corpus", type=Path, default=None,
+                    help="trafilatura's evaluation corpus folder (default: $NEWSMON_TRAFILATURA_EVAL, "
+                         "else ../shared/trafilatura-eval beside the repository)")
+    ap.add_argument("--no-corpus", action="store_true", help="own pages only")
+    ap.add_argument("--workers", type=int, default=None, help="processes for the corpus (default: 2)")
     args = ap.parse_args(argv)
+
+    corpus_out = None if args.no_corpus else corpus_table(args.corpus, args.workers, quiet_table=args.json)
 
     pages = load_pages()
     if not pages:
@@ -224,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
                for g in ("demo", "shapes", "all")}
         out["pages"] = {"demo": sum(p.group == "demo" for p in pages),
                         "shapes": sum(p.group == "shapes" for p in pages)}
+        if corpus_out is not None:
+            out["trafilatura_eval"] = corpus_out
         print(json.dumps(out))
         return 0
 

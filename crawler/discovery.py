@@ -123,6 +123,49 @@ def sitemap_links(body: bytes, base_url: str) -> tuple[list[Link], list[str]] | 
     return pages, nested
 
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
+MAX_DISCOVERED_FEEDS = 10
+_COMMENTS_FEED = re.compile(r"\bcomments?\b", re.I)
+
+
+@dataclass(frozen=True)
+class AlternateFeed:
+    url: str
+    title: str = ""
+    comments: bool = False  # a feed of reader comments ("Comments Feed", /comments/feed/): not followed
+
+
+def alternate_feeds(body: bytes, base_url: str) -> list[AlternateFeed]:
+    """The feeds a page announces: `<link rel="alternate" type="application/rss+xml|atom+xml|feed+json">`.
+
+    In page order, each URL once, at most MAX_DISCOVERED_FEEDS (comment feeds included, marked).
+    """
+    from lxml import html as lxml_html
+
+    from extract.encoding import decode_html
+
+    try:
+        tree = lxml_html.document_fromstring(decode_html(body[:MAX_XML_BYTES]))
+    except (etree.ParserError, ValueError):
+        return []
+    found: dict[str, AlternateFeed] = {}
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" not in rel or kind not in FEED_TYPES or not href:
+            continue
+        url = urljoin(base_url, href)
+        if not url.lower().startswith(("http://", "https://")) or url in found:
+            continue
+        title = " ".join((link.get("title") or "").split())
+        comments = bool(_COMMENTS_FEED.search(title) or "/comments/" in url.lower())
+        found[url] = AlternateFeed(url, title, comments)
+        if len(found) >= MAX_DISCOVERED_FEEDS:
+            break
+    return list(found.values())
+
+
 def robots_sitemaps(body: bytes) -> list[str]:
     """The `Sitemap:` lines of a robots.txt."""
     lines = body.decode("utf-8", errors="replace").splitlines()

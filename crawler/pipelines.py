@@ -75,8 +75,9 @@ class StoragePipeline:
             if self.crawler is not None:
                 self.crawler.stats.inc_value("newsmon/new_articles")
         elif spider is not None:
-            reason = ("same text as a stored article (URL kept)" if outcome == "same text"
-                      else "already stored under its canonical or redirect URL (URL kept)")
+            reason = {"same text": "same text as a stored article (URL kept)",
+                      "similar text": "near copy of a stored article (URL and outlet kept)"}.get(
+                outcome, "already stored under its canonical or redirect URL (URL kept)")
             spider.skip(reason, item["url"])
         return {"url": url, "article_id": article_id, "outcome": outcome}
 

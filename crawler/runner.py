@@ -190,10 +190,18 @@ def _result(source: SourceConfig, crawler, started: str, halt: StorageHalt, sign
                           f"what was not fetched is left for the next run")
     elif spider.discovery_ok == 0 and spider.discovery_failed:
         result.status = "failed"
-        result.message = "no feed, sitemap or listing page could be read"
+        from storage.runs import describe_reasons, failure_reasons
+
+        why = describe_reasons(failure_reasons(result.skipped))
+        result.message = "no feed, sitemap or listing page could be read" + (f" ({why})" if why else "")
     elif spider.article_links == 0 and not not_modified:
         result.status = "empty"
         result.message = "no article link found: has the site changed its layout?"
+        found = spider.tried.discovered
+        if source.homepage and not (found["feeds"] or found["sitemaps"] or source.feeds or source.sitemaps
+                                    or source.start_urls):
+            result.message = ("no article link found: the homepage announces no feed and robots.txt lists no "
+                              "sitemap (give feeds, sitemaps or start_urls)")
     if result.status != "failed":
         problems = [result.message]
         if spider.errors:

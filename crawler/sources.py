@@ -85,6 +85,7 @@ class SourceConfig(BaseModel):
     title: str = ""
     enabled: bool = True
     demo: bool = False  # crawled by `newsmon demo` only; "{base}" in its URLs is the local demo address
+    homepage: Url | None = None  # its feeds (<link rel="alternate">) and robots.txt sitemaps are found each run
     feeds: list[Url] = []
     sitemaps: list[Url] = []
     robots_sitemaps: bool = False
@@ -135,22 +136,28 @@ class SourceConfig(BaseModel):
         data = self.model_dump()
         for key in ("feeds", "sitemaps", "start_urls"):
             data[key] = [sub(v) for v in data[key]]
+        if data.get("homepage"):
+            data["homepage"] = sub(data["homepage"])
         for key in ("article_url_patterns", "deny_url_patterns", "listing_url_patterns"):
             data[key] = [sub(v, escape=True) for v in data[key]]
         return SourceConfig.model_validate(data)
+
+    def urls(self) -> list[str]:
+        """Every URL of the config: homepage, feeds, sitemaps and start URLs."""
+        return [*([self.homepage] if self.homepage else []), *self.feeds, *self.sitemaps, *self.start_urls]
 
     def hosts(self) -> list[str]:
         """The hosts whose pages belong to the outlet (and their subdomains)."""
         if self.allowed_domains:
             return list(self.allowed_domains)
-        urls = [*self.feeds, *self.sitemaps, *self.start_urls]
+        urls = self.urls()
         hosts = (urlparse(u).hostname for u in urls)
         return sorted({host for host in hosts if host})
 
     def site_roots(self) -> list[str]:
         """Scheme and host of each site the outlet lives on (where its robots.txt is)."""
         roots = []
-        for url in [*self.feeds, *self.sitemaps, *self.start_urls]:
+        for url in self.urls():
             p = urlparse(url)
             roots.append(f"{p.scheme}://{p.netloc}")
         if not roots:
@@ -167,14 +174,15 @@ def rules_across_keys(data: dict) -> list[tuple[str, str, str]]:
         return bool(data.get(key))
 
     problems = []
-    if not (given("feeds") or given("sitemaps") or given("start_urls") or data.get("robots_sitemaps") is True):
+    if not (given("homepage") or given("feeds") or given("sitemaps") or given("start_urls")
+            or data.get("robots_sitemaps") is True):
         problems.append(("feeds", "name",
-                         "nothing to crawl: give feeds, sitemaps, start_urls or robots_sitemaps = true"))
+                         "nothing to crawl: give homepage, feeds, sitemaps, start_urls or robots_sitemaps = true"))
     if given("start_urls") and not given("article_url_patterns"):
         problems.append(("article_url_patterns", "start_urls",
                          "start_urls need article_url_patterns (which links of a listing page are articles)"))
-    if data.get("robots_sitemaps") is True and not (given("feeds") or given("sitemaps") or given("start_urls")
-                                                     or given("allowed_domains")):
+    if data.get("robots_sitemaps") is True and not (given("homepage") or given("feeds") or given("sitemaps")
+                                                     or given("start_urls") or given("allowed_domains")):
         problems.append(("robots_sitemaps", "robots_sitemaps",
                          "needs a site address: give allowed_domains or another URL"))
     return problems

@@ -53,6 +53,8 @@ class TryRecord:
     """`newsmon sources try`: what the crawl would do with each URL, and the first pages fetched."""
 
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, url, outcome)
+    # found from the homepage: its <link rel="alternate"> feeds, and the Sitemap: lines of robots.txt
+    discovered: dict[str, list[str]] = field(default_factory=lambda: {"feeds": [], "sitemaps": []})
     articles: list[tuple[str, str]] = field(default_factory=list)  # (url, "new" | skip reason)
     samples: list[dict] = field(default_factory=list)
 
@@ -107,13 +109,20 @@ class SourceSpider(scrapy.Spider):
 
     # -- start -----------------------------------------------------------
     async def start(self):
+        if self.source.homepage:
+            yield self._document_request(self.source.homepage, "homepage", self.parse_homepage)
         for url in self.source.feeds:
             yield self._document_request(url, "feed", self.parse_feed)
         for url in self.source.sitemaps:
             yield self._document_request(url, "sitemap", self.parse_sitemap)
+        roots = []
+        if self.source.homepage:  # an outlet given by its homepage: its robots.txt sitemaps too
+            parts = urlsplit(self.source.homepage)
+            roots.append(f"{parts.scheme}://{parts.netloc}")
         if self.source.robots_sitemaps:
-            for root in self.source.site_roots():
-                yield self._document_request(root + "/robots.txt", "robots", self.parse_robots)
+            roots.extend(self.source.site_roots())
+        for root in dict.fromkeys(roots):
+            yield self._document_request(root + "/robots.txt", "robots", self.parse_robots)
         for url in self.source.start_urls:
             request = self._document_request(url, "listing", self.parse_listing)
             request.cb_kwargs["depth"] = 0
@@ -172,7 +181,36 @@ class SourceSpider(scrapy.Spider):
         urls = discovery.robots_sitemaps(response.body)
         self._record_doc("robots", response.url, f"{len(urls)} sitemaps")
         for url in urls:
-            yield from self._follow_sitemap(url)
+            for request in self._follow_sitemap(url):
+                self.tried.discovered["sitemaps"].append(url)
+                yield request
+
+    def parse_homepage(self, response: Response) -> Iterator[scrapy.Request]:
+        """The feeds the homepage announces (`<link rel="alternate">`), each fetched as a feed of the config."""
+        problem = self._page_problem(response)
+        if problem:
+            self.discovery_failed += 1
+            self.skip(f"homepage {problem}", response.url)
+            self._record_doc("homepage", response.url, problem)
+            return
+        self.discovery_ok += 1
+        feeds = discovery.alternate_feeds(response.body, response.url)
+        comments = sum(feed.comments for feed in feeds)
+        self._record_doc("homepage", response.url, f"{len(feeds)} feeds announced"
+                         + (f" ({comments} of reader comments: not followed)" if comments else ""))
+        for feed in feeds:
+            if feed.comments:
+                self.skip("comments feed not followed", feed.url)
+                continue
+            norm = normalise_url(feed.url)
+            if norm is None or norm in self._seen:  # listed in the config, or announced twice
+                continue
+            if not same_site(norm, self.allowed_domains):
+                self.skip("off-site feed", feed.url)
+                self._record_doc("feed", feed.url, "off-site: not followed")
+                continue
+            self.tried.discovered["feeds"].append(feed.url)
+            yield self._document_request(feed.url, "feed", self.parse_feed)
 
     def _follow_sitemap(self, url: str) -> Iterator[scrapy.Request]:
         norm = normalise_url(url)
@@ -415,7 +453,7 @@ class SourceSpider(scrapy.Spider):
         reason, is_error = classify_failure(failure)
         if kind == "robots" and reason.startswith("http 4"):  # no robots.txt: nothing to read
             is_error = False
-        if kind in ("feed", "sitemap", "listing", "robots"):
+        if kind in ("feed", "sitemap", "listing", "robots", "homepage"):
             doc_url = meta.get("doc_url", url)
             if kind in ("feed", "sitemap") and doc_url in self.docs:
                 self.docs[doc_url].complete = False

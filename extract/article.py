@@ -6,11 +6,18 @@ Pipeline:
    U+FFFE/U+FFFF; a lone surrogate becomes U+FFFD);
 2. the page is parsed once; per-outlet `drop_selectors` (CSS) are removed, and
    so are footnote marks set as superscripts (`China<sup>1</sup>`);
-3. trafilatura takes out the main text and the metadata (htmldate for the
-   date; the feed's date, `fallback_published`, when the page has none);
+3. trafilatura takes out the main text and the metadata; the publication
+   date is chosen by `extract.published` (structured metadata, then the
+   feed's date `fallback_published`, then the URL, then htmldate's guesses),
+   and `published_source` says where it came from;
+   where its default output shows duplicated paragraphs, one giant block or
+   structured-data debris, its precision setting is run too and kept when
+   better (`extract.choice`);
 4. its output tree becomes blocks (`extract.blocks`) and the residual cleaner
-   (`extract.residual`) removes what trafilatura lets through;
-5. `Article.text` is the headline, then the blocks, separated by blank lines.
+   (`extract.residual`) removes what trafilatura lets through, with the
+   lexicon of every language (a page's declared language is often wrong, and
+   its widgets may be in another language than its article);
+5. `Article.text` is the headline, then the blocks, separated by one blank line.
 
 Pure functions: no network, no database; the wording lexicon is read once.
 """
@@ -27,9 +34,11 @@ from functools import lru_cache
 import trafilatura
 from lxml import html as lxml_html
 
+from extract import choice
 from extract.blocks import Block, render, text_to_blocks, tree_to_blocks
 from extract.encoding import decode_html
-from extract.residual import clean_blocks, load_lexicon
+from extract.published import choose_published
+from extract.residual import ANY_LANGUAGE, clean_blocks, load_lexicon
 from extract.sanitize import sanitize_text
 from extract.types import Article
 
@@ -55,6 +64,7 @@ class Extraction:
     sitename: str | None
     language: str | None
     blocks: list[Block]
+    published_source: str | None = None  # extract.published.SOURCES
 
 
 def extract_article(
@@ -71,7 +81,7 @@ def extract_article(
     $NEWSMON_CONFIG, else the repository's config/).
     """
     raw = extract_raw(html, url, drop_selectors=drop_selectors, fallback_published=fallback_published)
-    lexicon = load_lexicon([raw.language or "en"], config_dir)
+    lexicon = load_lexicon([ANY_LANGUAGE], config_dir)
     blocks = clean_blocks(raw.blocks, title=raw.title, author=raw.author, lexicon=lexicon)
     return Article(
         url=raw.url,
@@ -81,6 +91,7 @@ def extract_article(
         sitename=raw.sitename,
         language=raw.language,
         text=render(raw.title, blocks),
+        published_source=raw.published_source,
     )
 
 
@@ -90,9 +101,11 @@ def extract_raw(
     *,
     drop_selectors: Sequence[str] = (),
     fallback_published: str | None = None,
+    favor_precision: bool = False,
 ) -> Extraction:
     """Steps 1-3: metadata and trafilatura's blocks, no residual cleaning."""
-    empty = Extraction(url, None, None, fallback_published, None, None, [])
+    feed = choose_published(None, url, feed_date=fallback_published)
+    empty = Extraction(url, None, None, feed.date, None, None, [], feed.source)
     try:
         text = decode_html(html or b"")
     except Exception:  # noqa: BLE001 - decode_html never raises, but a page must not stop a crawl
@@ -107,6 +120,7 @@ def extract_raw(
         return empty
     _drop_selected(tree, drop_selectors)
     _drop_footnote_sups(tree)
+    dated = choose_published(tree, url, feed_date=fallback_published, guess=False)
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -115,6 +129,7 @@ def extract_raw(
             include_comments=False,
             include_tables=True,
             include_images=False,
+            favor_precision=favor_precision,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page
@@ -124,16 +139,40 @@ def extract_raw(
         return empty
     body = getattr(doc, "body", None)
     blocks = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
-    published = doc.date or fallback_published or _extensive_date(tree, url)
+    if not favor_precision and choice.suspect(blocks):
+        blocks = _precise_blocks(text, url, drop_selectors, blocks)
+    if dated.date is None:  # htmldate's guesses only now: they are the slowest step
+        dated = choose_published(tree, url, feed_date=fallback_published)
     return Extraction(
         url=url or getattr(doc, "url", None),
         title=_clean_title(doc.title),
-        author=doc.author or None,
-        published=published,
+        author=_clean_author(doc.author),
+        published=dated.date,
         sitename=doc.sitename or None,
         language=doc.language or _html_lang(tree),
         blocks=blocks,
+        published_source=dated.source,
     )
+
+
+def _precise_blocks(text: str, url: str | None, drop_selectors: Sequence[str], default: list[Block]) -> list[Block]:
+    """trafilatura's precision setting on a fresh parse; its blocks when `choice` prefers them."""
+    tree = _parse(text)
+    if tree is None:
+        return default
+    _drop_selected(tree, drop_selectors)
+    _drop_footnote_sups(tree)
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True, include_images=False, favor_precision=True)
+    except Exception as exc:  # noqa: BLE001 - trafilatura on a hostile page: the default output stays
+        log.warning("trafilatura (precision) failed on %s: %s", url or "page", exc)
+        return default
+    if doc is None or isinstance(doc, dict):
+        return default
+    body = getattr(doc, "body", None)
+    precise = tree_to_blocks(body) if body is not None and len(body) else text_to_blocks(doc.text or "")
+    return precise if choice.prefer_precision(default, precise) else default
 
 
 def _parse(text: str):
@@ -186,24 +225,21 @@ def _drop_footnote_sups(tree) -> None:
         sup.drop_tree()
 
 
-def _extensive_date(tree, url: str | None) -> str | None:
-    """A date from the page text when markup has none; a bare year ("YYYY-01-01") is no date."""
-    try:
-        from htmldate import find_date
-
-        found = find_date(tree, url=url, extensive_search=True, original_date=True)
-    except Exception:  # noqa: BLE001 - htmldate on a hostile page: no date rather than no article
-        return None
-    if not found or found.endswith("-01-01"):
-        return None
-    return found
-
-
 def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
     title = re.sub(r"\s+", " ", title).strip()
     return title or None
+
+
+# A Korean byline names the reporter with a title after it ("홍길동 기자"): the author is the name.
+_KO_TITLE = re.compile(r"(?<=[가-힣])\s*(기자|특파원|선임기자|수석기자|논설위원|객원기자|통신원)$")
+
+
+def _clean_author(author: str | None) -> str | None:
+    if not author:
+        return None
+    return _KO_TITLE.sub("", author.strip()) or None
 
 
 def _html_lang(tree) -> str | None:
@@ -222,5 +258,5 @@ def clean_text(
     if isinstance(text, bytes):
         text = decode_html(text)
     blocks = text_to_blocks(sanitize_text(text))
-    lexicon = load_lexicon([language or "en"], config_dir)
+    lexicon = load_lexicon([language or "en", ANY_LANGUAGE], config_dir)
     return render(title, clean_blocks(blocks, title=title, lexicon=lexicon))

@@ -105,7 +105,11 @@ def _add(blocks: list[Block], kind: str, lines: list[str]) -> None:
         blocks.append(Block(kind, lines))
 
 
+_BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
 def render(title: str | None, blocks: list[Block]) -> str:
+    """Headline and blocks separated by one blank line; a run of blank lines inside a block becomes one."""
     parts = [title.strip()] if title and title.strip() else []
     parts += [b.render() for b in blocks if b.render().strip()]
-    return "\n\n".join(parts)
+    return _BLANK_RUN.sub("\n\n", "\n\n".join(parts))

@@ -18,7 +18,10 @@ with the wording lexicon `config/topics/boilerplate.toml`:
    newsletter prompts, ad-block notices, comment prompts and comment policy,
    share lines, "Read more", photo credits, "for illustrative purposes",
    copyright, bylines near the top, breadcrumbs, one-line links to other
-   articles ("Related: ...");
+   articles ("Related: ...", "Lesen Sie auch: ...", "Lea también: ..."),
+   newsletter widgets with their success and error messages, promotions of
+   the outlet's apps and subscriptions; inside a paragraph broken with
+   `<br>`, such lines go one by one;
 7. reader prompts ending a paragraph ("Share your thoughts in the comments
    below."), and the reader question before them;
 8. a heading whose whole section went in the steps above;
@@ -47,6 +50,7 @@ from extract.footnotes import repeated_tokens, strip_footnotes
 
 LEXICON_FILE = Path("topics") / "boilerplate.toml"
 _REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+ANY_LANGUAGE = "*"  # in `load_lexicon`: a page whose language is unknown gets every table
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(dozens?|hundreds?|thousands?|scores?|millions?|two|three|four|five|six|"
@@ -119,7 +123,7 @@ def lexicon_path(config_dir: str | os.PathLike[str] | None = None) -> Path:
 
 def load_lexicon(languages: Sequence[str] = ("en",),
                  config_dir: str | os.PathLike[str] | None = None) -> Lexicon:
-    """The lexicon for these languages (English always included), read once and cached."""
+    """The lexicon for these languages (English always included; `ANY_LANGUAGE`: every table), read once and cached."""
     langs = tuple(dict.fromkeys(["en", *[(lang or "").split("-")[0].lower() for lang in languages if lang]]))
     return _load(str(lexicon_path(config_dir)), langs)
 
@@ -131,6 +135,8 @@ def _load(path: str, languages: tuple[str, ...]) -> Lexicon:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         data = {}
+    if ANY_LANGUAGE in languages:  # language unknown: every table
+        languages = tuple(dict.fromkeys([*languages, *data]))
     tables = [data.get(lang, {}) for lang in languages if isinstance(data.get(lang), dict)]
 
     def many(key: str) -> list[str]:
@@ -222,6 +228,12 @@ def is_title_line(text: str) -> bool:
     return not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", t)  # one sentence ("U.S. Army" is one)
 
 
+def _is_pointer_title(text: str) -> bool:
+    """What follows "Read also:" - a headline, which may hold two sentences or a question, not a statement."""
+    t = text.strip()
+    return bool(t) and "\n" not in t and nwords(t) <= 20 and not (t.endswith(".") and not t.endswith("..."))
+
+
 def _single_line(block: Block) -> str | None:
     if block.kind in (HEADING, PARAGRAPH, QUOTE) and len(block.lines) == 1:
         return block.lines[0]
@@ -258,7 +270,7 @@ def is_boilerplate_line(line: str, lex: Lexicon, *, position: int = 99) -> bool:
         return True
     if n <= 30 and lex.link_line.fullmatch(t):
         rest = re.split(r":|\||»|>|\s[–—-]\s", t, maxsplit=1)[-1].strip()
-        if is_title_line(rest) or is_excerpt(rest):
+        if is_title_line(rest) or is_excerpt(rest) or _is_pointer_title(rest):
             return True
     if position < 4 and n <= 12 and lex.byline.fullmatch(t) and not ends_sentence(line):
         return True
@@ -503,6 +515,10 @@ def _drop_by_wording(blocks, drop, protected, lex) -> None:
                 if b.kind != LIST and protected[i] and states_returnee_figure(line, lex):
                     kept.append(line)
                 continue
+            if "\n" in line:  # a paragraph broken with <br>: its boilerplate lines go one by one
+                line = _without_boilerplate_sublines(line, lex)
+                if not line:
+                    continue
             rest = _without_boilerplate_sentences(line, lex)
             if rest:
                 kept.append(rest)
@@ -510,6 +526,14 @@ def _drop_by_wording(blocks, drop, protected, lex) -> None:
             drop[i] = True
         elif kept != b.lines:
             b.lines = kept
+
+
+def _without_boilerplate_sublines(line: str, lex: Lexicon) -> str:
+    """The line without its sub-lines (`<br>`-separated) that are boilerplate by their wording alone."""
+    subs = line.split("\n")
+    kept = [sub for sub in subs if not sub.strip() or states_returnee_figure(sub, lex)
+            or not is_boilerplate_line(sub, lex)]
+    return "\n".join(kept).strip() if len(kept) != len(subs) else line
 
 
 def _without_boilerplate_sentences(line: str, lex: Lexicon) -> str:

@@ -15,7 +15,9 @@ class Article:
 
     `text` is the article as plain text, headline first, blocks separated by a
     blank line; it is the text that claims' `start`/`end` offsets point into.
-    `published` is an ISO date (`YYYY-MM-DD`) or None.
+    `published` is an ISO date (`YYYY-MM-DD`) or None; `published_source` says
+    where it came from (`extract.published.SOURCES`: jsonld, meta, time, feed,
+    url, htmldate, text), None with no date.
     """
 
     url: str | None
@@ -25,6 +27,7 @@ class Article:
     sitename: str | None
     language: str | None
     text: str
+    published_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,7 +37,7 @@ class Article:
 class Claim:
     """A statement that a number of people were returned.
 
-    Fields follow the labelled-claims format (eval/FORMAT.md); `start`/`end`
+    Fields follow the labelled-claims format (docs/labelled-format.md); `start`/`end`
     are character offsets of `evidence` in the text the claim was found in,
     so `text[start:end] == evidence` always holds.
     """

@@ -8,6 +8,7 @@ from newsmon.commands.claims_cmd import claims_command
 from newsmon.commands.demo_cmd import demo_command
 from newsmon.commands.eval_cmd import eval_command
 from newsmon.commands.export_cmd import export_command
+from newsmon.commands.report_cmd import report_command
 from newsmon.commands.run_cmd import crawl_command, extract_command, run_command
 from newsmon.commands.serve_cmd import serve_command
 from newsmon.commands.sources_cmd import sources_group
@@ -42,6 +43,7 @@ cli.add_command(sources_group)
 cli.add_command(status_command)
 cli.add_command(text_command)
 cli.add_command(train_command)
+cli.add_command(report_command)
 
 
 def main() -> None:

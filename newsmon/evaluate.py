@@ -1,4 +1,4 @@
-"""`newsmon eval`: run the extractor over a labelled file (eval/FORMAT.md) and score it.
+"""`newsmon eval`: run the extractor over a labelled file (docs/labelled-format.md) and score it.
 
 Runs the same code as a crawl: documents with `html` go through boilerplate removal
 (`extract.article.extract_article`) first; documents with `text` start from the text.
@@ -56,7 +56,7 @@ def document_text(doc: dict[str, Any], config_dir: str | None = None) -> tuple[s
 
 
 def claim_json(claim: Any) -> dict[str, Any]:
-    """A claim with the fields of FORMAT.md plus start, end, confidence (and count_high, vague)."""
+    """A claim with the fields of docs/labelled-format.md plus start, end, confidence (and count_high, vague)."""
     d = claim.to_dict() if hasattr(claim, "to_dict") else dict(claim)
     out = {k: d.get(k) for k in FORMAT_FIELDS}
     out["optional"] = bool(d.get("vague", False))

@@ -155,7 +155,9 @@ def _claim_count(db_path: Path) -> int:
 
 def outlet_line(r) -> str:
     """One line per outlet: what it cost, what it gave, what went wrong."""
-    skipped = sum(r.skipped.values())
+    from storage.runs import skipped_links
+
+    skipped = skipped_links(r.skipped)  # article links left aside: no notes, no failed requests
     line = (f"{r.source:<24} {r.status:<6} requests {r.requests:>4} (articles {r.article_requests:>3})  "
             f"new {r.new_articles:>4}  errors {r.errors:>3}  skipped {skipped:>4}")
     return line + (f"  ({r.message})" if r.message else "")
@@ -221,13 +223,18 @@ def extract_stored(db_path: Path, config_dir: Path, *, everything: bool = False,
     return summary
 
 
+def _feed_date(row: dict) -> str | None:
+    """The stored date to hand on as the feed's: a date a page guess gave must not outrank the page's metadata."""
+    return row["published"] if row.get("published_source") in (None, "feed") else None
+
+
 def _job_batches(rows: Iterable[dict], drop: dict[str, tuple[str, ...]], everything: bool) -> Iterator[list[PageJob]]:
     batch: list[PageJob] = []
     for row in rows:
         cleaned = row["text"] is not None and not everything
         batch.append(PageJob(
             html=b"" if cleaned else decompress_html(row["html"]), url=row["url"],
-            drop_selectors=drop.get(row["source"], ()), published=row["published"],
+            drop_selectors=drop.get(row["source"], ()), published=_feed_date(row),
             article_id=row["id"], text=row["text"] if cleaned else None,
         ))
         if len(batch) >= BATCH:

@@ -1,4 +1,4 @@
-"""`newsmon train`: build the decision models from labelled files (eval/FORMAT.md).
+"""`newsmon train`: build the decision models from labelled files (docs/labelled-format.md).
 
 Reads the files, runs the claims pipeline up to its candidates on each document (as a crawl
 would: `html` is cleaned first), labels them and fits the models (`extract.claims.learn`).

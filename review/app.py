@@ -18,15 +18,17 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from extract.types import QUALIFIERS
+from extract.types import KINDS, QUALIFIERS
 from review.chart import timeline_chart
-from storage import claims as claims_store, events as events_store, reviews as reviews_store
+from review.prefill import prefill
+from review.report import report_router
+from storage import article_list, claims as claims_store, events as events_store, reviews as reviews_store
 from storage.db import StorageError, open_db
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +37,8 @@ TOKEN_COOKIE = "newsmon_token"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # SQLite stores integers in 64 bits: a larger id or offset names no row (and cannot be bound to a query).
 SQL_INT_MIN, SQL_INT_MAX = -(2**63), 2**63 - 1
+EDIT_FORM_FIELDS = ("count", "count_high", "qualifier", "who", "date", "date_end", "locations", "kind")
+ARTICLES_PER_PAGE = 50
 QUALIFIER_WORDS = {"exact": "", "about": "about", "at_least": "at least", "more_than": "more than", "up_to": "up to",
                    "fewer_than": "fewer than"}
 
@@ -155,10 +159,69 @@ def _highlight(text: str, start: int | None, end: int | None, evidence: str | No
     return {"before": text[:start], "evidence": text[start:end], "after": text[end:], "found": True}
 
 
+def _segments(text: str, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The article text cut at its claims' offsets: [{text, claim}] (claim None between claims).
+
+    A claim whose offsets do not hold its evidence, or that overlaps an earlier one, is not marked.
+    """
+    text = text or ""
+    out: list[dict[str, Any]] = []
+    at = 0
+    for claim in sorted(claims, key=lambda c: (c["start"] if c["start"] is not None else -1, c["id"])):
+        start, end = claim["start"], claim["end"]
+        if start is None or end is None or not (at <= start < end <= len(text)) or \
+                text[start:end] != (claim["evidence"] or ""):
+            continue
+        if start > at:
+            out.append({"text": text[at:start], "claim": None})
+        out.append({"text": text[start:end], "claim": claim})
+        at = end
+    if at < len(text) or not out:
+        out.append({"text": text[at:], "claim": None})
+    return out
+
+
+def page_offsets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets into the text as a browser shows it mapped to offsets into `text`.
+
+    HTML parsing turns CR LF and a lone CR into LF, so each CR LF is one character
+    fewer on the page; offsets after it shift by one. Without CR they are the same.
+    """
+    if "\r" not in text:
+        return start, end
+    positions: list[int] = []  # the index in `text` of each character of the page
+    i = 0
+    while i < len(text):
+        positions.append(i)
+        i += 2 if text.startswith("\r\n", i) else 1
+    positions.append(len(text))
+
+    def at(k: int) -> int:
+        return positions[k] if 0 <= k < len(positions) else len(text) + 1 + k  # beyond the text stays beyond it
+
+    return at(start), at(end)
+
+
+def _article_filter_from(params) -> article_list.ArticleFilter:
+    return article_list.ArticleFilter(
+        source=params.get("source") or None,
+        date_from=_date_param(params.get("date_from")),
+        date_to=_date_param(params.get("date_to")),
+        q=(params.get("q") or "").strip()[:200] or None,
+        no_claim=params.get("no_claim") in ("1", "on", "true"),
+    )
+
+
+def _article_query(flt: article_list.ArticleFilter, **extra: Any) -> str:
+    params = {"source": flt.source, "date_from": flt.date_from, "date_to": flt.date_to, "q": flt.q,
+              "no_claim": "1" if flt.no_claim else None, **extra}
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
 def _claim_json(claim: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "article_id", "status", "count", "qualifier", "who", "date", "date_end", "kind", "locations",
-            "evidence", "start", "end", "confidence", "stale", "event_id", "machine", "corrected",
-            "corrected_fields", "reviewed_by", "reviewed_at", "url", "source", "title", "published")
+    keys = ("id", "article_id", "status", "count", "count_high", "qualifier", "who", "date", "date_end", "kind",
+            "locations", "evidence", "start", "end", "confidence", "stale", "event_id", "machine", "corrected",
+            "corrected_fields", "reviewed_by", "reviewed_at", "url", "source", "title", "published", "origin")
     return {k: claim.get(k) for k in keys}
 
 
@@ -169,14 +232,46 @@ class EditValues(BaseModel):
     qualifier: str | None = Field(None, description="one of " + ", ".join(QUALIFIERS))
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD (XXXX for an unknown year); '' for none")
     locations: list[str] | None = Field(None, description="place names")
+    count_high: int | str | None = Field(None, description="the top of a range ('' for none)")
+    who: str | None = Field(None, description="who was returned ('' for nobody named)")
+    date_end: str | None = Field(None, description="the end of a period, as `date` ('' for none)")
+    kind: str | None = Field(None, description="one of " + ", ".join(KINDS))
+    note: str | None = Field(None, description="a free-text note kept with the decision")
+
+
+class Decision(BaseModel):
+    note: str | None = Field(None, description="a free-text note kept with the decision")
+
+
+class NewClaim(BaseModel):
+    """A claim the extractor missed. Types are checked by the store, so every error names its field."""
+
+    count: Any = Field(None, description="the figure (a positive whole number)")
+    qualifier: Any = Field(None, description="one of " + ", ".join(QUALIFIERS) + " (default exact)")
+    date: Any = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    date_end: Any = Field(None, description="the end of a period")
+    locations: Any = Field(None, description="place names")
+    who: Any = Field(None, description="who was returned")
+    kind: Any = Field(None, description="one of " + ", ".join(KINDS) + " (default event)")
+    count_high: Any = Field(None, description="the top of a range")
+    start: Any = Field(None, description="offset of the first selected character in the article's clean text")
+    end: Any = Field(None, description="offset after the last selected character")
+    evidence: Any = Field(None, description="the selected text, checked against the offsets when given")
+    note: Any = Field(None, description="a free-text note kept with the addition")
+
+
+class Finished(BaseModel):
+    done: bool = Field(True, description="true: mark the article reviewed; false: clear the mark")
 
 
 class SplitRequest(BaseModel):
     claim_ids: list[int]
+    note: str | None = Field(None, description="a free-text note kept with the decision")
 
 
 class MergeRequest(BaseModel):
     event_ids: list[int]
+    note: str | None = Field(None, description="a free-text note kept with the decision")
 
 
 # --- the app -----------------------------------------------------------------------
@@ -250,6 +345,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
             "filter_query": _filter_query(flt),
             "statuses": claims_store.STATUSES,
             "qualifiers": QUALIFIERS,
+            "kinds": KINDS,
             "counts": claims_store.count_by_status(db),
             "outlets": claims_store.sources(db),
             "reviewer": config.reviewer,
@@ -300,7 +396,94 @@ def create_app(config: ReviewConfig) -> FastAPI:
         ctx.update({"rows": rows, "chart": timeline_chart(rows)})
         return templates.TemplateResponse(request, "timeline.html", ctx)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, db=Depends(get_db)):
+        aflt = _article_filter_from(request.query_params)
+        page = _id_param(request.query_params.get("page"), "page") or 1
+        total = article_list.count_articles(db, aflt)
+        pages_total = max(1, -(-total // ARTICLES_PER_PAGE))
+        page = min(page, pages_total)
+        ctx = _page_context(request, db, claims_store.QueueFilter())
+        ctx.update({
+            "aflt": aflt, "article_sources": article_list.article_sources(db),
+            "articles": article_list.list_articles(db, aflt, limit=ARTICLES_PER_PAGE,
+                                                   offset=(page - 1) * ARTICLES_PER_PAGE),
+            "total": total, "page": page, "pages_total": pages_total,
+            "prev_href": "/articles?" + _article_query(aflt, page=page - 1) if page > 1 else None,
+            "next_href": "/articles?" + _article_query(aflt, page=page + 1) if page < pages_total else None,
+            "article_query": _article_query(aflt),
+        })
+        return templates.TemplateResponse(request, "articles.html", ctx)
+
+    def _article_response(request: Request, db, article_id: int, *, add_errors=None, add_values=None,
+                          message: str | None = None, status_code: int = 200) -> HTMLResponse:
+        article = claims_store.get_article(db, _row_id(article_id, "article"))
+        if article is None:
+            raise HTTPException(404, "no such article")
+        claims = claims_store.claims_of_article(db, article_id)
+        reviewed_at = db.execute("select reviewed_at from articles where id = ?", [article_id]).fetchone()[0]
+        ctx = _page_context(request, db, claims_store.QueueFilter(status="all"))
+        ctx.update({
+            "article": article, "claims": claims, "segments": _segments(article["text"], claims),
+            "original_href": _safe_href(article["url"]), "reviewed_at": reviewed_at,
+            "message": message or request.query_params.get("msg"),
+            "add_errors": add_errors or {}, "add_values": add_values or {},
+            "back_query": str(request.query_params.get("back") or "")[:500],
+        })
+        return templates.TemplateResponse(request, "article.html", ctx, status_code=status_code)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: int, db=Depends(get_db)):
+        return _article_response(request, db, article_id)
+
     pages = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
+
+    def _new_claim_values(raw: dict[str, Any]) -> dict[str, Any]:
+        """Form or JSON fields as `add_claim` takes them: offsets as integers when they are digits."""
+        values = {k: raw.get(k) for k in ("count", "count_high", "qualifier", "who", "date", "date_end",
+                                          "locations", "kind", "start", "end", "evidence") if k in raw}
+        for key in ("start", "end"):
+            if isinstance(values.get(key), str):
+                text = values[key].strip()
+                values[key] = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else values[key]
+        for key in ("count_high", "who", "date", "date_end"):
+            if values.get(key) == "":
+                values[key] = None
+        return values
+
+    @pages.post("/articles/{article_id}/claims")
+    async def add_claim_form(request: Request, article_id: int, db=Depends(get_db)):
+        form = await request.form()
+        _row_id(article_id, "article")
+        values = _new_claim_values({k: str(v) for k, v in form.items()})
+        article = claims_store.get_article(db, article_id)
+        if article is not None and isinstance(values.get("start"), int) and isinstance(values.get("end"), int):
+            values["start"], values["end"] = page_offsets(article["text"] or "", values["start"], values["end"])
+        note = str(form.get("note") or "")
+        try:
+            claim_id = reviews_store.add_claim(db, article_id, values, config.reviewer, note=note)
+        except reviews_store.NotFound:
+            raise HTTPException(404, "no such article") from None
+        except reviews_store.ValidationError as exc:
+            return _article_response(request, db, article_id, add_errors=exc.errors,
+                                     add_values={**{k: str(v) for k, v in form.items()}}, status_code=422)
+        return RedirectResponse(f"/articles/{article_id}?" + urlencode({"msg": f"Claim {claim_id} added."}),
+                                status_code=303)
+
+    @pages.post("/articles/{article_id}/reviewed")
+    async def reviewed_form(request: Request, article_id: int, db=Depends(get_db)):
+        form = await request.form()
+        done = str(form.get("done", "1")) in ("1", "true", "on")
+        try:
+            reviews_store.mark_article_reviewed(db, _row_id(article_id, "article"), done)
+        except reviews_store.NotFound:
+            raise HTTPException(404, "no such article") from None
+        msg = "Article marked reviewed." if done else "Article no longer marked reviewed."
+        return RedirectResponse(f"/articles/{article_id}?" + urlencode({"msg": msg}), status_code=303)
 
     def _back(flt, claim_id: int | None, msg: str | None = None) -> RedirectResponse:
         extra = {"claim": claim_id, "msg": msg}
@@ -319,12 +502,13 @@ def create_app(config: ReviewConfig) -> FastAPI:
         _row_id(claim_id, "claim")
         values = None
         if action == "edit":
-            values = {k: form.get(k, "") for k in ("count", "qualifier", "date", "locations")}
+            values = {k: str(form.get(k, "")) for k in EDIT_FORM_FIELDS if k in form}
+        note = str(form.get("note") or "")
         try:
-            reviews_store.decide(db, claim_id, action, config.reviewer, values)
+            reviews_store.decide(db, claim_id, action, config.reviewer, values, note=note)
         except reviews_store.ValidationError as exc:
-            return _queue_response(request, db, flt, claim_id, edit_errors=exc.errors, edit_values=values,
-                                   status_code=422)
+            return _queue_response(request, db, flt, claim_id, edit_errors=exc.errors,
+                                   edit_values={**(values or {}), "note": note}, status_code=422)
         except reviews_store.NotFound:
             raise HTTPException(404, "no such claim") from None
         done = {"accept": "accepted", "reject": "rejected", "edit": "corrected and accepted"}[action]
@@ -352,17 +536,19 @@ def create_app(config: ReviewConfig) -> FastAPI:
         current_id = _id_param(form.get("claim_id"), "claim")
         try:
             if action in ("accept", "reject"):
-                _, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
+                _, changed = reviews_store.decide_event(db, event_id, action, config.reviewer,
+                                                        note=str(form.get("note") or ""))
                 msg = f"Event {event_id}: {changed} claim(s) {action}ed."
                 target = _after(db, flt, current_id) if current_id else None
             elif action == "split":
-                new_event = reviews_store.split(db, event_id, [current_id] if current_id else [], config.reviewer)
+                new_event = reviews_store.split(db, event_id, [current_id] if current_id else [], config.reviewer,
+                                                note=str(form.get("note") or ""))
                 msg, target = f"Claim {current_id} split off into event {new_event}.", current_id
             elif action == "merge":
                 other = _id_param(str(form.get("other_event", "")).strip().lstrip("#"), "event")
                 if other is None:
                     raise reviews_store.ValidationError({"events": "give the number of the event to merge"})
-                reviews_store.merge(db, event_id, [other], config.reviewer)
+                reviews_store.merge(db, event_id, [other], config.reviewer, note=str(form.get("note") or ""))
                 msg, target = f"Event {other} merged into event {event_id}.", current_id
             else:
                 raise HTTPException(404, "no such action")
@@ -403,6 +589,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     def _event_json(event: dict[str, Any]) -> dict[str, Any]:
         return {"id": event["id"], "outlet_count": event["outlet_count"], "outlets": event["outlets"],
+                "independent_reports": event["independent_reports"], "summary": event["summary"],
                 "first_report": _claim_json(event["first_report"]) if event["first_report"] else None,
                 "statuses": event["statuses"], "reports": [_claim_json(r) for r in event["reports"]]}
 
@@ -413,6 +600,35 @@ def create_app(config: ReviewConfig) -> FastAPI:
             raise HTTPException(404, "no such event")
         return _event_json(event)
 
+    @api_read.get("/articles", summary="Stored articles, newest first, with their claim counts")
+    def api_articles(source: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                     q: str | None = Query(None, description="full-text search over the articles"),
+                     no_claim: bool = Query(False, description="only articles without any claim"),
+                     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0), db=Depends(get_db)):
+        if offset > SQL_INT_MAX:
+            raise HTTPException(400, f"offset must be at most {SQL_INT_MAX}")
+        aflt = _article_filter_from({"source": source, "date_from": date_from, "date_to": date_to, "q": q,
+                                     "no_claim": "1" if no_claim else ""})
+        return {"total": article_list.count_articles(db, aflt),
+                "articles": article_list.list_articles(db, aflt, limit=limit, offset=offset)}
+
+    @api_read.get("/articles/{article_id}/prefill",
+                  summary="Claim values the extractor reads in the article text between two offsets")
+    def api_prefill(article_id: int, start: int = Query(..., ge=0, le=SQL_INT_MAX),
+                    end: int = Query(..., ge=0, le=SQL_INT_MAX),
+                    page: bool = Query(False, description="offsets counted in the text as the page shows it"),
+                    db=Depends(get_db)):
+        article = claims_store.get_article(db, _row_id(article_id, "article"))
+        if article is None:
+            raise HTTPException(404, "no such article")
+        text = article["text"] or ""
+        if page:
+            start, end = page_offsets(text, start, end)
+        if not start < end <= len(text):
+            raise HTTPException(422, {"errors": {"start": f"the selection is outside the article text "
+                                                          f"(0-{len(text)})"}})
+        return prefill(text[start:end], article["published"])
+
     @api_read.get("/timeline", summary="Accepted figures per month and outlet")
     def api_timeline(db=Depends(get_db)):
         return {"rows": claims_store.accepted_per_month(db)}
@@ -421,27 +637,54 @@ def create_app(config: ReviewConfig) -> FastAPI:
     def api_stats(db=Depends(get_db)):
         return claims_store.count_by_status(db)
 
-    def _api_decide(db, claim_id: int, action: str, values=None):
+    def _api_decide(db, claim_id: int, action: str, values=None, note: str | None = None):
         _row_id(claim_id, "claim")
         try:
-            batch = reviews_store.decide(db, claim_id, action, config.reviewer, values)
+            batch = reviews_store.decide(db, claim_id, action, config.reviewer, values, note=note)
         except reviews_store.ValidationError as exc:
             raise HTTPException(422, {"errors": exc.errors}) from exc
         except reviews_store.NotFound:
             raise HTTPException(404, "no such claim") from None
         return {"batch": batch, "claim": _claim_json(claims_store.get_claim(db, claim_id))}
 
-    @api_write.post("/claims/{claim_id}/accept", summary="Accept a claim")
-    def api_accept(claim_id: int, db=Depends(get_db)):
-        return _api_decide(db, claim_id, "accept")
+    @api_write.post("/claims/{claim_id}/accept", summary="Accept a claim (optional body: {note})")
+    def api_accept(claim_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_decide(db, claim_id, "accept", note=body.note if body else None)
 
-    @api_write.post("/claims/{claim_id}/reject", summary="Reject a claim")
-    def api_reject(claim_id: int, db=Depends(get_db)):
-        return _api_decide(db, claim_id, "reject")
+    @api_write.post("/claims/{claim_id}/reject", summary="Reject a claim (optional body: {note})")
+    def api_reject(claim_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_decide(db, claim_id, "reject", note=body.note if body else None)
 
     @api_write.post("/claims/{claim_id}/edit", summary="Correct a claim's values (and accept it)")
     def api_edit(claim_id: int, values: EditValues, db=Depends(get_db)):
-        return _api_decide(db, claim_id, "edit", values.model_dump(exclude_unset=True))
+        given = values.model_dump(exclude_unset=True)
+        note = given.pop("note", None)
+        return _api_decide(db, claim_id, "edit", given, note=note)
+
+    @api_write.post("/articles/{article_id}/claims", status_code=201,
+                    summary="Add a claim the extractor missed (accepted, origin 'reviewer', with its offsets)")
+    def api_add_claim(article_id: int, body: NewClaim, db=Depends(get_db)):
+        _row_id(article_id, "article")
+        given = body.model_dump(exclude_unset=True)
+        note = given.pop("note", None)
+        if note is not None and not isinstance(note, str):
+            raise HTTPException(422, {"errors": {"note": "must be text"}, "message": "note: must be text"})
+        try:
+            claim_id = reviews_store.add_claim(db, article_id, _new_claim_values(given), config.reviewer, note=note)
+        except reviews_store.NotFound:
+            raise HTTPException(404, "no such article") from None
+        except reviews_store.ValidationError as exc:
+            raise HTTPException(422, {"errors": exc.errors, "message": str(exc)}) from exc
+        return {"claim": _claim_json(claims_store.get_claim(db, claim_id))}
+
+    @api_write.post("/articles/{article_id}/reviewed", summary="Mark an article reviewed (finished), or clear it")
+    def api_reviewed(article_id: int, body: Finished, db=Depends(get_db)):
+        try:
+            reviews_store.mark_article_reviewed(db, _row_id(article_id, "article"), body.done)
+        except reviews_store.NotFound:
+            raise HTTPException(404, "no such article") from None
+        (reviewed_at,) = db.execute("select reviewed_at from articles where id = ?", [article_id]).fetchone()
+        return {"article_id": article_id, "reviewed_at": reviewed_at}
 
     @api_write.post("/undo", summary="Undo the latest decision not undone yet")
     def api_undo(db=Depends(get_db)):
@@ -451,27 +694,29 @@ def create_app(config: ReviewConfig) -> FastAPI:
             raise HTTPException(409, str(exc)) from exc
         return {"undone": undone}
 
-    @api_write.post("/events/{event_id}/accept", summary="Accept every claim of an event")
-    def api_event_accept(event_id: int, db=Depends(get_db)):
-        return _api_event(db, event_id, "accept")
+    @api_write.post("/events/{event_id}/accept", summary="Accept every claim of an event (optional body: {note})")
+    def api_event_accept(event_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_event(db, event_id, "accept", body.note if body else None)
 
-    @api_write.post("/events/{event_id}/reject", summary="Reject every claim of an event")
-    def api_event_reject(event_id: int, db=Depends(get_db)):
-        return _api_event(db, event_id, "reject")
+    @api_write.post("/events/{event_id}/reject", summary="Reject every claim of an event (optional body: {note})")
+    def api_event_reject(event_id: int, body: Decision | None = None, db=Depends(get_db)):
+        return _api_event(db, event_id, "reject", body.note if body else None)
 
-    def _api_event(db, event_id: int, action: str):
+    def _api_event(db, event_id: int, action: str, note: str | None = None):
         _row_id(event_id, "event")
         try:
-            batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer)
+            batch, changed = reviews_store.decide_event(db, event_id, action, config.reviewer, note=note)
         except reviews_store.NotFound:
             raise HTTPException(404, "no such event") from None
+        except reviews_store.ValidationError as exc:
+            raise HTTPException(422, {"errors": exc.errors}) from exc
         return {"batch": batch, "changed": changed}
 
     @api_write.post("/events/{event_id}/split", summary="Move claims out of an event into a new one")
     def api_split(event_id: int, body: SplitRequest, db=Depends(get_db)):
         _row_id(event_id, "event")
         try:
-            return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer)}
+            return {"event_id": reviews_store.split(db, event_id, body.claim_ids, config.reviewer, note=body.note)}
         except reviews_store.NotFound:
             raise HTTPException(404, "no such event") from None
         except reviews_store.ValidationError as exc:
@@ -483,7 +728,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         for other in body.event_ids:
             _row_id(other, "event")
         try:
-            return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer)}
+            return {"event_id": reviews_store.merge(db, event_id, body.event_ids, config.reviewer, note=body.note)}
         except reviews_store.NotFound as exc:
             raise HTTPException(404, str(exc)) from exc
         except reviews_store.ValidationError as exc:
@@ -491,4 +736,5 @@ def create_app(config: ReviewConfig) -> FastAPI:
 
     app.include_router(api_read)
     app.include_router(api_write)
+    app.include_router(report_router(get_db, templates, config.reviewer))
     return app

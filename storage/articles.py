@@ -88,14 +88,20 @@ def store_page(
     urls: list[str] | tuple[str, ...] = (),
     published: str | None = None,
     content_hash: str | None = None,
+    fingerprint: str | None = None,
+    text: str | None = None,
 ) -> tuple[int, str]:
     """Store a fetched page once; return (article id, outcome).
 
     outcome is "new" (a row was added), "known url" (one of its addresses was
-    already stored) or "same text" (another address, perhaps another outlet,
-    carries the same text word for word: `content_hash` matched). In the last
-    two cases only the new addresses are recorded, under the existing article,
-    so that none of them is fetched again and every address stays known.
+    already stored), "same text" (another address, perhaps another outlet,
+    carries the same text word for word: `content_hash` matched) or "similar
+    text" (a near copy: a syndicated story under another headline, with a
+    credit line and other boilerplate; its `fingerprint` is near a stored
+    one's and its `text` has that article's paragraphs, see `near_copy_of`).
+    In the last three cases only the new addresses are recorded, with their
+    outlet and publication date, under the existing article, so that none of
+    them is fetched again and every address stays known.
     """
     now = utc_now()
     addresses = list(dict.fromkeys([url, *urls]))
@@ -103,33 +109,88 @@ def store_page(
         for address in addresses:
             existing = known_url_article(db, address)
             if existing is not None:
-                _remember_urls(db, existing, source, addresses, now)
+                _remember_urls(db, existing, source, addresses, now, published)
                 return existing, "known url"
         if content_hash:
             existing = article_with_hash(db, content_hash)
             if existing is not None:
-                _remember_urls(db, existing, source, addresses, now)
+                _remember_urls(db, existing, source, addresses, now, published)
                 return existing, "same text"
+        if fingerprint and text:
+            existing = near_copy_of(db, fingerprint, text)
+            if existing is not None:
+                _remember_urls(db, existing, source, addresses, now, published)
+                return existing, "similar text"
         cursor = db.execute(
-            "insert into articles (url, source, fetched_at, published, html, content_hash) values (?, ?, ?, ?, ?, ?)",
-            [url, source, now, published, compress_html(html), content_hash],
+            "insert into articles (url, source, fetched_at, published, published_source, html, content_hash) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [url, source, now, published, "feed" if published else None, compress_html(html), content_hash],
         )
         article_id = row_id("articles", cursor.lastrowid)
-        _remember_urls(db, article_id, source, addresses, now)
+        _remember_urls(db, article_id, source, addresses, now, published)
+        if fingerprint:
+            save_fingerprint(db, article_id, fingerprint)
     return article_id, "new"
+
+
+def near_copy_of(db: Database, fingerprint: str, text: str, exclude: int | None = None) -> int | None:
+    """The stored article `text` (of signature `fingerprint`) is a near copy of, or None.
+
+    Candidates share a band of the signature (an indexed equality); among those
+    at `MIN_SIMILARITY` or more whose paragraphs `text` shares (`same_story`:
+    not another story written from the same template), the most similar wins,
+    the oldest on a tie.
+    """
+    from extract.fingerprint import MIN_SIMILARITY, bands, from_hex, same_story, similarity
+
+    signature = from_hex(fingerprint)
+    keys = bands(signature)
+    marks = ",".join("?" * len(keys))
+    rows = db.execute(
+        "select distinct a.id, a.fingerprint from article_fingerprint_bands b "  # noqa: S608 - "?" marks only
+        f"join articles a on a.id = b.article_id where b.band in ({marks}) order by a.id", keys).fetchall()
+    best: tuple[float, int] | None = None
+    for article_id, stored in rows:
+        if article_id == exclude or not stored:
+            continue
+        score = similarity(signature, from_hex(stored))
+        if score < MIN_SIMILARITY or (best is not None and score <= best[0]):
+            continue
+        stored_text = db.execute("select text from articles where id = ?", [article_id]).fetchone()[0]
+        if same_story(text, stored_text):
+            best = (score, article_id)
+    return None if best is None else best[1]
+
+
+def save_fingerprint(db: Database, article_id: int, fingerprint: str | None) -> None:
+    """Set an article's fingerprint and its indexed bands (None clears both)."""
+    from extract.fingerprint import bands, from_hex
+
+    db.execute("update articles set fingerprint = ? where id = ?", [fingerprint, article_id])
+    db.execute("delete from article_fingerprint_bands where article_id = ?", [article_id])
+    if fingerprint:
+        db.conn.executemany("insert or ignore into article_fingerprint_bands (band, article_id) values (?, ?)",
+                            [(band, article_id) for band in bands(from_hex(fingerprint))])
+
+
+def set_reviewed_at(db: Database, article_id: int, when: str | None) -> None:
+    """Mark an article finished by a reviewer at `when` (ISO UTC), or not finished (None)."""
+    with write_transaction(db):
+        db.execute("update articles set reviewed_at = ? where id = ?", [when, article_id])
 
 
 def urls_of_article(db: Database, article_id: int) -> list[dict]:
     """Every address that led to an article, with the outlet that gave it."""
-    return list(db.query("select url, source, first_seen from article_urls where article_id = ? "
+    return list(db.query("select url, source, first_seen, published from article_urls where article_id = ? "
                          "order by first_seen, url", [article_id]))
 
 
-def _remember_urls(db: Database, article_id: int, source: str, urls, now: str) -> None:
+def _remember_urls(db: Database, article_id: int, source: str, urls, now: str, published: str | None = None) -> None:
     for other in dict.fromkeys(urls):
         db.execute(
-            "insert or ignore into article_urls (url, article_id, source, first_seen) values (?, ?, ?, ?)",
-            [other, article_id, source, now],
+            "insert or ignore into article_urls (url, article_id, source, first_seen, published) "
+            "values (?, ?, ?, ?, ?)",
+            [other, article_id, source, now, published],
         )
 
 
@@ -151,11 +212,20 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
     }
     if fields.get("published"):
         values["published"] = fields["published"]
+        values["published_source"] = fields.get("published_source")
     # content_hash is set when the page is stored (the crawler's duplicate check); an
     # article stored without one gets the hash of its clean text.
-    if text and db.execute("select content_hash from articles where id = ?", [article_id]).fetchone()[0] is None:
+    stored_hash, stored_fingerprint, stored_text = db.execute(
+        "select content_hash, fingerprint, text from articles where id = ?", [article_id]).fetchone()
+    if text and stored_hash is None:
         values["content_hash"] = content_hash_of(text)
     db.table("articles").update(article_id, values)
+    # The fingerprint follows the text: set when missing (an article stored before fingerprints), renewed
+    # when a re-extraction cleaned the page into another text.
+    if text and (stored_fingerprint is None or (stored_text is not None and stored_text != text)):
+        from extract.fingerprint import fingerprint
+
+        save_fingerprint(db, article_id, fingerprint(text))
 
 
 def articles_to_extract(db: Database, *, everything: bool = False, article_id: int | None = None,
@@ -172,7 +242,7 @@ def articles_to_extract(db: Database, *, everything: bool = False, article_id: i
     last_id = 0
     while True:  # page by id so that a large archive never sits in memory at once
         rows = list(db.query(
-            "select id, url, source, published, html, text from articles "  # noqa: S608 - `where`: a constant above
+            "select id, url, source, published, published_source, html, text from articles "  # noqa: S608 - `where`: a constant above
             f"where {where} and id > ? order by id limit ?",
             [*params, last_id, page_size],
         ))

@@ -19,7 +19,9 @@ from storage.articles import utc_now
 from storage.db import row_id, write_transaction
 
 STATUSES = ("pending", "accepted", "rejected")
-EDITABLE = ("count", "qualifier", "date", "locations")
+EDITABLE = ("count", "qualifier", "date", "locations", "count_high", "who", "date_end", "kind")
+# Stored in a correction column to mean "none" (NULL there means "not corrected").
+NO_COUNT_HIGH = 0
 
 # Machine values a re-extraction may rewrite on a claim nobody has reviewed.
 _MACHINE_FIELDS = ("count", "count_high", "qualifier", "who", "date", "date_end", "kind", "locations",
@@ -93,10 +95,13 @@ def replace_machine_claims_detailed(db: Database, article_id: int, claims: Itera
     result = ReplaceResult()
     new_claims = [dict(c) for c in claims]
     with write_transaction(db):
-        existing = list(db.query("select * from claims where article_id = ? order by id", [article_id]))
+        # A claim a reviewer added is no machine's to refresh or flag; the machine's copy of it is not queued again.
+        existing = list(db.query("select * from claims where article_id = ? and origin != 'reviewer' order by id",
+                                 [article_id]))
+        added = list(db.query("select * from claims where article_id = ? and origin = 'reviewer'", [article_id]))
         reviewed = [row for row in existing if _is_reviewed(db, row)]
         unreviewed = [row for row in existing if row not in reviewed]
-        remaining = list(new_claims)
+        remaining = [c for c in new_claims if not any(_overlapping(row, c) for row in added)]
 
         # Reviewed claims first: found again (same figure and evidence, else overlapping), they stay.
         for row in reviewed:
@@ -166,23 +171,32 @@ def _loads(value: str | None) -> list:
 
 
 def effective(row: dict[str, Any]) -> dict[str, Any]:
-    """The claim as a reviewer decided it: corrected values win over the machine's."""
+    """The claim as a reviewer decided it: corrected values win over the machine's.
+
+    A correction column holds NULL for "not corrected"; "none" is stored as "" (texts, dates)
+    or NO_COUNT_HIGH (the top of a range), and read back as None / "".
+    """
     out = dict(row)
     out["machine"] = {
         "count": row["count"], "qualifier": row["qualifier"], "date": row["date"],
-        "locations": _loads(row["locations"]),
+        "locations": _loads(row["locations"]), "count_high": row.get("count_high"), "who": row.get("who"),
+        "date_end": row.get("date_end"), "kind": row.get("kind"),
     }
     corrected_locations = row.get("corrected_locations")
     out["corrected"] = {
         "count": row.get("corrected_count"), "qualifier": row.get("corrected_qualifier"),
         "date": row.get("corrected_date"),
         "locations": _loads(corrected_locations) if corrected_locations is not None else None,
+        "count_high": row.get("corrected_count_high"), "who": row.get("corrected_who"),
+        "date_end": row.get("corrected_date_end"), "kind": row.get("corrected_kind"),
     }
     for field in EDITABLE:
         if out["corrected"][field] is not None:
             out[field] = out["corrected"][field]
         else:
             out[field] = out["machine"][field]
+    if out["count_high"] == NO_COUNT_HIGH:
+        out["count_high"] = None
     out["other_evidence"] = _loads(row.get("other_evidence"))
     out["corrected_fields"] = [f for f in EDITABLE if out["corrected"][f] is not None]
     return out
@@ -190,7 +204,8 @@ def effective(row: dict[str, Any]) -> dict[str, Any]:
 
 _CLAIM_SELECT = """
 select claims.*, articles.url as url, articles.source as source, articles.title as title,
-       articles.published as published, articles.fetched_at as fetched_at
+       articles.published as published, articles.fetched_at as fetched_at,
+       articles.published_source as published_source
 from claims join articles on articles.id = claims.article_id
 """
 
@@ -202,7 +217,7 @@ def get_claim(db: Database, claim_id: int) -> dict[str, Any] | None:
 
 def get_article(db: Database, article_id: int) -> dict[str, Any] | None:
     rows = list(db.query(
-        "select id, url, source, title, author, published, fetched_at, text from articles where id = ?",
+        "select id, url, source, title, author, published, fetched_at, text, language from articles where id = ?",
         [article_id]))
     return rows[0] if rows else None
 
@@ -309,39 +324,7 @@ def iter_claims(db: Database, *, status: str | None = None, batch: int = 500) ->
 # --- the timeline -----------------------------------------------------------
 
 def accepted_per_month(db: Database) -> list[dict[str, Any]]:
-    """Accepted figures per month and outlet: [{month, source, total, claims, cumulative}], by month.
+    """Accepted returns per month and outlet, each event counted once (see `storage.timeline`)."""
+    from storage.timeline import accepted_per_month as per_month
 
-    A claim's month is its (corrected) date's when it names a month (an unknown
-    year is taken from the article's publication), else the article's month of
-    publication; a claim dated by a year alone that is not the year of
-    publication stays in that year (`month` is then "YYYY": no month to draw
-    it in). `total` sums the figures of one-time returns (`kind` event);
-    running totals (`cumulative`) are counted apart, since adding them up would
-    count the same people twice.
-    """
-    rows = db.execute(
-        """
-        with accepted as (
-          select coalesce(claims.corrected_count, claims.count) as n,
-                 coalesce(claims.corrected_date, claims.date, '') as d,
-                 coalesce(claims.kind, 'event') as kind,
-                 articles.source as source, articles.published as published
-          from claims join articles on articles.id = claims.article_id
-          where claims.status = 'accepted'
-        )
-        select case
-                 when d glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' then substr(d, 1, 7)
-                 when d glob 'XXXX-[0-9][0-9]*' and published is not null
-                   then substr(published, 1, 4) || substr(d, 5, 3)
-                 when d glob '[0-9][0-9][0-9][0-9]' and substr(published, 1, 4) != d then d
-                 else substr(published, 1, 7)
-               end as month,
-               source,
-               sum(case when kind = 'cumulative' then 0 else n end) as total,
-               sum(case when kind = 'cumulative' then 0 else 1 end) as claims,
-               sum(case when kind = 'cumulative' then 1 else 0 end) as cumulative
-        from accepted
-        group by month, source
-        order by month, source
-        """).fetchall()
-    return [{"month": m, "source": s, "total": t, "claims": c, "cumulative": k} for m, s, t, c, k in rows]
+    return per_month(db)

@@ -175,27 +175,50 @@ def get_event(db: Database, event_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     reports = event_reports(db, event_id)
-    outlets = sorted({r["source"] for r in reports})
+    outlets = event_outlets(db, event_id)
+    independent = len({r["article_id"] for r in reports})
     return {
         "id": row[0], "created_at": row[1], "manual": bool(row[2]),
         "reports": reports,
         "claims": len(reports),
         "outlets": outlets,
         "outlet_count": len(outlets),
+        "independent_reports": independent,
+        "summary": coverage_summary(len(outlets), independent),
         "first_report": reports[0] if reports else None,
         "statuses": {s: sum(1 for r in reports if r["status"] == s) for s in ("pending", "accepted", "rejected")},
     }
 
 
+def coverage_summary(outlets: int, independent: int) -> str:
+    """ "3 outlets, 2 independent reports": syndicated copies add outlets, not reports."""
+    return (f"{outlets} outlet{'' if outlets == 1 else 's'}, "
+            f"{independent} independent report{'' if independent == 1 else 's'}")
+
+
+def event_outlets(db: Database, event_id: int) -> list[str]:
+    """Every outlet that published a report of the event: the articles' own, and those of their syndicated copies."""
+    return [s for (s,) in db.execute(
+        "select source from articles where id in (select article_id from claims where event_id = ?) union "
+        "select source from article_urls where article_id in (select article_id from claims where event_id = ?) "
+        "order by 1", [event_id, event_id]).fetchall()]
+
+
 def outlet_counts(db: Database, event_ids: list[int]) -> dict[int, int]:
-    """How many outlets report each of these events."""
+    """How many outlets report each of these events (syndicated copies included)."""
+    return {e: n for e, (n, _independent) in coverage(db, event_ids).items()}
+
+
+def coverage(db: Database, event_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per event: (outlets, independent reports). A syndicated copy is another outlet of the same report."""
     if not event_ids:
         return {}
     marks = ",".join("?" for _ in event_ids)
-    sql = ("select claims.event_id, count(distinct articles.source) "  # noqa: S608 - joins "?" marks only
-           f"from claims join articles on articles.id = claims.article_id where claims.event_id in ({marks}) "
-           "group by claims.event_id")
-    return dict(db.execute(sql, list(event_ids)).fetchall())
+    sql = ("select c.event_id, count(distinct o.source), count(distinct c.article_id) "  # noqa: S608 - "?" marks only
+           "from claims c join (select id as article_id, source from articles "
+           "union select article_id, source from article_urls) o on o.article_id = c.article_id "
+           f"where c.event_id in ({marks}) group by c.event_id")
+    return {e: (n, m) for e, n, m in db.execute(sql, list(event_ids)).fetchall()}
 
 
 def move_claims(db: Database, claim_ids: list[int], event_id: int) -> None:

@@ -168,3 +168,42 @@ def m005_claim_rule_origin_language(db: Database) -> None:
     claims.add_column("origin", str, not_null_default="machine")
     claims.add_column("language", str)
     claims.create_index(["rule"])
+
+
+@migrations()
+def m006_review_notes_finished_articles_more_corrections(db: Database) -> None:
+    """A note on any decision, the time a reviewer finished an article, corrections of every claim field."""
+    db.table("reviews").add_column("note", str)  # free text a reviewer wrote with the decision
+    if "reviewed_at" not in db.table("articles").columns_dict:  # ISO UTC time a reviewer marked it finished
+        db.table("articles").add_column("reviewed_at", str)
+    claims = db.table("claims")
+    claims.add_column("corrected_count_high", int)
+    claims.add_column("corrected_who", str)
+    claims.add_column("corrected_date_end", str)
+    claims.add_column("corrected_kind", str)
+
+
+@migrations()
+def m007_fingerprints_and_urls(db: Database) -> None:
+    """Near-duplicate fingerprints of articles (MinHash, with its bands indexed), the publication date of each
+    address of an article, and when a reviewer finished an article (`reviewed_at`, if no earlier migration
+    added it)."""
+    articles = db.table("articles")
+    articles.add_column("fingerprint", str)  # hex MinHash signature of the clean text (extract.fingerprint)
+    if "reviewed_at" not in articles.columns_dict:
+        articles.add_column("reviewed_at", str)
+    db.table("article_fingerprint_bands").create(
+        {"band": str, "article_id": int},
+        pk=("band", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_fingerprint_bands").create_index(["article_id"])
+    db.table("article_urls").add_column("published", str)
+    db.execute("update article_urls set published = (select published from articles "
+               "where articles.id = article_urls.article_id)")
+
+
+@migrations()
+def m008_articles_published_source(db: Database) -> None:
+    """Per article: where its publication date came from (jsonld, meta, time, feed, url, htmldate, text)."""
+    db.table("articles").add_column("published_source", str)

@@ -31,12 +31,17 @@ def store_extracted_page(
     """Store a fetched page with its extraction; return (article id, outcome, claims stored).
 
     `outcome` is that of `store_page`: only a "new" page gets the extraction
-    (a known address or a syndicated copy of a stored text adds its URLs only).
+    (a known address, or a copy or near copy of a stored text, adds its URLs only).
     """
+    from extract.fingerprint import fingerprint
+
     content_hash = content_hash_of(article["text"]) if article else None
+    signature = fingerprint(article["text"]) if article else None
     with write_transaction(db):
         article_id, outcome = store_page(db, url=url, source=source, html=html, urls=list(urls),
-                                         published=published, content_hash=content_hash)
+                                         published=published or (article or {}).get("published"),
+                                         content_hash=content_hash, fingerprint=signature,
+                                         text=article["text"] if article else None)
         stored = 0
         if outcome == "new" and article is not None:
             save_extraction(db, article_id, article, claims_version)

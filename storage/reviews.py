@@ -16,17 +16,23 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from extract.types import QUALIFIERS
+from extract.types import KINDS, QUALIFIERS
 from storage.articles import utc_now
+from storage.claims import NO_COUNT_HIGH
 from storage.db import row_id, write_transaction
 from storage.events import _new_event, drop_empty_events, move_claims
 
 STATE_FIELDS = ("status", "corrected_count", "corrected_qualifier", "corrected_date", "corrected_locations",
-                "reviewed_by", "reviewed_at", "event_id", "event_locked")
-ACTIONS = ("accept", "reject", "edit", "split", "merge", "undo")
+                "reviewed_by", "reviewed_at", "event_id", "event_locked", "corrected_count_high", "corrected_who",
+                "corrected_date_end", "corrected_kind")
+ACTIONS = ("accept", "reject", "edit", "split", "merge", "undo", "add")
+EDIT_FIELDS = ("count", "qualifier", "date", "locations", "count_high", "who", "date_end", "kind")
 MAX_COUNT = 10_000_000
+MAX_NOTE = 2000
+MAX_WHO = 200
 _DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a note may have lines and tabs
 
 
 class ReviewError(Exception):
@@ -47,62 +53,113 @@ class ValidationError(ReviewError):
 
 # --- validation -----------------------------------------------------------
 
-def validate_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Check and normalise edited values (`count`, `qualifier`, `date`, `locations`; any subset).
+def _whole_number(raw: Any) -> int | None:
+    """`raw` as a whole number ("1,076" reads as 1076), else None (a bool, a fraction or words are none)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = str(raw if raw is not None else "").replace(",", "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
-    `locations` may be a list or a comma-separated string; an empty `date` means "no date".
+
+def _date_problem(raw_date: str) -> str | None:
+    m = _DATE.match(raw_date)
+    if not m:
+        return "must be YYYY, YYYY-MM or YYYY-MM-DD (XXXX for an unknown year)"
+    year, month, day = m.groups()
+    if year == "XXXX" and month is None:
+        return "an unknown year needs a month (XXXX-MM)"
+    if month is not None and not 1 <= int(month) <= 12:
+        return "month must be 01 to 12"
+    if day is not None:
+        try:
+            _date(2000 if year == "XXXX" else int(year), int(month), int(day))
+        except ValueError:
+            return "no such day"
+    elif year != "XXXX" and not 1900 <= int(year) <= 2100:
+        return "year out of range"
+    return None
+
+
+def validate_note(note: Any) -> str | None:
+    """A reviewer's free-text note: None when empty; ValidationError when too long or holding control characters."""
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise ValidationError({"note": "must be text"})
+    text = note.strip()
+    if len(text) > MAX_NOTE or _CONTROL_IN_NOTE.search(text):
+        raise ValidationError({"note": f"at most {MAX_NOTE:,} characters of text"})
+    return text or None
+
+
+def validate_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise edited values (any subset of EDIT_FIELDS).
+
+    `locations` may be a list or a comma-separated string; an empty `date` or `date_end` means
+    "no date", an empty `count_high` "no upper figure" (None), an empty `who` "nobody named".
     Raises ValidationError naming every bad field.
     """
+    out, errors = _checked(values)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _checked(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the valid values normalised, a message for each bad field)."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    unknown = set(values) - {"count", "qualifier", "date", "locations"}
+    unknown = set(values) - set(EDIT_FIELDS)
     for name in sorted(unknown):
         errors[name] = "not an editable field"
     if "count" in values:
-        raw = values["count"]
-        try:
-            if isinstance(raw, bool):
-                raise ValueError
-            count = int(str(raw).replace(",", "").strip()) if not isinstance(raw, int) else raw
-        except (TypeError, ValueError):
+        count = _whole_number(values["count"])
+        if count is None:
             errors["count"] = "must be a whole number"
+        elif not 0 < count <= MAX_COUNT:
+            errors["count"] = f"must be between 1 and {MAX_COUNT:,}"
         else:
-            if not 0 < count <= MAX_COUNT:
-                errors["count"] = f"must be between 1 and {MAX_COUNT:,}"
+            out["count"] = count
+    if "count_high" in values:
+        raw_high = values["count_high"]
+        if raw_high is None or str(raw_high).strip() == "":
+            out["count_high"] = None
+        else:
+            high = _whole_number(raw_high)
+            if high is None:
+                errors["count_high"] = "must be a whole number (empty: no upper figure)"
+            elif not 0 < high <= MAX_COUNT:
+                errors["count_high"] = f"must be between 1 and {MAX_COUNT:,}"
             else:
-                out["count"] = count
+                out["count_high"] = high
     if "qualifier" in values:
         qualifier = str(values["qualifier"] or "").strip()
         if qualifier not in QUALIFIERS:
             errors["qualifier"] = "must be one of " + ", ".join(QUALIFIERS)
         else:
             out["qualifier"] = qualifier
-    if "date" in values:
-        raw_date = str(values["date"] or "").strip()
-        if not raw_date:
-            out["date"] = ""  # explicitly no date
+    if "kind" in values:
+        kind = str(values["kind"] or "").strip()
+        if kind not in KINDS:
+            errors["kind"] = "must be one of " + ", ".join(KINDS)
         else:
-            m = _DATE.match(raw_date)
-            problem = None
-            if not m:
-                problem = "must be YYYY, YYYY-MM or YYYY-MM-DD (XXXX for an unknown year)"
-            else:
-                year, month, day = m.groups()
-                if year == "XXXX" and month is None:
-                    problem = "an unknown year needs a month (XXXX-MM)"
-                elif month is not None and not 1 <= int(month) <= 12:
-                    problem = "month must be 01 to 12"
-                elif day is not None:
-                    try:
-                        _date(2000 if year == "XXXX" else int(year), int(month), int(day))
-                    except ValueError:
-                        problem = "no such day"
-                elif year != "XXXX" and not 1900 <= int(year) <= 2100:
-                    problem = "year out of range"
+            out["kind"] = kind
+    if "who" in values:
+        who = "" if values["who"] is None else values["who"]
+        if not isinstance(who, str) or len(who.strip()) > MAX_WHO or _CONTROL.search(who.strip()):
+            errors["who"] = f"at most {MAX_WHO} characters on one line"
+        else:
+            out["who"] = " ".join(who.split())
+    for name in ("date", "date_end"):
+        if name in values:
+            raw_date = str(values[name] or "").strip()
+            problem = _date_problem(raw_date) if raw_date else None
             if problem:
-                errors["date"] = problem
+                errors[name] = problem
             else:
-                out["date"] = raw_date
+                out[name] = raw_date  # "" is explicitly no date
     if "locations" in values:
         raw_locations = values["locations"]
         if isinstance(raw_locations, str):
@@ -119,9 +176,25 @@ def validate_values(values: dict[str, Any]) -> dict[str, Any]:
                 errors["locations"] = "at most 20 place names of up to 100 characters each"
             else:
                 out["locations"] = list(dict.fromkeys(items))
+    return out, errors
+
+
+def _check_together(count: int | None, count_high: int | None, date: str | None, date_end: str | None,
+                    errors: dict[str, str] | None = None) -> None:
+    """Values that are valid alone but not together: a range's top under its figure, an end before its start.
+
+    Raises ValidationError with these and the `errors` already found (a field with an error is not checked again).
+    """
+    errors = dict(errors or {})
+    if count_high is not None and count is not None and count_high <= count and "count_high" not in errors:
+        errors["count_high"] = f"must be larger than the figure ({count:,}), or empty"
+    if date and date_end and not date.startswith("X") and not date_end.startswith("X") and \
+            date_end[:len(date)] < date[:len(date_end)] and "date_end" not in errors:
+        errors["date_end"] = f"must not be before the date ({date})"
+    if date_end and not date and "date_end" not in errors and "date" not in errors:
+        errors["date_end"] = "an end date needs a date"
     if errors:
         raise ValidationError(errors)
-    return out
 
 
 # --- state and history -----------------------------------------------------
@@ -141,12 +214,12 @@ def _apply(db: Database, claim_id: int, state: dict[str, Any]) -> None:
 
 
 def _record(db: Database, claim_id: int, action: str, before: dict, after: dict, reviewer: str, batch: str,
-            at: str, undoes: str | None = None) -> int:
+            at: str, undoes: str | None = None, note: str | None = None) -> int:
     return row_id("reviews", db.table("reviews").insert({
         "claim_id": claim_id, "action": action,
         "before": json.dumps(before, ensure_ascii=False, sort_keys=True),
         "after": json.dumps(after, ensure_ascii=False, sort_keys=True),
-        "reviewer": reviewer, "at": at, "batch": batch, "undoes": undoes,
+        "reviewer": reviewer, "at": at, "batch": batch, "undoes": undoes, "note": note,
     }).last_pk)
 
 
@@ -158,11 +231,11 @@ def _reviewer(reviewer: str | None) -> str:
 
 
 def _change(db: Database, claim_id: int, action: str, changes: dict[str, Any], reviewer: str, batch: str,
-            at: str) -> dict[str, Any]:
+            at: str, note: str | None = None) -> dict[str, Any]:
     before = _state(db, claim_id)
     after = {**before, **changes}
     _apply(db, claim_id, after)
-    _record(db, claim_id, action, before, after, reviewer, batch, at)
+    _record(db, claim_id, action, before, after, reviewer, batch, at, note=note)
     return after
 
 
@@ -172,40 +245,58 @@ def _new_batch() -> str:
 
 # --- decisions ---------------------------------------------------------------
 
-def decide(db: Database, claim_id: int, action: str, reviewer: str, values: dict[str, Any] | None = None) -> str:
+def decide(db: Database, claim_id: int, action: str, reviewer: str, values: dict[str, Any] | None = None,
+           note: str | None = None) -> str:
     """Accept, reject or edit one claim; return the batch id of the decision.
 
     `edit` stores the corrected values beside the machine's (a value equal to the
-    machine's clears its correction) and accepts the claim.
+    machine's clears its correction) and accepts the claim. `note` is kept with the
+    decision (`reviews.note`).
     """
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     if action not in ("accept", "reject", "edit"):
         raise ReviewError(f"unknown action {action!r}")
     changes: dict[str, Any] = {}
     if action == "edit":
-        clean = validate_values(values or {})
-        if not clean:
+        clean, errors = _checked(values or {})
+        if not clean and not errors:
             raise ValidationError({"values": "nothing to change"})
-        machine = db.execute("select count, qualifier, date, locations from claims where id = ?", [claim_id]).fetchone()
-        if machine is None:
+        row = db.execute("select count, qualifier, date, locations, count_high, who, date_end, kind, "
+                         "corrected_count, corrected_count_high, corrected_date, corrected_date_end "
+                         "from claims where id = ?", [claim_id]).fetchone()
+        if row is None:
             raise NotFound(f"no claim {claim_id}")
-        m_count, m_qualifier, m_date, m_locations = machine
-        if "count" in clean:
-            changes["corrected_count"] = None if clean["count"] == m_count else clean["count"]
-        if "qualifier" in clean:
-            changes["corrected_qualifier"] = None if clean["qualifier"] == m_qualifier else clean["qualifier"]
-        if "date" in clean:
-            changes["corrected_date"] = None if clean["date"] == (m_date or "") else clean["date"]
-        if "locations" in clean:
-            machine_locations = json.loads(m_locations) if m_locations else []
-            changes["corrected_locations"] = (None if clean["locations"] == machine_locations
-                                              else json.dumps(clean["locations"], ensure_ascii=False))
+        machine = dict(zip(EDIT_FIELDS, (row[0], row[1], row[2], json.loads(row[3]) if row[3] else [], row[4],
+                                         row[5], row[6], row[7]), strict=True))
+        corrected = {"count": row[8], "count_high": row[9], "date": row[10], "date_end": row[11]}
+
+        def now_value(name: str) -> Any:
+            if name in clean:
+                return clean[name]
+            value = corrected[name] if corrected[name] is not None else machine[name]
+            return None if name == "count_high" and value == NO_COUNT_HIGH else value
+
+        _check_together(now_value("count"), now_value("count_high"), now_value("date") or None,
+                        now_value("date_end") or None, errors)
+        for name, value in clean.items():
+            was = machine[name]
+            if name in ("date", "date_end", "who"):
+                was = was or ""
+            if value == was:
+                changes["corrected_" + name] = None
+            elif name == "count_high" and value is None:
+                changes["corrected_" + name] = NO_COUNT_HIGH
+            elif name == "locations":
+                changes["corrected_" + name] = json.dumps(value, ensure_ascii=False)
+            else:
+                changes["corrected_" + name] = value
     now = utc_now()
     changes.update({"status": "rejected" if action == "reject" else "accepted", "reviewed_by": reviewer,
                     "reviewed_at": now})
     batch = _new_batch()
     with write_transaction(db):
-        _change(db, claim_id, action, changes, reviewer, batch, now)
+        _change(db, claim_id, action, changes, reviewer, batch, now, note=note)
         if action == "edit" and "corrected_count" in changes:
             _regroup_after_edit(db, claim_id)
     return batch
@@ -237,9 +328,11 @@ def _regroup_after_edit(db: Database, claim_id: int) -> None:
                [json.dumps(after, ensure_ascii=False, sort_keys=True), last[0]])
 
 
-def decide_event(db: Database, event_id: int, action: str, reviewer: str) -> tuple[str, int]:
+def decide_event(db: Database, event_id: int, action: str, reviewer: str,
+                 note: str | None = None) -> tuple[str, int]:
     """Accept or reject every claim of an event at once; return (batch, how many claims changed)."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     if action not in ("accept", "reject"):
         raise ReviewError(f"unknown action {action!r}")
     target = "accepted" if action == "accept" else "rejected"
@@ -252,14 +345,15 @@ def decide_event(db: Database, event_id: int, action: str, reviewer: str) -> tup
             if _state(db, claim_id)["status"] == target:
                 continue
             _change(db, claim_id, action, {"status": target, "reviewed_by": reviewer, "reviewed_at": now},
-                    reviewer, batch, now)
+                    reviewer, batch, now, note=note)
             changed += 1
     return batch, changed
 
 
-def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str) -> int:
+def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str, note: str | None = None) -> int:
     """Move claims out of an event into a new event of their own; return the new event's id."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     batch, now = _new_batch(), utc_now()
     with write_transaction(db):
         members = {i for (i,) in db.execute("select id from claims where event_id = ?", [event_id]).fetchall()}
@@ -274,19 +368,20 @@ def split(db: Database, event_id: int, claim_ids: list[int], reviewer: str) -> i
         for claim_id in chosen:
             before = _state(db, claim_id)
             move_claims(db, [claim_id], new_event)
-            _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now)
+            _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now, note=note)
         # The claims left behind are placed by hand too: automatic grouping no longer moves them.
         for claim_id in sorted(members - set(chosen)):
             before = _state(db, claim_id)
             if not before["event_locked"]:
                 move_claims(db, [claim_id], event_id)
-                _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now)
+                _record(db, claim_id, "split", before, _state(db, claim_id), reviewer, batch, now, note=note)
     return new_event
 
 
-def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str) -> int:
+def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str, note: str | None = None) -> int:
     """Merge other events into `event_id` (their claims move there); return `event_id`."""
     reviewer = _reviewer(reviewer)
+    note = validate_note(note)
     batch, now = _new_batch(), utc_now()
     with write_transaction(db):
         if db.execute("select 1 from events where id = ?", [event_id]).fetchone() is None:
@@ -305,7 +400,7 @@ def merge(db: Database, event_id: int, other_event_ids: list[int], reviewer: str
             move_claims(db, [claim_id], event_id)
             after = _state(db, claim_id)
             if after != before:
-                _record(db, claim_id, "merge", before, after, reviewer, batch, now)
+                _record(db, claim_id, "merge", before, after, reviewer, batch, now, note=note)
         drop_empty_events(db, others)
     return event_id
 
@@ -338,8 +433,8 @@ def undo(db: Database, reviewer: str, *, only_own: bool = False) -> dict[str, An
         rows = list(db.query("select id, claim_id, action, before, after from reviews where batch = ? "
                              "and undone_by is null order by id desc", [batch]))
         for row in rows:
-            current = _state(db, row["claim_id"])
-            if current != json.loads(row["after"]):
+            current, after = _state(db, row["claim_id"]), json.loads(row["after"])
+            if {k: current.get(k) for k in after} != after:  # decisions from before m006 hold fewer fields
                 raise ReviewError(f"claim {row['claim_id']} changed after that decision; undo it first")
         undo_batch = _new_batch()
         emptied: set[int] = set()
@@ -369,3 +464,82 @@ def history(db: Database, claim_id: int) -> list[dict[str, Any]]:
 def recent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
     return list(db.query("select id, claim_id, action, reviewer, at, batch, undone_by from reviews "
                          "order by id desc limit ?", [limit]))
+
+
+# --- claims a reviewer adds, articles a reviewer finished -------------------------
+
+ADDED_VERSION = "reviewer"  # the extractor_version of a claim a reviewer added
+
+
+def _offset(raw: Any) -> int | None:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
+def add_claim(db: Database, article_id: int, values: dict[str, Any], reviewer: str,
+              note: str | None = None) -> int:
+    """Store a claim the extractor missed, as a reviewer stated it; return its id.
+
+    `values`: `count`, `start`, `end` (required; offsets into the article's clean text),
+    and any of `qualifier`, `date`, `date_end`, `locations`, `who`, `kind`, `count_high`,
+    `evidence` (the selected text, checked against the offsets when given). White space
+    at either end of the selection is left out, so `evidence == text[start:end]` is
+    words. The claim is stored accepted with `origin = 'reviewer'`, placed in an event,
+    and a `reviews` row (action `add`) records it; undoing the addition rejects it.
+    """
+    reviewer = _reviewer(reviewer)
+    note = validate_note(note)
+    values = dict(values)
+    errors: dict[str, str] = {}
+    start, end, selected = _offset(values.pop("start", None)), _offset(values.pop("end", None)), \
+        values.pop("evidence", None)
+    if "count" not in values or values["count"] in (None, ""):
+        errors["count"] = "the figure is required"
+    fields = {k: v for k, v in values.items() if v is not None or k in ("count",)}
+    clean, field_errors = _checked(fields)
+    errors.update({k: v for k, v in field_errors.items() if k not in errors})
+    row = db.execute("select text, language from articles where id = ?", [article_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no article {article_id}")
+    text, language = row[0] or "", row[1]
+    if start is None or end is None:
+        errors.setdefault("start", "start and end must be whole numbers (offsets into the article text)")
+    elif not 0 <= start < end <= len(text):
+        errors.setdefault("start", f"the selection {start}-{end} is outside the article text (0-{len(text)})")
+    else:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            errors.setdefault("start", "the selection holds no words")
+        elif selected is not None and " ".join(str(selected).split()) != " ".join(text[start:end].split()):
+            errors.setdefault("evidence", "the selected text is not the article text at these offsets")
+    _check_together(clean.get("count"), clean.get("count_high"), clean.get("date") or None,
+                    clean.get("date_end") or None, errors)
+    assert start is not None and end is not None  # checked above; narrows the types
+    from storage.events import assign_events
+
+    now = utc_now()
+    with write_transaction(db):
+        claim_id = row_id("claims", db.table("claims").insert({
+            "article_id": article_id, "count": clean["count"], "count_high": clean.get("count_high"),
+            "qualifier": clean.get("qualifier") or "exact", "who": clean.get("who") or None,
+            "date": clean.get("date") or None, "date_end": clean.get("date_end") or None,
+            "kind": clean.get("kind") or "event",
+            "locations": json.dumps(clean.get("locations") or [], ensure_ascii=False),
+            "evidence": text[start:end], "start": start, "end": end, "confidence": None, "vague": 0,
+            "other_evidence": "[]", "status": "accepted", "origin": "reviewer", "language": language,
+            "extractor_version": ADDED_VERSION, "created_at": now, "reviewed_by": reviewer, "reviewed_at": now,
+        }).last_pk)
+        assign_events(db, [claim_id])
+        after = _state(db, claim_id)
+        _record(db, claim_id, "add", {**after, "status": "rejected"}, after, reviewer, _new_batch(), now, note=note)
+    return claim_id
+
+
+def mark_article_reviewed(db: Database, article_id: int, done: bool = True) -> None:
+    """Mark an article finished by a reviewer (`articles.reviewed_at` = now, UTC), or clear the mark."""
+    with write_transaction(db):
+        if db.execute("select 1 from articles where id = ?", [article_id]).fetchone() is None:
+            raise NotFound(f"no article {article_id}")
+        db.execute("update articles set reviewed_at = ? where id = ?", [utc_now() if done else None, article_id])

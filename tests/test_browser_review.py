@@ -193,7 +193,7 @@ def test_accept_a_whole_event(page, server, db_path):
     page.goto(server.url)
     page.wait_for_selector("body[data-ready='1']")
     first = shown_claim(page)
-    assert "reported by 2 outlets" in page.locator("#event h2").inner_text()
+    assert "2 outlets, 2 independent reports" in page.locator("#event h2").inner_text()
     assert page.locator("#event tbody tr").count() == 2
     with page.expect_navigation():
         page.click("#form-event-accept button")

@@ -62,3 +62,89 @@ def test_status_command(tmp_path):
     rows = {json.loads(line)["source"]: json.loads(line) for line in result.output.splitlines()}
     assert rows["broken"]["warnings"] == ["failed in the last run: no feed, sitemap or listing page could be read"]
     assert rows["steady"]["config"] == "missing" and rows["never"]["config"] == "enabled"
+
+
+# ----------------------------------------------------------------------------- why it failed, what was skipped
+
+
+def test_skipped_counts_only_article_links_left_aside():
+    from storage.runs import failure_reasons, reason_kind, skipped_links
+
+    counts = {"already stored": 3, "off-site": 1, "forbidden by robots.txt": 2,
+              "canonical ignored: off-site": 5, "canonical ignored: the site's front page": 1,
+              "feed not modified (304)": 1, "pagination stopped: no unseen article on the page": 1,
+              "robots http 404": 1, "http 404": 2, "timeout": 1, "feed http 503": 1}
+    assert skipped_links(counts) == 6
+    assert skipped_links(json.dumps(counts)) == 6  # as stored in crawl_runs
+    assert failure_reasons(counts) == {"http 404": 2, "forbidden by robots.txt": 2, "feed http 503": 1, "timeout": 1}
+    assert reason_kind("canonical ignored: off-site") == "note"
+    assert reason_kind("feed forbidden by robots.txt") == "failure"
+    assert skipped_links(None) == 0 and skipped_links("not json") == 0
+
+
+def test_status_says_why_an_outlet_failed(tmp_path):
+    db = open_db(tmp_path / "n.db")
+    with db.conn:
+        for n in range(1, 4):
+            record_run(db, {"run_id": f"r{n}", "source": "refused", "started_at": f"2026-05-0{n}T09:00:00+00:00",
+                            "status": "failed", "errors": 0, "new_articles": 0, "requests": 1,
+                            "message": "no feed, sitemap or listing page could be read",
+                            "skipped": {"feed forbidden by robots.txt": 1}})
+            record_run(db, {"run_id": f"r{n}", "source": "gone", "started_at": f"2026-05-0{n}T09:00:00+00:00",
+                            "status": "failed" if n == 3 else "ok", "errors": 2, "new_articles": 0, "requests": 2,
+                            "message": "no feed, sitemap or listing page could be read",
+                            "skipped": {"feed http 404": 1, "sitemap http 404": 1}})
+            record_run(db, {"run_id": f"r{n}", "source": "slow", "started_at": f"2026-05-0{n}T09:00:00+00:00",
+                            "status": "ok", "errors": 3, "new_articles": 1, "requests": 9,
+                            "message": "3 request(s) failed",
+                            "skipped": {"timeout": 3, "already stored": 2, "canonical ignored: off-site": 4}})
+    db.close()
+    config = write_config(tmp_path, {})
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "n.db"), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "skipped" in lines[0]
+    slow = lines.index(next(line for line in lines if line.startswith("slow ")))
+    assert lines[slow].split()[-3] == "6"  # 2 already stored × 3 runs (ignored canonical links are no skip)
+    assert lines[slow + 1].strip() == "why (last run): timeout ×3"
+    refused = lines.index(next(line for line in lines if line.startswith("refused ")))
+    assert lines[refused + 1].strip() == "why (last run): feed forbidden by robots.txt ×1"
+    assert ("WARNING refused: failing 3 runs in a row: no feed, sitemap or listing page could be read "
+            "(feed forbidden by robots.txt ×1)") in result.output
+    assert "WARNING gone: failed in the last run: no feed, sitemap or listing page could be read " \
+           "(feed http 404 ×1, sitemap http 404 ×1)" in result.output
+    result = CliRunner().invoke(cli, ["status", "--json", "--db", str(tmp_path / "n.db"), "--config", str(config)])
+    rows = {json.loads(line)["source"]: json.loads(line) for line in result.output.splitlines()}
+    assert rows["gone"]["reasons"] == {"feed http 404": 1, "sitemap http 404": 1}
+    assert rows["slow"]["skipped"] == 6
+
+
+def test_a_real_crawl_records_why_and_what_was_really_skipped(tmp_path):
+    import pytest
+
+    from tests.helpers import run_newsmon
+    from tests.servers import Route, SiteServer, article_html, filler, outlet_toml, rss
+
+    pytest.importorskip("scrapy")
+    routes = {
+        "/feed.xml": Route(rss(["{{BASE}}/news/one/", "{{BASE}}/news/two/", "https://elsewhere.example.net/news/x/"]),
+                           content_type="application/rss+xml"),
+        # its canonical link names another site: the page is stored under its own URL, nothing skipped
+        "/news/one/": Route(article_html("One", filler(4, "the harbour"),
+                                         canonical="https://syndication.example.net/news/one/")),
+        "/news/two/": Route(article_html("Two", filler(4, "the school board"))),
+    }
+    with SiteServer(routes) as up, SiteServer({}) as down:
+        config = write_config(tmp_path, {
+            "up": outlet_toml("up", up.base, feeds=["/feed.xml"]),
+            "down": outlet_toml("down", down.base, feeds=["/feed.xml"]),
+        })
+        db = tmp_path / "n.db"
+        run_newsmon("crawl", "--config", str(config), "--db", str(db), timeout=300)
+        result = run_newsmon("status", "--json", "--config", str(config), "--db", str(db), timeout=120)
+    rows = {json.loads(line)["source"]: json.loads(line) for line in result.stdout.splitlines()}
+    assert rows["up"]["new_articles"] == 2
+    assert rows["up"]["skipped"] == 1  # the off-site feed link, not the off-site canonical
+    assert rows["down"]["last_status"] == "failed"
+    assert rows["down"]["reasons"] == {"feed http 404": 1}
+    assert "(feed http 404 ×1)" in rows["down"]["last_message"]

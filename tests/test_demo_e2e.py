@@ -64,7 +64,46 @@ def test_every_article_page_is_stored(demo_runs):
     db_path, *_ = demo_runs
     by_path = _articles_by_path(db_path)
     articles = [p for p in expected_pages() if p["is_article"]]
-    assert {(p["outlet"], p["path"]) for p in articles} == set(by_path)
+    copies = {(p["outlet"], p["path"]): (p["copy_of"]["outlet"], p["copy_of"]["path"])
+              for p in articles if p.get("copy_of")}
+    alone = {(p["outlet"], p["path"]) for p in articles} - set(copies) - set(copies.values())
+    assert alone <= set(by_path)
+    for pair in copies.items():  # whichever outlet was crawled first holds the article, the other is its URL
+        assert len(set(pair) & set(by_path)) == 1, pair
+    assert set(by_path) <= alone | set(copies) | set(copies.values())
+    db = sqlite_utils.Database(db_path)
+    addresses = {(r["source"], urlparse(r["url"]).path) for r in db.query("select url, source from article_urls")}
+    assert {(p["outlet"], p["path"]) for p in articles} <= addresses  # a syndicated copy: a URL of its original
+
+
+def test_a_syndicated_copy_is_one_article_with_two_urls_counted_once_in_its_event(demo_runs):
+    from storage.db import open_db
+    from storage.events import get_event
+
+    db_path, *_ = demo_runs
+    copy = next(p for p in expected_pages() if p.get("copy_of"))
+    original = copy["copy_of"]
+    db = open_db(db_path)
+    try:
+        ids = {db.execute("select article_id from article_urls where source = ? and url like ?",
+                          [outlet, "%" + path]).fetchone()[0]
+               for outlet, path in ((copy["outlet"], copy["path"]), (original["outlet"], original["path"]))}
+        assert len(ids) == 1
+        (article_id,) = ids
+        urls = list(db.query("select url, source, published from article_urls where article_id = ?", [article_id]))
+        # Two addresses (each run of the demo serves them on its own port: the path tells them apart).
+        assert {(u["source"], urlparse(u["url"]).path) for u in urls} == \
+            {(copy["outlet"], copy["path"]), (original["outlet"], original["path"])}
+        assert all(u["published"] for u in urls)  # each address keeps its outlet's publication date
+        (event_id,) = {r[0] for r in db.execute("select event_id from claims where article_id = ? and count = ?",
+                                                [article_id, copy["claims"][0]["count"]])}
+        event = get_event(db, event_id)
+        assert event["outlet_count"] == 2 and event["independent_reports"] == 1
+        assert event["summary"] == "2 outlets, 1 independent report"
+        skipped = [json.loads(s or "{}") for (s,) in db.execute("select skipped from crawl_runs").fetchall()]
+        assert sum(s.get("near copy of a stored article (URL and outlet kept)", 0) for s in skipped) == 1
+    finally:
+        db.close()
 
 
 def test_seed_texts_keep_the_body_and_drop_their_boilerplate(demo_runs):
@@ -120,3 +159,21 @@ def test_summary_and_second_run_store_nothing_new(demo_runs):
     assert db.execute("select count(*) from articles").fetchone()[0] == articles_after_first
     runs = list(db.query("select run_id, source, new_articles from crawl_runs"))
     assert len({r["run_id"] for r in runs}) == 2
+
+
+def test_the_korean_outlet_reports_join_the_english_reports_of_the_same_returns(demo_runs):
+    db_path, *_ = demo_runs
+    db = sqlite_utils.Database(db_path)
+    korean = [p for p in expected_pages() if p["outlet"] == "demo-ko-news" and p["is_article"]]
+    assert len(korean) >= 3
+    rows = list(db.query("select c.count, c.language, c.event_id, a.source, a.url from claims c "
+                         "join articles a on a.id = c.article_id"))
+    for page in korean:
+        found = {r["count"] for r in rows if r["source"] == "demo-ko-news" and urlparse(r["url"]).path == page["path"]}
+        assert {c["count"] for c in page.get("claims", [])} <= found, (page["path"], sorted(found))
+    ko = {r["count"]: r for r in rows if r["source"] == "demo-ko-news"}
+    assert ko[500]["language"] == "ko" and ko[35]["language"] == "ko"
+    # the more than 500 of 9 October 2023 (two English outlets) and the 35 of Dandong (World Wire)
+    for count, outlets in ((500, {"demo-rights-monitor", "demo-ngo-blog"}), (35, {"demo-world-wire"})):
+        same = {r["source"] for r in rows if r["event_id"] == ko[count]["event_id"] and r["source"] != "demo-ko-news"}
+        assert same == outlets, (count, same)

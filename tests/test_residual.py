@@ -310,3 +310,83 @@ def test_interview_answers_trailing_off_stay_in_the_middle_of_the_text():
               P(FIGURE)]
     text = cleaned(blocks)
     assert "My daughter was asleep…" in text and "We waited for hours…" in text
+
+
+# ----------------------------------------------------------------------------- other languages, widgets
+
+ALL = load_lexicon(["*"])
+
+
+def cleaned_all(blocks, **kw):
+    return render(None, clean_blocks(blocks, lexicon=ALL, **kw))
+
+
+PROSA = ("Die Landesregierung hat am Dienstag neue Regeln für die Grenzkontrollen beschlossen, "
+         "die ab dem kommenden Monat gelten sollen.")
+PROSA_ES = ("El Gobierno aprobó el martes un nuevo reglamento para los controles fronterizos, "
+            "que entrará en vigor el próximo mes.")
+
+
+@pytest.mark.parametrize("line", [
+    "Lesen Sie auch: Neue Regeln für Pendler an der Grenze",
+    "Das könnte Sie auch interessieren",
+    "Newsletter abonnieren",
+    "Jetzt kostenlos anmelden",
+    "Teilen mit:",
+    "Wird geladen …",
+    "Keine Kommentare",
+    "Alle Rechte vorbehalten.",
+    "Anzeige, enthält Affiliate Links",
+    "Quelle: Landesregierung",
+    "Letzte Änderung 18.01.2022",
+    "Lea también: Impiden ingreso a reportero y camarógrafo",
+    "VEA TAMBIÉN: Entre heces y guaricha: la escuela no brilla",
+    "Síguenos en Telegram, Instagram, Facebook y Twitter",
+    "À lire aussi » Quel est votre profil digestif ?",
+    "Czytaj też: Starcie USA–Chiny. Pół miliona ton dyplomacji",
+    "Dowiedz się więcej: Kto jak głosował? Jeden z polityków wyłamał się",
+    "Thanks for signing up!",
+    "Please enter a valid email address.",
+    "There was an error processing your sign-up request.",
+    "For the latest stories download the Daily News apps for iOS and Android.",
+    "Subscribe now to our digital edition for the full story.",
+    "Follow The Gleaner on Twitter and Instagram for more.",
+    "This article is the copyrighted property of Example News.",
+])
+def test_widget_and_pointer_lines_in_the_corpus_languages_go(line):
+    for prose in (PROSE, PROSA, PROSA_ES):
+        assert cleaned_all([P(prose), P(line), P(FIGURE)]) == f"{prose}\n\n{FIGURE}"
+
+
+@pytest.mark.parametrize("line", [
+    "Der Verlag verschickt seinen Newsletter inzwischen an 40.000 Leser, sagte die Sprecherin.",
+    "Weitere Informationen zur Studie veröffentlichte das Ministerium am Montag.",
+    "Aktualisierung der Software",
+    "Die Polizei fand Fotos auf dem Handy des Verdächtigen.",
+    "El diario publicó la carta de los lectores el lunes.",
+    "The agency said it would download the records and publish them next week.",
+    "Mira Nair directed the film, which opened in Toronto.",
+])
+def test_article_lines_that_share_words_with_widgets_stay(line):
+    assert line in cleaned_all([P(PROSE), P(line), P(FIGURE)])
+
+
+def test_a_page_of_unknown_language_is_cleaned_with_every_table():
+    text = cleaned_all([P(PROSA), P("Lesen Sie auch: Neue Regeln für Pendler"), P(PROSA_ES),
+                        P("Lea también: Nuevo reglamento fronterizo")])
+    assert text == f"{PROSA}\n\n{PROSA_ES}"
+
+
+def test_runs_of_blank_lines_collapse_to_one():
+    text = render("Title", [Block(PARAGRAPH, ["First line\n\n\n\nsecond line"]), P(PROSE)])
+    assert "\n\n\n" not in text
+    assert text == f"Title\n\nFirst line\n\nsecond line\n\n{PROSE}"
+
+
+def test_boilerplate_lines_inside_a_paragraph_broken_with_br_go_one_by_one():
+    block = P("Die Grenze bleibt bis Montag geschlossen, teilte das Ministerium mit.\nTeilen mit:\n"
+              "Wird geladen …\nDie Pendler müssen Umwege fahren.")
+    assert cleaned_all([block]) == ("Die Grenze bleibt bis Montag geschlossen, teilte das Ministerium mit.\n"
+                                    "Die Pendler müssen Umwege fahren.")
+    figure = P("Share\nAuthorities deported 212 people to Afghanistan on Monday, the ministry said.")
+    assert cleaned_all([figure]) == FIGURE

@@ -102,7 +102,7 @@ def write_routes():
 
 def test_every_write_needs_the_csrf_token(server, db_path):
     routes = list(write_routes())
-    assert len(routes) == 11  # 3 page forms, 8 API writes
+    assert len(routes) == 15  # 5 page forms (2 on articles), 10 API writes (2 on articles)
     with httpx.Client(base_url=server.url) as c:
         c.get("/")  # has the cookie, but sends no token
         for method, path in routes:

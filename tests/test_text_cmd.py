@@ -27,9 +27,10 @@ def test_json_one_object_per_line_for_many_files():
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["source"] for r in rows] == files
-    assert set(rows[0]) == {"source", "url", "title", "author", "published", "text"}
+    assert set(rows[0]) == {"source", "url", "title", "author", "published", "published_source", "text"}
     assert rows[0]["title"] == "Thailand deports 40 Uyghurs to China despite UN warnings"
     assert rows[0]["published"] == "2025-02-27"
+    assert rows[0]["published_source"] in ("jsonld", "meta", "time")
     assert rows[0]["text"].startswith(rows[0]["title"] + "\n\n")
     assert "Share this:" not in rows[1]["text"]
 

@@ -39,7 +39,7 @@ def test_the_shipped_korean_model_is_the_one_the_shipped_data_and_code_build(reb
     assert worst < 1e-3, f"weights differ by up to {worst}: run `newsmon train` and commit the models"
     assert abs(shipped["bias"] - built["bias"]) < 1e-3
     assert abs(shipped["threshold"] - built["threshold"]) <= 0.02
-    assert all(Path(s["file"]).name.startswith(("ko_", "kb_")) for s in shipped["trained_on"])
+    assert all(Path(s["file"]).name.startswith(("ko_", "kb_", "kd_")) for s in shipped["trained_on"])
 
 
 @pytest.mark.parametrize("kind,index", [("claims", 0), ("places", 1)])

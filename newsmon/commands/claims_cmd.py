@@ -11,8 +11,11 @@ import click
 from newsmon.context import AppContext, common_options, pass_app
 
 
-def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
+def _load(source: str, config_dir: str, limits: dict | None = None) -> tuple[str, str | None, str | None]:
     """(text, published, title) of a file, a URL or stdin. HTML goes through boilerplate removal.
+
+    A URL is fetched with `limits` (`text_cmd.fetch_limits`: timeout, size cap,
+    user agent of settings.toml) and only when its robots.txt allows it.
 
     Bytes that do not decode are replaced (U+FFFD), and one line on stderr says how many.
     """
@@ -23,10 +26,10 @@ def _load(source: str, config_dir: str) -> tuple[str, str | None, str | None]:
         _tell_replaced(source, replaced)
         return text, None, None
     if re.match(r"^https?://", source, re.I):
-        from crawler.fetch import fetch_page
+        from crawler.fetch import RobotsRules, fetch_page
         from extract.article import extract_article
 
-        html, final_url = fetch_page(source)
+        html, final_url = fetch_page(source, **(limits or {}), robots=RobotsRules())
         art = extract_article(html, final_url, config_dir=config_dir)
         return art.text, art.published, art.title
     with open(source, "rb") as fh:
@@ -56,15 +59,29 @@ def _tell_replaced(source: str, replaced: int) -> None:
 @common_options
 @pass_app
 def claims_command(app: AppContext, source: str, published: str | None, as_json: bool) -> None:
-    """The returnee claims of one page (FILE.html, URL) or plain text (FILE, - for stdin)."""
+    """The returnee claims of one page (FILE.html, URL) or plain text (FILE, - for stdin).
+
+    A URL is fetched with the limits and user agent of settings.toml [crawl],
+    and only when its site's robots.txt allows it (else one line: refused).
+    """
     from crawler.fetch import FetchError
+    from crawler.settings import CrawlSettingsError
     from extract.claims import ArticleFailed, find_claims
+    from newsmon.commands.text_cmd import fetch_limits
     from newsmon.evaluate import claim_json
+    from newsmon.settings import SettingsError
 
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--published")
+    limits = None
+    if re.match(r"^https?://", source, re.I):
+        try:
+            limits = fetch_limits(app.settings.get("crawl", {}))
+        except (SettingsError, CrawlSettingsError) as exc:
+            click.echo(f"newsmon claims: {exc}", err=True)
+            sys.exit(1)
     try:
-        text, page_published, _title = _load(source, str(app.config_dir))
+        text, page_published, _title = _load(source, str(app.config_dir), limits)
     except FetchError as exc:
         click.echo(f"newsmon claims: {exc}", err=True)
         sys.exit(1)

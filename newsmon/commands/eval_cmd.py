@@ -31,7 +31,7 @@ def _short(c: dict) -> str:
 @common_options
 @pass_app
 def eval_command(app: AppContext, file: str, as_json: bool, predictions_out: str | None, verbose: bool) -> None:
-    """Score the claim extractor on a labelled file (the format of eval/FORMAT.md)."""
+    """Score the claim extractor on a labelled file (the format of docs/labelled-format.md)."""
     from newsmon.evaluate import LabelledFileError, evaluate, load_labelled
 
     try:

@@ -32,6 +32,8 @@ def list_command(app: AppContext) -> None:
         state = "demo" if s.demo else ("enabled" if s.enabled else "disabled")
         what = ", ".join(f"{len(v)} {k}" for k, v in (("feeds", s.feeds), ("sitemaps", s.sitemaps),
                                                        ("start_urls", s.start_urls)) if v)
+        if s.homepage:
+            what = ", ".join(filter(None, ["homepage", what]))
         if s.robots_sitemaps:
             what = ", ".join(filter(None, [what, "robots.txt sitemaps"]))
         click.echo(f"{s.name:<28} {state:<9} {what:<40} {s.title}")
@@ -91,7 +93,9 @@ def try_command(app: AppContext, name: str, samples: int, show_urls: int) -> Non
     Lists the URLs it would fetch as articles and those it would skip (and
     why), then fetches the first few new ones and shows the start of their
     clean text and their claims. Stores nothing. A demo outlet is served
-    locally for the occasion.
+    locally for the occasion. For an outlet given by its `homepage`, says
+    which feeds the homepage announces and which sitemaps its robots.txt
+    lists, with the article links of each.
     """
     path = outlet_file(app.config_dir, name)
     if path is None:
@@ -140,6 +144,8 @@ def _report(spider, source: SourceConfig, show_urls: int) -> None:
         click.echo(f"  {kind:<8} {url}  -> {outcome}")
     if not tried.documents:
         click.echo("  (none answered)")
+    if source.homepage:
+        _report_discovered(tried)
     new = [url for url, outcome in tried.articles if outcome == "new"]
     skipped: dict[str, list[str]] = defaultdict(list)
     for url, outcome in tried.articles:
@@ -170,6 +176,20 @@ def _report(spider, source: SourceConfig, show_urls: int) -> None:
         click.echo("No new article found: check feeds, start_urls and article_url_patterns.")
 
 
+def _report_discovered(tried) -> None:
+    """What the homepage and robots.txt led to: feeds and sitemaps, with their link counts."""
+    outcomes = {url: outcome for _kind, url, outcome in tried.documents}
+    feeds, sitemaps = tried.discovered["feeds"], tried.discovered["sitemaps"]
+    click.echo("")
+    click.echo(f"Found from the homepage: {len(feeds)} feed(s) (<link rel=\"alternate\">), "
+               f"{len(sitemaps)} sitemap(s) (robots.txt)")
+    for kind, urls in (("feed", feeds), ("sitemap", sitemaps)):
+        for url in urls:
+            click.echo(f"  {kind:<8} {url}  -> {outcomes.get(url, 'not fetched')}")
+    if not feeds and not sitemaps:
+        click.echo("  nothing: give feeds, sitemaps or start_urls in the config")
+
+
 def _show_sample(sample: dict, source: SourceConfig) -> None:
     from extract.article import extract_article
 
@@ -181,7 +201,8 @@ def _show_sample(sample: dict, source: SourceConfig) -> None:
     except Exception as exc:  # noqa: BLE001 - show the problem, go on with the next page
         click.echo(f"  clean text: failed: {type(exc).__name__}: {exc}")
         return
-    click.echo(f"  title: {article.title or '-'}   published: {article.published or '-'}   "
+    dated = f"{article.published} ({article.published_source})" if article.published else "-"
+    click.echo(f"  title: {article.title or '-'}   published: {dated}   "
                f"author: {article.author or '-'}")
     text = " ".join(article.text.split())
     click.echo(f"  text ({len(article.text)} characters): {text[:400]}{'…' if len(text) > 400 else ''}")

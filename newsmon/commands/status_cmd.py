@@ -22,10 +22,14 @@ from storage.runs import source_health, sources_with_runs
 @common_options
 @pass_app
 def status_command(app: AppContext, window: int, streak: int, as_json: bool) -> None:
-    """Per outlet: last run and its status, new articles and errors over recent runs, and warnings.
+    """Per outlet: last run and its status, new articles, errors and skipped links over recent runs, and warnings.
 
-    Warnings name outlets failing, finding no article link (a layout change?)
-    or finding nothing new several runs in a row.
+    "skipped" counts article links left aside (already stored, off-site,
+    refused by robots.txt, over the cap, …), not notes such as an ignored
+    canonical link. An outlet whose last run had requests fail or refused gets a
+    "why" line: the reasons counted (refused by robots.txt, http 404,
+    timeout, …). Warnings name outlets failing, finding no article link (a
+    layout change?) or finding nothing new several runs in a row.
     """
     try:
         db = open_db(app.db_path)
@@ -50,13 +54,17 @@ def status_command(app: AppContext, window: int, streak: int, as_json: bool) -> 
     if not rows:
         click.echo("no outlet has been crawled yet: run `newsmon run`")
         return
-    click.echo(f"{'outlet':<26} {'last run (UTC)':<20} {'status':<7} {'new':>5} {'errors':>6}  "
+    from storage.runs import describe_reasons
+
+    click.echo(f"{'outlet':<26} {'last run (UTC)':<20} {'status':<7} {'new':>5} {'errors':>6} {'skipped':>7}  "
                f"(over the last {window} runs)")
     for row in rows:
         last = (row["last_run"] or "never")[:19].replace("T", " ")
         config_note = "" if row["config"] in ("enabled", "demo") else f"  [config {row['config']}]"
         click.echo(f"{row['source']:<26} {last:<20} {row['last_status'] or '-':<7} {row['new_articles']:>5} "
-                   f"{row['errors']:>6}{config_note}")
+                   f"{row['errors']:>6} {row['skipped']:>7}{config_note}")
+        if row["reasons"]:
+            click.echo(f"{'':<26} why (last run): {describe_reasons(row['reasons'], limit=6)}")
     warned = [(row["source"], w) for row in rows for w in row["warnings"]
               if row["config"] in ("enabled", "demo") or w != "never crawled"]
     if warned:

@@ -50,12 +50,14 @@ def fetch_limits(crawl: dict) -> dict:
             "user_agent": opts["user_agent"]}
 
 
-def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None) -> dict:
+def page_text(source: str, config_dir: Path, source_name: str | None = None, limits: dict | None = None,
+              robots=None) -> dict:
     """One page's metadata and text. Raises OSError (file) or crawler.fetch.FetchError (URL).
 
     `replaced`: how many byte sequences did not decode (each read as U+FFFD).
 
-    `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL.
+    `limits`: keyword arguments of `fetch_page` (see `fetch_limits`) for a URL;
+    `robots`: a `crawler.fetch.RobotsRules`, to obey each host's robots.txt.
     """
     from extract.article import clean_text, extract_article
     from extract.encoding import decode_html, replaced_count
@@ -63,7 +65,7 @@ def page_text(source: str, config_dir: Path, source_name: str | None = None, lim
     if _URL.match(source):
         from crawler.fetch import fetch_page
 
-        data, final_url = fetch_page(source, **(limits or {}))
+        data, final_url = fetch_page(source, **(limits or {}), robots=robots)
         url: str | None = final_url
     else:
         path = Path(source)
@@ -77,10 +79,11 @@ def page_text(source: str, config_dir: Path, source_name: str | None = None, lim
     if url is None and not _looks_like_html(data):
         text = clean_text(page, config_dir=config_dir)
         return {"source": source, "url": None, "title": None, "author": None, "published": None,
-                "sitename": None, "language": None, "text": text, "replaced": replaced}
+                "published_source": None, "sitename": None, "language": None, "text": text, "replaced": replaced}
     art = extract_article(page, url, drop_selectors=selectors, config_dir=config_dir)
     return {"source": source, "url": art.url, "title": art.title, "author": art.author,
-            "published": art.published, "sitename": art.sitename, "language": art.language,
+            "published": art.published, "published_source": art.published_source,
+            "sitename": art.sitename, "language": art.language,
             "text": art.text, "replaced": replaced}
 
 
@@ -92,7 +95,7 @@ def _looks_like_html(data: bytes) -> bool:
 @click.command("text")
 @click.argument("sources", metavar="FILE|URL…", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line: source, url, title, author, published, text.")
+              help="One JSON object per line: source, url, title, author, published, published_source, text.")
 @click.option("--source", "source_name", metavar="NAME",
               help="Apply this outlet's drop_selectors (else those of the outlet whose domain a URL is on).")
 @common_options
@@ -104,9 +107,10 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
     stderr naming it, and the others still print. Exit status 1 when any failed.
     A file without HTML tags is taken as plain text and only cleaned. A URL is
     fetched with the limits and user agent of settings.toml [crawl]
-    (download_timeout bounds the whole download).
+    (download_timeout bounds the whole download), and only when its site's
+    robots.txt allows it for that user agent (else one line: refused).
     """
-    from crawler.fetch import FetchError
+    from crawler.fetch import FetchError, RobotsRules
     from crawler.settings import CrawlSettingsError
     from newsmon.settings import SettingsError
 
@@ -119,9 +123,10 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
             sys.exit(1)
     failed = 0
     first = True
+    robots = RobotsRules()
     for source in sources:
         try:
-            page = page_text(source, app.config_dir, source_name, limits)
+            page = page_text(source, app.config_dir, source_name, limits, robots)
         except FetchError as exc:
             click.echo(f"newsmon text: {exc}", err=True)
             failed += 1
@@ -134,14 +139,14 @@ def text_command(app: AppContext, sources: tuple[str, ...], as_json: bool, sourc
             click.echo(f"newsmon text: {source}: {page['replaced']} byte sequence(s) that are not valid text "
                        f"read as U+FFFD", err=True)
         if as_json:
-            row = {k: page[k] for k in ("source", "url", "title", "author", "published", "text")}
+            row = {k: page[k] for k in ("source", "url", "title", "author", "published", "published_source", "text")}
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
         if not first:
             click.echo()
         first = False
         click.echo(f"== {source}")
-        for key in ("url", "title", "author", "published", "sitename", "language"):
+        for key in ("url", "title", "author", "published", "published_source", "sitename", "language"):
             if page[key]:
                 click.echo(f"{key}: {page[key]}")
         click.echo()

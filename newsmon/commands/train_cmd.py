@@ -1,4 +1,4 @@
-"""`newsmon train [LABELLED.jsonl…] [-o MODEL]`."""
+"""`newsmon train [LABELLED.jsonl…] [--with EXPORT.jsonl…] [-o MODEL | --out DIR]`."""
 
 from __future__ import annotations
 
@@ -17,15 +17,22 @@ from newsmon.context import AppContext, common_options, pass_app
               help="Where to write the claim model (default: models/claims-en.json of --config); "
                    "the place model goes beside it (places-en.json), the Korean models too "
                    "(claims-ko.json, places-ko.json).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Also learn from FILE (repeatable), beside the own training set: a reviewers' export "
+                   "(`newsmon export --format labelled`), so a deployment's decisions improve its own model.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write the models into DIR (claims-en.json, places-en.json, …) instead of the config's models/.")
 @click.option("--show", type=int, default=0, metavar="N", help="Also print the N heaviest weights of each sign.")
 @common_options
 @pass_app
-def train_command(app: AppContext, files: tuple[str, ...], output: str | None, show: int) -> None:
+def train_command(app: AppContext, files: tuple[str, ...], extra: tuple[str, ...], output: str | None,
+                  out_dir: str | None, show: int) -> None:
     """Build the claim-decision and place models from labelled files.
 
-    FILES are labelled-claims files (eval/FORMAT.md): the project's own training split
-    (fixtures/labelled/train/, the default), and reviewers' exports
-    (`newsmon export --format labelled`), so a deployment's decisions improve its own model.
+    FILES are labelled-claims files (docs/labelled-format.md): the project's own training split
+    (fixtures/labelled/train/, the default). `--with` adds reviewers' exports
+    (`newsmon export --format labelled`) to them, so a deployment's decisions improve
+    its own model.
     """
     from newsmon.evaluate import LabelledFileError
     from newsmon.training import (
@@ -38,7 +45,11 @@ def train_command(app: AppContext, files: tuple[str, ...], output: str | None, s
         write_model,
     )
 
+    if output and out_dir:
+        click.echo("newsmon train: give -o MODEL or --out DIR, not both", err=True)
+        sys.exit(2)
     paths = [Path(f) for f in files] or default_training_files()
+    paths += [Path(f) for f in extra if Path(f) not in paths]
     if not paths:
         click.echo("newsmon train: no labelled files given and none in fixtures/labelled/train/", err=True)
         sys.exit(2)
@@ -51,7 +62,10 @@ def train_command(app: AppContext, files: tuple[str, ...], output: str | None, s
     except (LabelledFileError, OSError, UnicodeDecodeError, ValueError) as exc:
         click.echo(f"newsmon train: {exc}", err=True)
         sys.exit(2)
-    out = Path(output) if output else Path(app.config_dir) / "models" / "claims-en.json"
+    if output:
+        out = Path(output)
+    else:
+        out = (Path(out_dir) if out_dir else Path(app.config_dir) / "models") / "claims-en.json"
     written = [("claims", claims_model, out), ("places", places_model, places_path_for(out))]
     if korean:
         ko_out = korean_path_for(out)

@@ -81,12 +81,15 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     q = c.quantity
     ca, cb = c.clause
     usable = [p for p in phrases if not p.reporting and not (p.start < q.end and q.start < p.end)]
+    fiscal = [p for p in usable if c.sent[0] <= p.start < q.start and "회계연도" in c.text[p.start:p.end]]
+    if fiscal:
+        return fiscal[-1].value  # "2025 회계연도, 그러니까 지난해 10월부터 올해 9월까지": the fiscal year
     verb = next((t.start for t in c.triggers if ca <= t.start < cb and t.start >= q.end), None)
     if verb is not None:
         # "탈북민 9명을 지난 15일 국경 검문소를 통해 인계했다": the date next to the return word
         between = [p for p in usable if q.end <= p.start < verb]
         if between:
-            return between[-1].value
+            return _chain_start(between[-1], usable, c.text).value
     for pool in (
         [p for p in usable if ca <= p.start < q.start],
         [p for p in usable if c.sent[0] <= p.start < q.start],
@@ -94,8 +97,22 @@ def _date(c: KoCandidate, art: KoArticle, lex: KoLexicon, phrases: list[KoDatePh
     ):
         if pool:
             best = max(pool, key=lambda p: p.start) if pool[0].start < q.start else min(pool, key=lambda p: p.start)
-            return best.value
+            return _chain_start(best, usable, c.text).value
     return None
+
+
+_JOINED = re.compile(r"\s?(?:과|와|및|,|~|∼|-|–|부터|에서)\s?")
+
+
+def _chain_start(p: KoDatePhrase, phrases: list[KoDatePhrase], text: str) -> KoDatePhrase:
+    """The first of dates joined into one period ("지난 9일과 10일", "2024년 1월부터 지난해 말까지"):
+    a period is dated by its start."""
+    by_end = {x.end: x for x in phrases}
+    while True:
+        prev = next((x for end, x in by_end.items() if end <= p.start and _JOINED.fullmatch(text[end:p.start])), None)
+        if prev is None or prev is p:
+            return p
+        p = prev
 
 
 _THEN = re.compile(r"(?:당시|그날|그때|같은 날|이날)")

@@ -15,7 +15,7 @@ from extract.claims.ko.candidates import KoCandidate, Trigger
 from extract.claims.ko.lexicon import KoLexicon
 from extract.claims.ko.morph import analyse
 
-FEATURES_VERSION = "ko-1"
+FEATURES_VERSION = "ko-2"
 _PARTICLE = re.compile(
     r"\s?(이|가|을|를|은|는|의|으로|로|에|과|와|도|만|씩"
     r"|이다|이었|이며|이고|입니다|이나|가운데|중|,|\)|:|$)"
@@ -95,8 +95,10 @@ def candidate_features(c: KoCandidate, lex: KoLexicon) -> list[str]:
     before = text[max(sa, q.start - 8):q.start]
     if re.search(r"(?:가운데|중에?|이 중|이들 중)\s*$", before):
         f.append("pre:subset")
-    if re.search(r"(?:여성|남성|어린이|아동|청소년|미성년자|여자|남자)\s*$", before):
+    if re.search(r"(?:여성|남성|어린이|아동|청소년|미성년자|여자|남자|노인)(?:이|가|은|는|도)?\s*$", before):
         f.append("pre:sex_age")
+    if re.search(r"(?:나머지|남은|그 밖의|그밖의)\s*$", before):
+        f.append("pre:rest")  # "나머지 11명은 조사를 받고 있다": the ones NOT returned
     if re.search(r"[:：]\s*$", before):
         f.append("pre:colon")
     if re.search(r"(?:모두|총|합계)\s*$", before):
@@ -112,6 +114,11 @@ def candidate_features(c: KoCandidate, lex: KoLexicon) -> list[str]:
         f.append("post:largest")
     if re.match(r"\s?\(\d", after):
         f.append("post:percent")
+    after_change = text[q.end:q.end + 24]
+    if re.match(r"\s?보다", after_change):
+        f.append("post:than")  # "지난해 43명보다": a figure compared with
+    if re.match(r"\s?(?:\([^)]{0,14}\)\s?)?(?:이|가|이나|나)?\s?(?:늘|줄|증가|감소|많아|적어|급증|급감)", after_change):
+        f.append("post:change")  # "5명 줄었다", "144명(54%) 늘어난": a difference, not a group
     if re.match(r"\s?(?:가운데|중|중에서|중에는|중에)(?![가-힣])", after):
         # "체포된 11명 가운데 7명이 북송됐다": the group, returned only when the words before say so
         before_trig = any(ca <= t.start < q.start for t in c.triggers)

@@ -86,6 +86,12 @@ def find_quantities(text: str, lex: KoLexicon) -> list[KoQuantity]:
         if hi <= lo:
             continue
         add(KoQuantity(m.start(1), m.end(), lo, high=hi, plus=bool(m.group(3)), counter=m.group(4)))
+    # ranges told as "from N to M": "최소 150명에서 많게는 200명", "100명에서 최대 150명"
+    for m in re.finditer(rf"(?<![\d.,])({_SINO})(여)?\s?({counter})\s?(?:에서|부터)\s?(?:많게는|최대|최고)\s?"
+                         rf"({_SINO})(여)?\s?{counter}", text):
+        lo, hi = parse_sino(m.group(1)), parse_sino(m.group(4))
+        if lo is not None and hi is not None and hi > lo:
+            add(KoQuantity(m.start(1), m.end(), lo, high=hi, plus=bool(m.group(2)), counter=m.group(3)))
     for m in re.finditer(rf"(?<![\d.,~∼\-])({_SINO})(여)?\s?({counter})(?!령|단|예|목|칭|백|분)", text):
         value = parse_sino(m.group(1))
         if value is None or value <= 0:
