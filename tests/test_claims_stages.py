@@ -187,3 +187,21 @@ def test_claims_carry_rule_confidence_and_exact_offsets():
     assert c.other_evidence
     again = c.other_evidence[0]
     assert text[again["start"]:again["end"]] == again["evidence"]
+
+
+
+def test_undated_figures_inherit_the_latest_dated_one_of_their_paragraph_or_the_one_before():
+    from extract.claims import _inherit_dates
+    from extract.types import Claim
+
+    text = "Head 5\n\nA 10 in 2024. B 20.\n\nC 30.\n\nD 40.\n\nE 50.\n\nF 60 in 2023. G 70."
+
+    def claim(n: int, date: str | None) -> Claim:
+        at = text.index(f" {n}")
+        return Claim(count=n, qualifier="exact", who="", date=date, date_end=None, kind="event", locations=[],
+                     evidence="", start=at, end=at + 3, confidence=1.0)
+
+    claims = [claim(n, "2024" if n == 10 else "2023" if n == 60 else None) for n in (5, 10, 20, 30, 40, 50, 60, 70)]
+    _inherit_dates(claims, text, (0, 6))
+    assert {c.count: c.date for c in claims} == {5: None, 10: "2024", 20: "2024", 30: "2024", 40: "2024",
+                                                 50: "2024", 60: "2023", 70: "2023"}

@@ -56,6 +56,9 @@ CASES = [
     ("over the weekend", "2025-06-30", None, "2025-06-28"),
     ("over the past year", PUB, None, None),
     ("Friday morning", PUB, None, "2025-06-06"),
+    ("Between June and December 2024", PUB, None, "2024-06"),  # the year of the period's end
+    ("from January to 15 May 2025", PUB, None, "2025-01"),
+    ("from November to 15 February 2025", PUB, None, "2024-11"),
 ]
 
 

@@ -79,3 +79,25 @@ def test_offsets_point_into_the_text():
     for q in find_quantities(text):
         assert text[q.start:q.end].strip() == text[q.start:q.end]
         assert q.start < q.end
+
+
+@pytest.mark.parametrize("text", ["Date: 2024-02-10 | Returned: 212", "on 10/02/2024, 212 were returned",
+                                  "on 10.02.2024 212 were returned"])
+def test_the_parts_of_a_date_in_digits_are_no_counts(text):
+    counts = [q.value for q in find_quantities(text) if q.is_count]
+    assert counts == [212]
+
+
+def test_a_plural_scale_is_no_multiplier_of_a_year():
+    qs = find_quantities("in 2015 thousands were left adrift")
+    assert [(q.value, q.shape, q.vague) for q in qs] == [(2015, "year", False), (1000, "count", True)]
+
+
+def test_not_one_is_no_figure():
+    assert [q for q in find_quantities("Not one refugee has been repatriated.") if q.is_count] == []
+    assert [q.value for q in find_quantities("One man was deported.") if q.is_count] == [1]
+
+
+@pytest.mark.parametrize("text", ["On 29 August, 86 Venezuelans were deported", "On August 29, 86 were deported"])
+def test_a_count_after_a_full_day_and_month_is_a_count(text):
+    assert [q.value for q in find_quantities(text) if q.is_count] == [86]

@@ -45,10 +45,11 @@ _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 
 CUMULATIVE_PREFIX = re.compile(r"^(since|as of|as at|so far|to date|until|till|by)\b")
-# "from January until Aug 10", "between March and May 2024": the first month.
+# "from January until Aug 10", "between March and May 2024", "from January to 15 May 2026": the first month.
 MONTH_PERIOD_RE = re.compile(
-    rf"\b(?:from|between)\s+{_MON}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+{_YEAR})?\s+(?:to|until|till|through|and|-|–)\s+"
-    rf"(?:the\s+end\s+of\s+|early\s+|mid-?\s*|late\s+)?{_MON}(?:\s+\d{{1,2}})?(?:,?\s+{_YEAR})?"
+    rf"\b(?:from|between)\s+{_MON}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+{_YEAR})?\s+(?:to|until|till|through|and|-|–)\s+"
+    rf"(?:the\s+end\s+of\s+|early\s+|mid-?\s*|late\s+|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MON}(?:\s+\d{{1,2}}(?!\d))?"
+    rf"(?:,?\s+{_YEAR})?"
 )
 # "the year ending June 2025", "the 12 months to March": the month after, a year before.
 YEAR_ENDING_RE = re.compile(

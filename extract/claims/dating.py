@@ -255,17 +255,36 @@ def _paragraph(doc: Doc, char: int) -> int:
 
 
 def _anchor_year(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase) -> int | None:
-    """A year named earlier in the same paragraph (or in the phrase itself)."""
-    para = _paragraph(doc, doc[ph.start].idx)
+    """A year named earlier in the same paragraph (or in the phrase itself). The years of all
+    phrases of a doc are found in one pass and kept with the doc."""
+    key = "newsmon_anchor_years"
+    cached = doc.user_data.get(key)
+    if cached is None or cached[0] is not phrases:
+        years: dict[int, int | None] = {}
+        para, year = -1, None
+        for other in phrases:
+            p = _paragraph(doc, doc[other.start].idx)
+            if p != para:
+                para, year = p, None
+            v = resolve_date(other.text, None, None)
+            if v is not None and v.explicit_year and v.date[:4].isdigit():
+                year = int(v.date[:4])
+            years[other.start] = year
+        cached = (phrases, years)
+        doc.user_data[key] = cached
+    years = cached[1]
+    if ph.start in years:
+        return years[ph.start]
+    para = _paragraph(doc, doc[ph.start].idx)  # a phrase widened beyond the doc's list
     year = None
     for other in phrases:
         if other.start > ph.start:
             break
-        if _paragraph(doc, doc[other.start].idx) != para:
-            continue
-        v = resolve_date(other.text, None, None)
-        if v is not None and v.explicit_year and v.date[:4].isdigit():
-            year = int(v.date[:4])
+        if _paragraph(doc, doc[other.start].idx) == para and years.get(other.start) is not None:
+            year = years[other.start]
+    v = resolve_date(ph.text, None, None)
+    if v is not None and v.explicit_year and v.date[:4].isdigit():
+        year = int(v.date[:4])
     return year
 
 

@@ -111,7 +111,14 @@ DIGITS_RE = re.compile(
     r"|(?<=(?:19|20)\d\d,)\d{1,3}(?:,\d{3})*(?![\d,]\d)"  # "January 2024,108 workers": a figure glued to a year
 )
 # A scale after digits: "1.5 million", "1.5m", "3k", "1.5 millionreturned" (glued to the next word).
-SCALE_AFTER_RE = re.compile(r"(?:[ \u00a0-]?(million|billion|thousand|lakh|crore)(?=[a-z]|\b)|(mn|bn|m|k)\b)", re.I)
+# A plural scale ("in 2015 thousands fled") is a vague amount of its own, never a multiplier.
+SCALE_AFTER_RE = re.compile(
+    r"(?:[ \u00a0-]?(million|billion|thousand|lakh|crore)(?!s\b)(?=[a-z]|\b)|(mn|bn|m|k)\b)", re.I
+)
+# Calendar dates written in digits ("2024-02-10", "10/02/2024", "10.02.2024"): none of their parts is a figure.
+NUMERIC_DATE_RE = re.compile(
+    r"(?<![\d.,/-])(?:(?:19|20)\d\d-[01]?\d-[0-3]?\d|[0-3]?\d([./-])[01]?\d\1(?:19|20)\d\d)(?![\d])"
+)
 WORD_RE = re.compile(r"[A-Za-z]+")
 MONTHS = (
     "january",
@@ -141,6 +148,8 @@ MONTHS = (
 )
 _MONTH_ALT = "|".join(MONTHS)
 MONTH_BEFORE_RE = re.compile(rf"\b(?:{_MONTH_ALT})\.?,?\s*$", re.I)
+# "On 29 August, 86 people": the month already has its day, the number after the comma is a count.
+DAY_MONTH_COMMA_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_ALT})\.?,\s*$", re.I)
 MONTH_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH_ALT})\b", re.I)
 CURRENCY_BEFORE_RE = re.compile(
     r"(?:[$€£¥₹₩]|\b(?:US\$|USD|EUR|GBP|Rs\.?|Tk\.?|Rp|NT\$|HK\$|A\$|C\$|CHF|AED|SAR|KRW|RMB))\s*$", re.I
@@ -186,7 +195,7 @@ class Quantity:
     vague: bool = False  # "hundreds": an order of magnitude, never an exact figure
     in_words: bool = False  # written in words ("sixty")
     plus: bool = False  # "500+", "3,000-plus"
-    shape: str = "count"  # count, year, percent, money, ordinal, time, day, measure, duration, age, label, decade
+    shape: str = "count"  # count, year, percent, money, ordinal, time, day, date, measure, duration, age, label, decade
 
     @property
     def is_count(self) -> bool:
@@ -326,6 +335,9 @@ def _word_runs(text: str) -> list[tuple[int, int, int]]:
             j -= 1
         seq = [w for _, _, w in words[i:j]]
         value = parse_number_words(seq)
+        if seq == ["one"] and re.search(r"\b(?:not|no)\s+$", text[max(0, words[i][0] - 5) : words[i][0]], re.I):
+            i = j
+            continue  # "not one refugee has been returned": none
         if value is not None and seq not in (["a"], ["an"], ["half"]):
             out.append((words[i][0], words[j - 1][1], value))
         i = j
@@ -347,7 +359,7 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
         if re.match(r"^[:.]\d{2}\b", after) and value < 25 or TIME_AFTER_RE.match(after):
             return "time"
         if re.fullmatch(r"\d{1,2}", raw) and (
-            MONTH_BEFORE_RE.search(before)
+            MONTH_BEFORE_RE.search(before) and not DAY_MONTH_COMMA_RE.search(before)
             or MONTH_AFTER_RE.match(after)
             or re.match(rf"^\s?[-–—]\s?\d{{1,2}}\s+(?:{_MONTH_ALT})\b", after, re.I)
         ):
@@ -372,6 +384,7 @@ def _shape(text: str, start: int, end: int, value: float, raw: str) -> str:
 
 def _digit_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    dates = [(m.start(), m.end()) for m in NUMERIC_DATE_RE.finditer(text)] if re.search(r"\d[./-]\d", text) else []
     pos = 0
     while True:
         m = DIGITS_RE.search(text, pos)
@@ -399,6 +412,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
             end = pos = sm.end()
         if value != int(value):
             continue  # "3.5" with no scale is no head count
+        if dates and any(a <= start and end <= b for a, b in dates):
+            out.append(Quantity(start, end, int(value), shape="date"))
+            continue
         out.append(
             Quantity(start, end, int(value), shape=_shape(text, start, end, value, raw if not sm else raw + "x"))
         )

@@ -233,13 +233,16 @@ def place_name(doc: Doc, span: tuple[int, int]) -> str:
     name = name.rstrip("0123456789").strip()  # a footnote mark the normaliser left
     if name.lower().startswith("the "):
         name = name[4:]
+    if name.endswith(("'s", "’s")) and len(name) > 3:
+        name = name[:-2]  # "El Salvador's CECOT prison": the country, not its possessive
     return name
 
 
 _DATELINE_RE = re.compile(
     r"^[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
     r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
-    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s"
+    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s",
+    re.M,  # matched at the start of the name's line, which is rarely the text's first
 )
 
 
