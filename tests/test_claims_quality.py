@@ -18,7 +18,7 @@ from newsmon.evaluate import evaluate, load_labelled
 from tests.helpers import PROJECT_ROOT
 
 LABELLED = PROJECT_ROOT / "fixtures" / "labelled"
-# Measured with claims-2.0 and the shipped models (see the commit message that set them).
+# Measured with claims-2.1 and the shipped models (see the commit message that set them).
 TEST_FLOORS = {"precision": 0.80, "recall": 0.91, "date_accuracy": 0.83, "location_f1": 0.75}
 LATER_SET = "li_"  # file prefix of the later test stories
 LATER_FLOORS = {"precision": 0.84, "recall": 0.93, "date_accuracy": 0.83, "location_f1": 0.76}
