@@ -51,6 +51,7 @@ class PageResult:
 def clean_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[PageResult]:
     """Clean each page (a job with `text` is already clean). A failing page gets `error` set."""
     from extract.article import extract_article
+    from extract.fingerprint import fingerprint
 
     results: list[PageResult] = []
     for job in jobs:
@@ -60,7 +61,10 @@ def clean_pages(jobs: Sequence[PageJob], config_dir: str | None = None) -> list[
         try:
             article = extract_article(job.html, job.url, drop_selectors=job.drop_selectors,
                                       fallback_published=job.published, config_dir=config_dir)
-            results.append(PageResult(job.article_id, article=article.to_dict()))
+            cleaned = article.to_dict()
+            # The near-copy fingerprint is computed here, in the worker, not in the process that stores.
+            cleaned["fingerprint"] = fingerprint(article.text)
+            results.append(PageResult(job.article_id, article=cleaned))
         except Exception as exc:  # noqa: BLE001 - one bad page never stops the others
             results.append(PageResult(job.article_id, error=f"{type(exc).__name__}: {exc}"))
     return results

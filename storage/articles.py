@@ -225,7 +225,7 @@ def save_extraction(db: Database, article_id: int, fields: dict[str, Any], extra
     if text and (stored_fingerprint is None or (stored_text is not None and stored_text != text)):
         from extract.fingerprint import fingerprint
 
-        save_fingerprint(db, article_id, fingerprint(text))
+        save_fingerprint(db, article_id, fields.get("fingerprint") or fingerprint(text))
 
 
 def articles_to_extract(db: Database, *, everything: bool = False, article_id: int | None = None,

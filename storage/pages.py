@@ -36,7 +36,7 @@ def store_extracted_page(
     from extract.fingerprint import fingerprint
 
     content_hash = content_hash_of(article["text"]) if article else None
-    signature = fingerprint(article["text"]) if article else None
+    signature = (article.get("fingerprint") or fingerprint(article["text"])) if article else None
     with write_transaction(db):
         article_id, outcome = store_page(db, url=url, source=source, html=html, urls=list(urls),
                                          published=published or (article or {}).get("published"),
