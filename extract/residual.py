@@ -107,8 +107,12 @@ _NEVER = r"(?!x)x"
 def _union(patterns: Iterable[str], *, word_start: bool = False) -> re.Pattern[str]:
     """One pattern for a list; `word_start`: each must begin at a word boundary (for searching)."""
     pats = [p for p in patterns if p]
+    if not pats:
+        return re.compile(_NEVER)
+    # The word-start test once before the alternation, not once per alternative: with every
+    # language's table in one pattern, the per-alternative test dominated the cleaner's time.
     start = r"(?<!\w)" if word_start else ""
-    return re.compile("|".join(f"{start}(?:{p})" for p in pats) or _NEVER, re.IGNORECASE)
+    return re.compile(start + "(?:" + "|".join(f"(?:{p})" for p in pats) + ")", re.IGNORECASE)
 
 
 def lexicon_path(config_dir: str | os.PathLike[str] | None = None) -> Path:
