@@ -184,6 +184,25 @@ def sources(db: Database) -> list[str]:
 
 # --- the queue ------------------------------------------------------------
 
+# The date a claim is filtered by: its (corrected) date when the year is known, else the article's.
+_CLAIM_WHEN = ("(case when coalesce(claims.corrected_date, claims.date) glob '[0-9][0-9][0-9][0-9]*' "
+               "then coalesce(claims.corrected_date, claims.date) else substr(articles.published, 1, 10) end)")
+
+
+def claim_date_range(since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """(clauses, parameters) keeping claims dated within [since, until] (YYYY[-MM[-DD]], either may be
+    None), compared at the precision of the claim's date; constant SQL over `claims` joined to `articles`."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if since:
+        clauses.append(f"{_CLAIM_WHEN} >= substr(?, 1, length({_CLAIM_WHEN}))")
+        params.append(since)
+    if until:
+        clauses.append(f"{_CLAIM_WHEN} <= substr(?, 1, length({_CLAIM_WHEN}))")
+        params.append(until)
+    return clauses, params
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """What the queue shows: every field optional; `status` "all" (or None) means any status."""
@@ -204,15 +223,9 @@ class QueueFilter:
         if self.source:
             clauses.append("articles.source = ?")
             params.append(self.source)
-        # The date a claim is filtered by: its (corrected) date when the year is known, else the article's.
-        when = ("(case when coalesce(claims.corrected_date, claims.date) glob '[0-9][0-9][0-9][0-9]*' "
-                "then coalesce(claims.corrected_date, claims.date) else substr(articles.published, 1, 10) end)")
-        if self.date_from:
-            clauses.append(f"{when} >= substr(?, 1, length({when}))")
-            params.append(self.date_from)
-        if self.date_to:
-            clauses.append(f"{when} <= substr(?, 1, length({when}))")
-            params.append(self.date_to)
+        date_clauses, date_params = claim_date_range(self.date_from, self.date_to)
+        clauses += date_clauses
+        params += date_params
         if self.q:
             from storage.search import fts_query
 

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from sqlite_utils import Database
 
-from storage.claims import _CLAIM_SELECT, STATUSES, claims_of_article, effective
+from storage.claims import _CLAIM_SELECT, STATUSES, claim_date_range, claims_of_article, effective
 from storage.events import coverage
 from storage.timeline import counted_reports
 
@@ -90,14 +90,9 @@ class ExportFilter:
         if self.event_id is not None:
             clauses.append("claims.event_id = ?")
             params.append(self.event_id)
-        when = ("(case when coalesce(claims.corrected_date, claims.date) glob '[0-9][0-9][0-9][0-9]*' "
-                "then coalesce(claims.corrected_date, claims.date) else substr(articles.published, 1, 10) end)")
-        if self.since:
-            clauses.append(f"{when} >= substr(?, 1, length({when}))")
-            params.append(self.since)
-        if self.until:
-            clauses.append(f"{when} <= substr(?, 1, length({when}))")
-            params.append(self.until)
+        date_clauses, date_params = claim_date_range(self.since, self.until)
+        clauses += date_clauses
+        params += date_params
         return clauses, params
 
 
