@@ -26,11 +26,9 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -40,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import _page, render_article  # noqa: E402 - needs the sys.path line above
-from benchmarks.pipeline import NEWSMON, _tree_memory_kb  # noqa: E402 - needs the sys.path line above
+from benchmarks.pipeline import run_sampled  # noqa: E402 - needs the sys.path line above
 
 SLOW_SECONDS = 3.0  # a slow outlet answers each request after this long
 EPOCH = 1_764_000_000  # a fixed "now" for the articles' dates (Last-Modified of feeds)
@@ -285,26 +283,10 @@ def write_config(config_dir: Path, server: OutletServer, outlets: list[Outlet]) 
 
 def measured_run(args: list[str], *, env: dict[str, str] | None = None) -> dict:
     """Run `newsmon ARGS` as cron would; its wall time, peak PSS/RSS of its process tree, and its output."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([*NEWSMON, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, env=env)
-    peak = {"rss": 0, "pss": 0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            rss, pss = _tree_memory_kb(proc.pid)
-            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
-            stop.wait(0.25)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    stop.set()
-    sampler.join()
-    return {"wall_s": round(wall, 1), "peak_pss_mb": round(peak["pss"] / 1024, 1),
-            "peak_rss_mb": round(peak["rss"] / 1024, 1), "exit": proc.returncode, "stdout": out, "stderr": err}
+    run = run_sampled(args, env=env)
+    return {"wall_s": round(run.wall_s, 1), "peak_pss_mb": round(run.peak_pss_kb / 1024, 1),
+            "peak_rss_mb": round(run.peak_rss_kb / 1024, 1), "exit": run.returncode, "stdout": run.stdout,
+            "stderr": run.stderr}
 
 
 def _db_figures(db_path: Path) -> dict:

@@ -26,6 +26,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,33 +124,50 @@ PEAK_TREE_RSS_KB = 0
 PEAK_TREE_PSS_KB = 0
 
 
-def timed_newsmon(*args: str) -> float:
-    """Run `newsmon ARGS`; return its wall time, and record the peak memory of its process tree."""
-    global PEAK_TREE_RSS_KB, PEAK_TREE_PSS_KB
+@dataclass
+class SampledRun:
+    """A finished `newsmon` command: its exit status, output, wall time and the peak memory of its tree."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    wall_s: float
+    peak_rss_kb: int
+    peak_pss_kb: int
+
+
+def run_sampled(args: Sequence[str], *, env: dict[str, str] | None = None) -> SampledRun:
+    """Run `newsmon ARGS` as cron would, sampling its process tree's memory every quarter second."""
     start = time.perf_counter()
-    proc = subprocess.Popen([*NEWSMON, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    peak_rss = peak_pss = 0
+    proc = subprocess.Popen([*NEWSMON, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env=env)
+    peak = [0, 0]
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_rss, peak_pss
         while not stop.is_set():
             rss, pss = _tree_memory_kb(proc.pid)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             stop.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, err = proc.communicate()
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
     stop.set()
     sampler.join()
-    PEAK_TREE_RSS_KB = max(PEAK_TREE_RSS_KB, peak_rss)
-    PEAK_TREE_PSS_KB = max(PEAK_TREE_PSS_KB, peak_pss)
-    if proc.returncode != 0:
-        raise SystemExit(f"newsmon {' '.join(args)} failed:\n{out}\n{err}")
-    return elapsed
+    return SampledRun(proc.returncode, out, err, wall, peak[0], peak[1])
+
+
+def timed_newsmon(*args: str) -> float:
+    """Run `newsmon ARGS`; return its wall time, and record the peak memory of its process tree."""
+    global PEAK_TREE_RSS_KB, PEAK_TREE_PSS_KB
+    run = run_sampled(args)
+    PEAK_TREE_RSS_KB = max(PEAK_TREE_RSS_KB, run.peak_rss_kb)
+    PEAK_TREE_PSS_KB = max(PEAK_TREE_PSS_KB, run.peak_pss_kb)
+    if run.returncode != 0:
+        raise SystemExit(f"newsmon {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
+    return run.wall_s
 
 
 def trafilatura_alone(pages_html: list[bytes]) -> tuple[float, list[str]]:
