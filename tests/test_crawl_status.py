@@ -120,12 +120,9 @@ def test_status_says_why_an_outlet_failed(tmp_path):
 
 
 def test_a_real_crawl_records_why_and_what_was_really_skipped(tmp_path):
-    import pytest
-
     from tests.helpers import run_newsmon
     from tests.servers import Route, SiteServer, article_html, filler, outlet_toml, rss
 
-    pytest.importorskip("scrapy")
     routes = {
         "/feed.xml": Route(rss(["{{BASE}}/news/one/", "{{BASE}}/news/two/", "https://elsewhere.example.net/news/x/"]),
                            content_type="application/rss+xml"),

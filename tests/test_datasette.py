@@ -7,18 +7,18 @@ import asyncio
 import json
 
 import pytest
+from datasette.app import Datasette
 
 from storage.claims import accepted_per_month
 from storage.reviews import decide
 from tests.helpers import PROJECT_ROOT
 
-datasette_app = pytest.importorskip("datasette.app")
 METADATA = json.loads((PROJECT_ROOT / "config" / "datasette.json").read_text(encoding="utf-8"))
 
 
 def _get(db_path, *paths: str) -> list:
     async def fetch():
-        ds = datasette_app.Datasette(files=[str(db_path)], metadata=METADATA)
+        ds = Datasette(files=[str(db_path)], metadata=METADATA)
         await ds.invoke_startup()
         return [await ds.client.get(p) for p in paths]
     return asyncio.run(fetch())
