@@ -2,7 +2,7 @@
 
 The extractor runs on the selection alone (`find_claims`); when it finds no claim there
 (its decision is stricter than a reviewer), the figure and its hedge are still read by the
-number parser and the lexicon's qualifiers. Pure: text in, values out.
+extractor's number parser and its hedge reader (`qualifier_of`). Pure: text in, values out.
 """
 
 from __future__ import annotations
@@ -11,17 +11,20 @@ from typing import Any
 
 from extract.claims import find_claims
 from extract.claims.lexicon import load_lexicon
+from extract.claims.nlp import get_nlp
 from extract.claims.numbers import find_quantities
+from extract.claims.qualifier import qualifier_of
 
 MAX_SELECTION = 5_000
 
 
-def _hedge_before(text: str, start: int) -> str:
-    words = tuple(text[:start].lower().replace(",", " ").split()[-6:])
-    for phrase, qualifier in load_lexicon().qualifiers:
-        if len(phrase) <= len(words) and words[len(words) - len(phrase):] == phrase:
-            return qualifier
-    return "exact"
+def _hedge_of(text: str, start: int, end: int, *, is_range: bool, plus: bool) -> str:
+    """The extractor's hedge of the figure at characters `start:end` of `text`."""
+    doc = get_nlp()(text)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return "at_least" if plus or is_range else "exact"
+    return qualifier_of(doc, span.start, span.end, load_lexicon(), is_range=is_range, plus=plus)[0]
 
 
 def prefill(selection: str, published: str | None = None) -> dict[str, Any]:
@@ -45,5 +48,5 @@ def prefill(selection: str, published: str | None = None) -> dict[str, Any]:
     if not counts:
         return empty
     first = counts[0]
-    qualifier = "at_least" if first.plus or first.high else _hedge_before(text, first.start)
+    qualifier = _hedge_of(text, first.start, first.end, is_range=first.high is not None, plus=first.plus)
     return {**empty, "count": first.value, "count_high": first.high, "qualifier": qualifier, "found": "number"}
