@@ -61,7 +61,10 @@ def words(text: str) -> list[str]:
 
 
 def shingles(text: str | None) -> set[str]:
-    tokens = words(text or "")
+    return _shingles_of(words(text or ""))
+
+
+def _shingles_of(tokens: list[str]) -> set[str]:
     return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
 
 
@@ -71,9 +74,10 @@ def _hash(shingle: str) -> int:
 
 def minhash(text: str | None) -> list[int] | None:
     """The 64 minima (32-bit) of the text's word 3-shingles; None for a text under 60 words."""
-    if len(words(text or "")) < MIN_WORDS:
+    tokens = words(text or "")
+    if len(tokens) < MIN_WORDS:
         return None
-    hashes = [_hash(s) for s in shingles(text)]
+    hashes = [_hash(s) for s in _shingles_of(tokens)]
     return [min(((a * h + b) % _PRIME) & _MAX32 for h in hashes) for a, b in _SALTS]
 
 
@@ -98,7 +102,7 @@ def from_hex(value: str) -> list[int]:
 
 def bands(signature: list[int]) -> list[str]:
     """The signature's bands as "index:hex…" keys: a near copy shares at least one with high probability."""
-    return [f"{i // ROWS_PER_BAND}:" + "".join(f"{v:08x}" for v in signature[i:i + ROWS_PER_BAND])
+    return [f"{i // ROWS_PER_BAND}:" + to_hex(signature[i:i + ROWS_PER_BAND])
             for i in range(0, len(signature), ROWS_PER_BAND)]
 
 
