@@ -30,6 +30,7 @@ from newsmon.jobs import (
     extract_stored,
     outlet_line,
 )
+from storage.articles import known_urls
 from storage.db import StorageError, open_db
 from storage.feeds import feed_validators
 
@@ -41,14 +42,6 @@ def outlet_jobs(sources: Sequence[SourceConfig], db_path: Path, crawl: dict, max
         return [{"outlet": s.model_dump(mode="json"), "crawl": crawl, "max_articles": max_articles,
                  "validators": {url: h for url in [*s.feeds, *s.sitemaps] if (h := feed_validators(db, url))}}
                 for s in sources]
-    finally:
-        db.close()
-
-
-def stored_urls(db_path: Path):
-    db = open_db(db_path)
-    try:
-        yield from (url for (url,) in db.execute("select url from article_urls"))
     finally:
         db.close()
 
@@ -67,7 +60,12 @@ def run_distributed(sources: Sequence[SourceConfig], db_path: Path, config_dir: 
     claims_before = _claim_count(db_path)
     frontier = connect(redis_url)
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-    queued = frontier.start_run(run_id, outlet_jobs(sources, db_path, crawl, max_articles), stored_urls(db_path))
+    db = open_db(db_path)
+    try:
+        stored = known_urls(db)
+    finally:
+        db.close()
+    queued = frontier.start_run(run_id, outlet_jobs(sources, db_path, crawl, max_articles), stored)
     echo(f"queued {queued} outlet(s) on {redis_url}: start `newsmon worker --redis URL` on each crawl machine")
     stopped = (lambda: stop.requested) if stop is not None else (lambda: False)
     try:
