@@ -8,10 +8,13 @@ Jaccard similarity of the two shingle sets stays high, while two different
 stories share next to none. A MinHash signature (64 minima of salted hashes)
 estimates that similarity without keeping the shingles.
 
-`bands` cuts a signature into 32 bands of 2 minima: two texts of similarity
-0.5 share at least one band whole with a probability over 0.9999, two
-unrelated texts almost never, so a store finds the candidates by equality on
-an index and compares only their signatures.
+`bands` cuts a signature into 32 bands of 2 minima; two texts of similarity s
+share each band with probability s². A store finds the candidates by equality
+on an index and keeps those sharing `MIN_SHARED_BANDS` (5) bands or more: a
+copy at the threshold (s = 0.6) has them with probability 0.997, while texts
+that merely share common phrases and a template (s = 0.2 to 0.3) are kept
+with 0.008 to 0.16, so the signatures compared stay few however large the
+archive (sharing one band, most of a templated archive was a candidate).
 
 The signature finds candidates; `same_story` confirms one: a copy differs
 from its original by whole lines added or dropped (headline, credit line,
@@ -34,6 +37,7 @@ import re
 SHINGLE = 3  # words per shingle
 PERMUTATIONS = 64
 ROWS_PER_BAND = 2
+MIN_SHARED_BANDS = 5  # bands a candidate must share (see the module docstring)
 MIN_WORDS = 60  # shorter texts (stubs, notices) get no fingerprint: too few shingles to tell copies apart
 MIN_SIMILARITY = 0.6  # estimated Jaccard similarity from which two texts may be copies of one story
 MIN_SHARED_PARAGRAPHS = 0.8  # share of the shorter text's words in paragraphs both texts have word for word

@@ -136,19 +136,21 @@ def store_page(
 def near_copy_of(db: Database, fingerprint: str, text: str, exclude: int | None = None) -> int | None:
     """The stored article `text` (of signature `fingerprint`) is a near copy of, or None.
 
-    Candidates share a band of the signature (an indexed equality); among those
+    Candidates share `MIN_SHARED_BANDS` bands of the signature (indexed equalities); among those
     at `MIN_SIMILARITY` or more whose paragraphs `text` shares (`same_story`:
     not another story written from the same template), the most similar wins,
     the oldest on a tie.
     """
-    from extract.fingerprint import MIN_SIMILARITY, bands, from_hex, same_story, similarity
+    from extract.fingerprint import MIN_SHARED_BANDS, MIN_SIMILARITY, bands, from_hex, same_story, similarity
 
     signature = from_hex(fingerprint)
     keys = bands(signature)
     marks = ",".join("?" * len(keys))
     rows = db.execute(
-        "select distinct a.id, a.fingerprint from article_fingerprint_bands b "  # noqa: S608 - "?" marks only
-        f"join articles a on a.id = b.article_id where b.band in ({marks}) order by a.id", keys).fetchall()
+        "select a.id, a.fingerprint from articles a join ("  # noqa: S608 - "?" marks only
+        f"select article_id from article_fingerprint_bands where band in ({marks}) "
+        "group by article_id having count(*) >= ?) shared on shared.article_id = a.id order by a.id",
+        [*keys, MIN_SHARED_BANDS]).fetchall()
     best: tuple[float, int] | None = None
     for article_id, stored in rows:
         if article_id == exclude or not stored:
