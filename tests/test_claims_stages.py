@@ -153,6 +153,46 @@ def test_places_coordinated_with_a_kept_place_are_kept():
     assert {"Dajabón", "Elías Piña", "Pedernales"} <= set(c.locations)
 
 
+def _place_names(text: str) -> set[str]:
+    from extract.claims.places import place_name, place_spans
+
+    art = next(article_candidates([(text, PUB)]))
+    lex = load_lexicon()
+    return {place_name(c.doc, span) for c, _ in art.candidates for span in place_spans(c.doc, lex)}
+
+
+def test_a_pair_of_places_joined_by_a_hyphen_is_two_places_a_hyphenated_name_is_one():
+    text = ("Russian guards handed 2 North Korean men over at the Khasan-Tumangang crossing on Tuesday.\n\n"
+            "Deportations by border point:\nDajabón-Ouanaminthe: 118,230\nPedernales-Anse-à-Pitres: 49,118\n"
+            "Yemenis deported through Al-Tuwal crossing: 918\n\n"
+            "Officials repatriated 165 Haitian nationals to Cap-Haïtien on two flights, the government said.")
+    names = _place_names(text)
+    assert {"Khasan", "Tumangang", "Dajabón", "Ouanaminthe", "Pedernales", "Anse-à-Pitres", "Al-Tuwal",
+            "Cap-Haïtien"} <= names
+    assert not names & {"Khasan-Tumangang", "Al", "Tuwal", "Haïtien", "Anse"}
+
+
+def test_names_of_crossings_the_tagger_misreads_are_place_candidates():
+    text = ("Since 2017, India has deported at least 60 Rohingya to Myanmar through the Moreh crossing.\n\n"
+            "More than 220,000 Sudanese have gone back through the Argeen and Qustul crossings since January.\n\n"
+            "A total of 217 people were rounded up and bused to Masnaa, where they were handed over.")
+    assert {"Moreh", "Argeen", "Qustul", "Masnaa"} <= _place_names(text)
+
+
+def test_a_row_cut_by_the_parser_keeps_its_label_with_its_figure():
+    text = "Deportations from Libya in May, by destination:\n\nBrazil: 1,710\nBalochistan: 513\n"
+    art = next(article_candidates([(text, PUB)]))
+    sents = {c.quantity.value: c.sent.text.strip() for c, _ in art.candidates}
+    assert sents[1710] == "Brazil: 1,710" and sents[513] == "Balochistan: 513"
+
+
+def test_gazetteer_names_match_only_when_capitalised():
+    text = "Turkey deported 300 Syrians on Monday; 40 people were fed turkey at the camp before they were deported."
+    art = next(article_candidates([(text, PUB)]))
+    doc = art.candidates[0][0].doc
+    assert [doc[s:e].text for s, e in doc._.places] == ["Turkey"]
+
+
 # ---------------------------------------------------------------- merge
 def _claim(count, start, date=None, qualifier="exact", locations=()):
     return Claim(count=count, qualifier=qualifier, who="", date=date, date_end=None, kind="event",

@@ -57,11 +57,27 @@ class Candidate:
 
 
 def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, with the pieces the parser cut from one row of a list or table
+    joined again ("Brazil:" + "1,710"): a row's label belongs to its figure."""
     got = doc.user_data.get("newsmon_sents")
     if got is None:
-        got = list(doc.sents)
+        got = _join_rows(doc, list(doc.sents))
         doc.user_data["newsmon_sents"] = got
     return got
+
+
+def _join_rows(doc: Doc, sents: list[Span]) -> list[Span]:
+    text = doc_text(doc)
+    out: list[Span] = []
+    for s in sents:
+        if out:
+            prev = out[-1]
+            same_line = "\n" not in text[prev.start_char : s.start_char]
+            if same_line and is_list_line(_line_of(doc, prev)):
+                out[-1] = doc[prev.start : s.end]
+                continue
+        out.append(s)
+    return out
 
 
 def _people_like(tok: Token, lex: Lexicon) -> bool:

@@ -387,8 +387,8 @@ def make_annotate(nlp: Language, name: str, config_dir: str | None):
         doc._.quantities = _token_quantities(doc)
         spans = sorted(((s, e) for _, s, e in matcher(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
         kept, last = [], -1
-        for s, e in spans:  # longest, non-overlapping
-            if s >= last:
+        for s, e in spans:  # longest, non-overlapping, capitalised ("Turkey", not "turkey")
+            if s >= last and not doc[s].text[:1].islower():
                 kept.append((s, e))
                 last = e
         doc._.places = kept

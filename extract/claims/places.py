@@ -23,7 +23,9 @@ from extract.claims.lexicon import Lexicon
 from extract.claims.nlp import doc_text
 from extract.claims.syntax import ancestors_to_root, tree_path
 
-NOT_PLACE_ENTS = {"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
+# the recogniser often reads a foreign place after "to" / "through" as a PERSON ("bused to Masnaa"):
+# such a name stays a candidate, and the place model weighs its entity label
+NOT_PLACE_ENTS = {"NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
 DIRECTIONAL = {
     "to",
     "from",
@@ -65,6 +67,8 @@ NAME_PARTICLES = {
     "du",
     "des",
     "of",
+    "à",  # "Anse-à-Pitres"
+    "e",  # "Pul-e-Abresham"
 }
 _ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
 
@@ -117,8 +121,17 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     taken: set[int] = set()
 
-    def add(a: int, b: int) -> None:
-        if a < b and not any(i in taken for i in range(a, b)):
+    def add(a: int, b: int, widen: bool = False) -> None:
+        """Keep the name unless it overlaps one kept; with `widen`, a name that holds kept ones
+        whole replaces them ("Khasan" + "-Tumangang crossing" -> "Khasan-Tumangang")."""
+        if a >= b:
+            return
+        inside = [sp for sp in spans if a <= sp[0] and sp[1] <= b]
+        if widen and inside and not any(i in taken for i in range(a, b) if not any(x <= i < y for x, y in inside)):
+            for sp in inside:
+                spans.remove(sp)
+                taken.difference_update(range(*sp))
+        if not any(i in taken for i in range(a, b)):
             spans.append((a, b))
             taken.update(range(a, b))
 
@@ -151,12 +164,19 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     for a, b in sorted(set(named), key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins: "Mexico City"
         add(a, b)
     for a, b in _row_labels(doc):
-        add(a, b)
+        add(a, b, widen=True)
     for tok in doc:
-        if tok.lemma_.lower() in facility and tok.pos_ in ("NOUN", "PROPN"):
+        if (tok.lemma_.lower() in facility or tok.lower_ in facility) and (
+            tok.pos_ in ("NOUN", "PROPN") or tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos")
+        ):  # "through the Moreh crossing", where the tagger read "crossing" as a verb
             got2 = _facility_name(doc, tok)
             if got2 is not None:
-                add(*got2)
+                add(*got2, widen=True)
+            else:  # "the Argeen and Qustul crossings": the first of coordinated names
+                for ch in tok.children:
+                    named = ch.pos_ == "PROPN" and ch.text[:1].isupper()
+                    if named and ch.i < tok.i and ch.dep_ in ("nmod", "compound"):
+                        add(ch.left_edge.i if ch.left_edge.pos_ == "PROPN" else ch.i, ch.i + 1)
     for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
         if (
             tok.i in taken
@@ -168,8 +188,13 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         ):
             continue
         a = tok.i
-        while a > 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound" and doc[a - 1].i not in taken:
-            a -= 1
+        while a > 0 and doc[a - 1].i not in taken:
+            if doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound":
+                a -= 1
+            elif a > 1 and _infix_hyphen(doc[a - 1]) and doc[a - 2].text[:1].isupper():
+                a -= 2  # "to Cap-Haïtien"
+            else:
+                break
         add(a, tok.i + 1)
     # names coordinated with a place: "at Dajabón, Elías Piña and Pedernales"
     grown = True
@@ -188,9 +213,39 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                         s0 -= 1
                     add(s0, ch.i + 1)
                     grown = True
-    spans.sort()
+    spans = sorted(part for span in spans for part in _split_pair(doc, span, lex))
     doc.user_data["newsmon_place_spans"] = spans
     return spans
+
+
+def _infix_hyphen(t: Token) -> bool:
+    """A hyphen inside a word: "Khasan-Tumangang", "Al-Tuwal"."""
+    return t.text in ("-", "–") and t.i > 0 and not t.whitespace_ and not t.doc[t.i - 1].whitespace_
+
+
+def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
+    """A pair of places joined by a hyphen ("the Khasan-Tumangang crossing", "Bavet-Moc Bai",
+    "Pedernales-Anse-à-Pitres: 49,118") is two places; a name with a hyphen inside ("Al-Tuwal",
+    "Cap-Haïtien", "Pul-e-Abresham"), or one the gazetteer knows whole, is one: the hyphen cuts
+    only between two capitalised pieces of four letters or more."""
+    a, b = span
+    hyphens = [t.i for t in doc[a:b] if _infix_hyphen(t)]
+    if not hyphens or lex.place_for(doc[a:b].text) is not None:
+        return [span]
+    bounds = [a - 1, *hyphens, b]
+    pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+    def name_like(piece: tuple[int, int]) -> bool:
+        text = doc[piece[0] : piece[1]].text
+        return len(text) >= 4 and text[:1].isupper()
+
+    out = [pieces[0]]
+    for before, piece in zip(pieces, pieces[1:], strict=False):
+        if name_like(before) and name_like(piece):
+            out.append(piece)
+        else:
+            out[-1] = (out[-1][0], piece[1])
+    return out
 
 
 def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
@@ -211,6 +266,9 @@ def _row_labels(doc: Doc) -> list[tuple[int, int]]:
             if span is not None:
                 run: list[Token] = []
                 for t in list(span) + [None]:
+                    if t is not None and run and _infix_hyphen(t):
+                        run.append(t)
+                        continue
                     if (
                         t is not None
                         and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"}))
