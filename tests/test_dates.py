@@ -59,6 +59,27 @@ CASES = [
     ("Between June and December 2024", PUB, None, "2024-06"),  # the year of the period's end
     ("from January to 15 May 2025", PUB, None, "2025-01"),
     ("from November to 15 February 2025", PUB, None, "2024-11"),
+    # a period with no "from": its first month, in the year it names
+    ("July-September 2024", PUB, None, "2024-07"),
+    ("March to May 2024", PUB, None, "2024-03"),
+    ("Jan-Jun 2025", PUB, None, "2025-01"),
+    # a period whose first month has a day: that day
+    ("between Feb. 4 and March 14", PUB, None, "2025-02-04"),
+    ("between October 1, 2024 and June 30, 2025", PUB, None, "2024-10-01"),
+    ("from Nov. 20 to Feb. 3", PUB, None, "2024-11-20"),
+    # a part of a year with no year named: the year of the article
+    ("in the first quarter", PUB, None, "2025-01"),
+    ("the first half", PUB, None, "2025-01"),
+    ("in the first five months", PUB, None, "2025-01"),
+    ("in the fourth quarter", "2025-02-11", None, "2024-10"),  # not yet begun this year
+    ("the first quarter of the season", PUB, None, None),
+    # a news flash or live blog: the day of publication
+    ("this evening", PUB, None, "2025-06-10"),
+    ("a few minutes ago", PUB, None, "2025-06-10"),
+    ("since morning", PUB, None, "2025-06-10"),
+    # a weekday of last week
+    ("on Friday last week", PUB, None, "2025-06-06"),
+    ("last week on Monday", PUB, None, "2025-06-02"),
 ]
 
 
@@ -119,3 +140,20 @@ def test_relative_day_in_a_sentence(sentence, date):
     from extract.claims import find_claims
     claims = find_claims(sentence, "2025-06-04")
     assert claims and claims[0].date == date
+
+
+@pytest.mark.parametrize("text,count,date", [
+    # "since 2019" after a superlative compares; it does not date the return
+    ("UK returns\n\nThe Home Office carried out 9,101 enforced returns, the highest annual total since 2019.",
+     9101, None),
+    # a year of another sentence does not carry over to a month without a year
+    ("Algeria expels migrants\n\nAlgeria expelled 31,000 people to Niger in 2023. In April, a convoy carried "
+     "1,200 people to Assamaka.", 1200, "2025-04"),
+    # within one sentence it does
+    ("Algeria expels migrants\n\nIn 2023, the worst month was April, when Algeria expelled 4,000 people to Niger.",
+     4000, "2023-04"),
+])
+def test_dates_in_articles(text, count, date):
+    from extract.claims import find_claims
+    (claim,) = [c for c in find_claims(text, "2025-06-10") if c.count == count]
+    assert claim.date == date

@@ -51,6 +51,14 @@ MONTH_PERIOD_RE = re.compile(
     rf"(?:the\s+end\s+of\s+|early\s+|mid-?\s*|late\s+|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MON}(?:\s+\d{{1,2}}(?!\d))?"
     rf"(?:,?\s+{_YEAR})?"
 )
+FIRST_DAY_PERIOD_RE = re.compile(
+    rf"\b(?:from|between)\s+{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?\s+(?:to|until|till|through|and|-|–)\s+"
+    rf"{_MON}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+{_YEAR})?"
+)
+# "July-September 2024", "March to May 2024" (no "from"): the first month, in the year named.
+BARE_MONTH_PERIOD_RE = re.compile(
+    rf"\b{_MON}(?:\s+{_YEAR})?\s*(?:-|–|—|to|until|till|through)\s*{_MON}(?:,?\s+{_YEAR})?"
+)
 # "the year ending June 2025", "the 12 months to March": the month after, a year before.
 YEAR_ENDING_RE = re.compile(
     rf"\b(?:year|twelve months|12 months)\s+(?:ending|ended|to|until|up to)\s+"
@@ -67,12 +75,17 @@ DAY_RANGE_RE = re.compile(rf"\b{_DAY}\s*(?:-|–|—|to|and|until|till)\s*{_DAY}
 MONTH_DAY_RANGE_RE = re.compile(rf"\b{_MON}\s+{_DAY}\s*(?:-|–|—|to|and|until|till)\s*{_DAY}\b(?:,?\s+{_YEAR})?")
 # Parts of a year: "the first half of 2025", "the second quarter of the year", "Q3 2024",
 # "the first six months of 2024": the first month of the part.
-HALF_RE = re.compile(rf"\b(first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR}|{_MON})")
+# Without "of ..." ("in the first quarter", "the first half"), the part is of the year the
+# article is about (its anchor year, else the publication's).
+HALF_RE = re.compile(
+    rf"\b(first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR}|{_MON})|(?!\s+of\b))"
+)
 QUARTER_RE = re.compile(
-    rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|q([1-4])\s*,?\s*{_YEAR})"
+    rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
+    rf"|q([1-4])\s*,?\s*{_YEAR})"
 )
 FIRST_MONTHS_RE = re.compile(
-    rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})"
+    rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
 )
 _ORDER = {
     "first": 1,
@@ -97,7 +110,9 @@ RELATIVE_RE = re.compile(
     r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|(?:the|last|this) weekend|"
     r"(?:that|this|last|the same|in|in the|during the) (?:spring|summer|autumn|winter)|"
     r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago)\b"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago|"
+    r"(?:this|early this|late this|earlier this|since)\s+(?:morning|afternoon|evening)|"
+    r"(?:a few|\d+|an|a|one|two|three|several)\s+(?:minutes?|hours?)\s+(?:ago|earlier))\b"
 )
 
 
@@ -134,7 +149,7 @@ def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateV
 
     m = HALF_RE.search(p)
     if m:
-        if m.group(3):  # "the second half of September"
+        if m.group(3) and m.group(3) in MONTHS:  # "the second half of September"
             month = MONTHS[m.group(3)]
             y = _year_for(month, None, anchor_year, pub)
             day = 1 if _ORDER[m.group(1)] == 1 else 16
@@ -146,8 +161,12 @@ def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateV
     if m:
         n = _ORDER[m.group(1)] if m.group(1) else int(m.group(3))
         named = m.group(4) if m.group(3) else year_of(m, 2)
+        month = 3 * (n - 1) + 1
+        explicit = bool(m.group(2) or m.group(4) or "year" in m.group(0))
+        if named and not explicit and not anchor_year and pub and month > pub.month:
+            named = str(int(named) - 1)  # "in the fourth quarter", published in February: the last year's
         if named:
-            return DateValue(f"{named}-{3 * (n - 1) + 1:02d}", explicit_year=bool(m.group(2) or m.group(4)))
+            return DateValue(f"{named}-{month:02d}", explicit_year=bool(m.group(2) or m.group(4)))
     m = FIRST_MONTHS_RE.search(p)
     if m:
         named = year_of(m, 1)
@@ -245,7 +264,9 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
             return DateValue(pub.replace(year=pub.year - n).isoformat(), relative=True)
         except ValueError:  # February 29
             return DateValue(f"{pub.year - n}-{pub.month:02d}", relative=True)
-    if re.search(r"\b(today|tonight)\b", p):
+    if re.search(
+        r"\b(today|tonight)\b|\b(this|since)\s+(morning|afternoon|evening)\b|\b(minutes?|hours?)\s+(ago|earlier)\b", p
+    ):  # "this evening", "a few minutes ago": the day of publication (a live blog, a news flash)
         return DateValue(pub.isoformat(), relative=True)
     if re.search(r"\byesterday\b", p):
         return DateValue((pub - dt.timedelta(days=1)).isoformat(), relative=True)
@@ -255,6 +276,14 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return DateValue(
             monday.strftime("%Y-%m") if monday.month == pub.month else pub.strftime("%Y-%m"), relative=True
         )
+    m = re.search(
+        r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:of\s+)?(?:last|the previous) week\b"
+        r"|\b(?:last|the previous) week\s*,?\s+on\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        p,
+    )
+    if m:  # "on Friday last week": that day of the week before publication
+        monday = pub - dt.timedelta(days=pub.weekday() + 7)
+        return DateValue((monday + dt.timedelta(days=WEEKDAYS[m.group(1) or m.group(2)])).isoformat(), relative=True)
     if re.search(r"\b(last|past|previous) week\b", p):
         # Monday to Sunday of the week before publication; a week across two months gives the
         # later one (the publication month, or the month the week ended in)
@@ -305,7 +334,16 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
             pub.year - 1 if re.search(r"\b(last|previous) year\b", p) else pub.year + (1 if "next" in p else 0)
         )
     cumulative = bool(CUMULATIVE_PREFIX.match(p)) or bool(re.search(r"\b(so far|to date|since)\b", p))
-    m = MONTH_PERIOD_RE.search(p)
+    m = FIRST_DAY_PERIOD_RE.search(p)
+    if m:  # "between Feb. 4 and March 14", "between October 1, 2024 and June 30, 2025": the first day
+        mon, day = MONTHS[m.group(1)], int(m.group(2))
+        year = m.group(3) or m.group(5)
+        if year and m.group(5) and not m.group(3) and MONTHS[m.group(4)] < mon:
+            year = str(int(year) - 1)
+        y = year or _year_for(mon, day, anchor_year, pub)
+        if _safe_day(y, mon, day):
+            return DateValue(f"{y}-{mon:02d}-{day:02d}", cumulative=cumulative, explicit_year=bool(year))
+    m = MONTH_PERIOD_RE.search(p) or BARE_MONTH_PERIOD_RE.search(p)
     if m:
         mon, year = MONTHS[m.group(1)], m.group(2) or m.group(4)
         if year and m.group(4) and not m.group(2) and MONTHS[m.group(3)] < mon:

@@ -207,10 +207,27 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             if tok.dep_ in ("nummod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
                 continue
             add(tok.i, tok.i + 1, tok.i)
-    out = [_with_days_before(doc, p) for p in out]
+    out = [_with_days_before(doc, p) for p in out if not _comparison_since(doc, p)]
     out.sort(key=lambda d: d.start)
     doc.user_data["newsmon_dates"] = out
     return out
+
+
+# "the highest annual total since 2019", "fewer than at any time since 2019", "for the first time
+# since 2016": the year a figure is compared with, not when a return happened
+_COMPARED_RE = re.compile(
+    r"\b(?:highest|lowest|largest|biggest|smallest|most|fewest|least|record|any time|anytime|ever|first time|"
+    r"(?:more|fewer|less|higher|lower)\s+than)\b[^,.;:]{0,40}$",
+    re.I,
+)
+
+
+def _comparison_since(doc: Doc, p: DatePhrase) -> bool:
+    if doc[p.start].lower_ != "since":
+        return False
+    text = doc_text(doc)
+    start = doc[p.start].idx
+    return bool(_COMPARED_RE.search(text[max(0, start - 60) : start]))
 
 
 _DAYS_BEFORE_RE = re.compile(
@@ -255,32 +272,36 @@ def _paragraph(doc: Doc, char: int) -> int:
 
 
 def _anchor_year(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase) -> int | None:
-    """A year named earlier in the same paragraph (or in the phrase itself). The years of all
+    """A year named earlier in the same sentence (or in the phrase itself): "in 2023, ... in
+    April" is April 2023. A year of another sentence does not carry over: it is as often the
+    year of a comparison or of the background as the year of the return. The years of all
     phrases of a doc are found in one pass and kept with the doc."""
     key = "newsmon_anchor_years"
     cached = doc.user_data.get(key)
     if cached is None or cached[0] is not phrases:
         years: dict[int, int | None] = {}
-        para, year = -1, None
+        sent, year = -1, None
         for other in phrases:
-            p = _paragraph(doc, doc[other.start].idx)
-            if p != para:
-                para, year = p, None
+            s = doc[other.start].sent.start
+            if s != sent:
+                sent, year = s, None
             v = resolve_date(other.text, None, None)
-            if v is not None and v.explicit_year and v.date[:4].isdigit():
-                year = int(v.date[:4])
             years[other.start] = year
+            if v is not None and v.explicit_year and v.date[:4].isdigit():
+                years[other.start] = int(v.date[:4])
+                if not v.cumulative and not v.date_end:
+                    year = int(v.date[:4])  # "since 2023", "between 2020 and 2023": no year for what follows
         cached = (phrases, years)
         doc.user_data[key] = cached
     years = cached[1]
     if ph.start in years:
         return years[ph.start]
-    para = _paragraph(doc, doc[ph.start].idx)  # a phrase widened beyond the doc's list
+    sent = doc[ph.start].sent.start  # a phrase widened beyond the doc's list
     year = None
     for other in phrases:
         if other.start > ph.start:
             break
-        if _paragraph(doc, doc[other.start].idx) == para and years.get(other.start) is not None:
+        if doc[other.start].sent.start == sent and years.get(other.start) is not None:
             year = years[other.start]
     v = resolve_date(ph.text, None, None)
     if v is not None and v.explicit_year and v.date[:4].isdigit():
