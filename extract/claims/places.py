@@ -174,8 +174,8 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                 add(*got2, widen=True)
             else:  # "the Argeen and Qustul crossings": the first of coordinated names
                 for ch in tok.children:
-                    named = ch.pos_ == "PROPN" and ch.text[:1].isupper()
-                    if named and ch.i < tok.i and ch.dep_ in ("nmod", "compound"):
+                    is_name = ch.pos_ == "PROPN" and ch.text[:1].isupper()
+                    if is_name and ch.i < tok.i and ch.dep_ in ("nmod", "compound"):
                         add(ch.left_edge.i if ch.left_edge.pos_ == "PROPN" else ch.i, ch.i + 1)
     for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
         if (
