@@ -42,7 +42,7 @@ from extract.claims.leftovers import leftover_spans
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.merge import merge_claims
 from extract.claims.nlp import get_nlp, normalise_for_nlp
-from extract.claims.places import is_dateline, linked_places, place_features, place_name, place_spans
+from extract.claims.places import claim_place_spans, is_dateline, linked_places, place_features, place_name
 from extract.claims.qualifier import qualifier_of
 from extract.claims.who import who_of
 from extract.sanitize import same_length
@@ -159,7 +159,7 @@ def _places(c: Candidate, text: str, lex: Lexicon, model: DecisionModel | None) 
     seen: set[str] = set()
     # a dateline ("SEOUL -") says where the report was written: never a place of the return (FORMAT.md)
     in_sentence = [
-        span for span in place_spans(doc, lex) if c.sent.start <= span[0] < c.sent.end and not is_dateline(doc, span)
+        span for span in claim_place_spans(c, lex) if not is_dateline(doc, span)
     ]
     kept = [span for span in in_sentence if model.confidence(place_features(c, span, lex)) >= model.threshold]
     for span in linked_places(doc, kept, in_sentence):

@@ -19,7 +19,7 @@ from typing import Any
 from extract.claims import ArticleCandidates
 from extract.claims.features import FEATURES_VERSION
 from extract.claims.lexicon import Lexicon
-from extract.claims.places import place_features, place_name, place_spans
+from extract.claims.places import claim_place_spans, place_features, place_name
 from extract.scoring import normalise_location
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -86,10 +86,9 @@ def training_examples(
                 continue
             claims.add(feats, 1, group, calibrate)
             wanted = required[value]
-            for span in place_spans(c.doc, lex):
-                if c.sent.start <= span[0] < c.sent.end:
-                    label = 1 if normalise_location(place_name(c.doc, span)) in wanted else 0
-                    places.add(place_features(c, span, lex), label, group, calibrate)
+            for span in claim_place_spans(c, lex):
+                label = 1 if normalise_location(place_name(c.doc, span)) in wanted else 0
+                places.add(place_features(c, span, lex), label, group, calibrate)
         elif value in optional or (c.quantity.vague and any(g.get("optional") for g in gold)):
             continue
         else:

@@ -248,6 +248,12 @@ def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
     return out
 
 
+def claim_place_spans(c: Candidate, lex: Lexicon) -> list[tuple[int, int]]:
+    """The names of candidate `c`'s sentence that may be its places (the same for learning and
+    for reading claims)."""
+    return [span for span in place_spans(c.doc, lex) if c.sent.start <= span[0] < c.sent.end]
+
+
 def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     return _is_dateline(doc, span)
 
@@ -354,6 +360,8 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
         f.append("dateline")
     if _nationality_use(root, lex):
         f.append("nationality-use")
+    if root.dep_ in ("compound", "amod", "nmod") and root.head.i >= b and root.head.pos_ == "NOUN":
+        f.append(f"modifies={root.head.lemma_.lower()}")  # "Dublin rules", "EU countries", "the Moreh crossing"
     head = root.head
     if root.dep_ == "pobj":
         f.append(f"prep={head.lower_}")
