@@ -218,6 +218,18 @@ def test_a_rounded_headline_figure_folds_into_the_body_figure():
     assert [m.count for m in merged] == [238]
 
 
+@pytest.mark.parametrize("head,body,folded", [
+    (484000, 484069, True),     # "484,000 deported in six years" over the body's 484,069
+    (1500000, 1498000, True),   # "1.5 million"
+    (480000, 484069, True),     # cut, not rounded
+    (490000, 484069, False),
+    (250, 251, False),          # one trailing zero: not a round figure
+])
+def test_a_round_headline_figure_folds_into_the_body_figure_it_rounds(head, body, folded):
+    merged = merge_claims([_claim(head, 0), _claim(body, 50, "2024-05-01")], headline=(0, 40))
+    assert [m.count for m in merged] == ([body] if folded else [head, body])
+
+
 def test_claims_carry_rule_confidence_and_exact_offsets():
     text = ("Thailand deports 40 Uyghurs to China\n\n"
             "Thailand deported 40 Uyghur men to China on Thursday, officials said.")

@@ -4,7 +4,7 @@ The same figure twice (headline and body, or one sentence found by two rules) be
 claim: the other statements go to `other_evidence`, the more specific date and the places
 of both are kept, a hedge wins over "exact" (headlines drop hedges). A hedged headline
 figure that rounds a body figure ("more than 200" over a body "238") is folded into the
-body's claim.
+body's claim, as is a round headline figure that rounds one ("484,000" over 484,069).
 """
 
 from __future__ import annotations
@@ -96,7 +96,17 @@ def _rounds(headline: Claim, body: Claim) -> bool:
         return abs(b - h) <= 0.2 * h
     if headline.qualifier == "up_to":
         return h * 0.6 <= b <= h
-    return False
+    return _round_of(h, b)
+
+
+def _round_of(h: int, b: int) -> bool:
+    """A round headline figure that is a body figure rounded or cut at its own precision:
+    "484,000 deported in six years" over a body's 484,069, "1.5 million" over 1,498,000."""
+    zeros = len(str(h)) - len(str(h).rstrip("0"))
+    if zeros < 2:
+        return False
+    unit = 10**zeros
+    return round(b / unit) * unit == h or b // unit * unit == h
 
 
 def _fold_rounded_headlines(claims: list[Claim], in_head) -> list[Claim]:
