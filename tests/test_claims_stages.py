@@ -154,7 +154,7 @@ def test_places_coordinated_with_a_kept_place_are_kept():
 
 
 def _place_names(text: str) -> set[str]:
-    from extract.claims.places import place_name, place_spans
+    from extract.claims.place_names import place_name, place_spans
 
     art = next(article_candidates([(text, PUB)]))
     lex = load_lexicon()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from extract.claims.numbers import find_quantities, parse_digits, parse_number
+from extract.claims.number_words import parse_digits
+from extract.claims.numbers import find_quantities, parse_number
 
 CASES = [
     ("1,076", 1076), ("60", 60), ("108", 108), ("600,000", 600000), ("1,500,000", 1500000),

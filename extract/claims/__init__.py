@@ -8,11 +8,13 @@ each a module with one job:
 
     chunks      which paragraphs are worth parsing (a return word and a figure)
     nlp         the spaCy pipeline: parse, return words, quantities, gazetteer places
-    numbers     every quantity in the text, in all the formats reporting uses
+    numbers     every quantity in the text, in all the formats reporting uses (number_words:
+                digit strings and spelled-out numbers to values)
     candidates  every quantity of people near a return word (generous: recall is made here)
     features    what the parse says about a candidate
     decision    learned weights: is the candidate a claim, and how sure (its confidence)
-    qualifier, who, kind, dating, places   the attributes of a claim
+    qualifier, who, kind, dating, places   the attributes of a claim (date_phrases: the date
+                phrases of a doc; place_names: the names that may be places)
     merge       one claim per figure and event per article
     ko          the Korean language module (its own figures, return words, dates, places and
                 learned decisions): a mostly-Hangul text goes there, claims with language "ko"
@@ -42,7 +44,8 @@ from extract.claims.leftovers import leftover_spans
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.merge import merge_claims
 from extract.claims.nlp import get_nlp, normalise_for_nlp
-from extract.claims.places import claim_place_spans, is_dateline, linked_places, place_features, place_name
+from extract.claims.place_names import place_name
+from extract.claims.places import claim_place_spans, is_dateline, linked_places, place_features
 from extract.claims.qualifier import qualifier_of
 from extract.claims.who import who_of
 from extract.sanitize import same_length

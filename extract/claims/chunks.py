@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from extract.claims.lexicon import Lexicon
-from extract.claims.numbers import NUMBER_WORDS, VAGUE
+from extract.claims.number_words import NUMBER_WORDS
+from extract.claims.numbers import VAGUE
 
 NEIGHBOURS = 2
 LIST_BLOCK = 80  # list or table lines followed after a selected line (a table of returns by province)

@@ -19,7 +19,8 @@ from typing import Any
 from extract.claims import ArticleCandidates
 from extract.claims.features import FEATURES_VERSION
 from extract.claims.lexicon import Lexicon
-from extract.claims.places import claim_place_spans, place_features, place_name
+from extract.claims.place_names import place_name
+from extract.claims.places import claim_place_spans, place_features
 from extract.scoring import normalise_location
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)

@@ -1,0 +1,288 @@
+"""Names that may be places: the recogniser's GPE / LOC / FAC entities, gazetteer names
+(config/topics/places.toml), named facilities ("the Ghulam Khan border crossing" -> "Ghulam
+Khan", "Tocumen International Airport"), the labels of list rows, and capitalised names a
+return goes to, from, off or through. `extract.claims.places` decides which are a claim's."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from extract.claims.lexicon import Lexicon
+
+# the recogniser often reads a foreign place after "to" / "through" as a PERSON ("bused to Masnaa"):
+# such a name stays a candidate, and the place model weighs its entity label
+NOT_PLACE_ENTS = {"NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY", "LAW"}
+
+
+DIRECTIONAL = {
+    "to",
+    "from",
+    "into",
+    "off",
+    "via",
+    "through",
+    "across",
+    "at",
+    "in",
+    "near",
+    "toward",
+    "towards",
+    "onto",
+    "out",
+    "inside",
+    "within",
+    "along",
+    "over",
+    "outside",
+    "back",
+}
+
+
+LOWER_FACILITY_SKIP = {"international", "border", "land", "sea", "river"}
+
+
+NAME_PARTICLES = {
+    "del",
+    "de",
+    "la",
+    "al",
+    "el",
+    "ul",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "van",
+    "von",
+    "bin",
+    "di",
+    "du",
+    "des",
+    "of",
+    "à",  # "Anse-à-Pitres"
+    "e",  # "Pul-e-Abresham"
+}
+
+
+_ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
+
+
+def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The capitalised name before a facility word: "the Ghulam Khan (border) crossing" ->
+    "Ghulam Khan"; "Tocumen International Airport" -> all of it (the head is part of the name)."""
+    k = head.i - 1
+    chunk: list[Token] = []
+
+    def hyphen(t: Token) -> bool:  # "Khasan-Tumangang"
+        return t.text in ("-", "–") and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+
+    while k >= 0 and (doc[k].dep_ in ("compound", "amod", "nmod") or hyphen(doc[k])) and head.i >= doc[k].head.i > k:
+        chunk.insert(0, doc[k])
+        k -= 1
+    end = len(chunk)
+    while end > 0 and not chunk[end - 1].text[:1].isupper():
+        end -= 1
+    start = end
+    while start > 0 and (
+        chunk[start - 1].text[:1].isupper()
+        or (hyphen(chunk[start - 1]) and start > 1)
+        or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())
+    ):
+        start -= 1
+    run = chunk[start:end]
+    if (
+        not run
+        or any(
+            t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
+            for t in run
+            if not hyphen(t)
+        )
+        or all(t.pos_ == "ADJ" for t in run)
+    ):
+        return None
+    a, b = run[0].i, run[-1].i + 1
+    if b == head.i and head.text[:1].isupper():
+        b = head.i + 1  # "Tocumen International Airport"
+    return a, b
+
+
+def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
+    """Token spans of the names in `doc` that may be places (see the module docstring)."""
+    got = doc.user_data.get("newsmon_place_spans")
+    if got is not None:
+        return got
+    facility = lex.classes.get("facility_heads", frozenset())
+    spans: list[tuple[int, int]] = []
+    taken: set[int] = set()
+
+    def add(a: int, b: int, widen: bool = False) -> None:
+        """Keep the name unless it overlaps one kept; with `widen`, a name that holds kept ones
+        whole replaces them ("Khasan" + "-Tumangang crossing" -> "Khasan-Tumangang")."""
+        if a >= b:
+            return
+        inside = [sp for sp in spans if a <= sp[0] and sp[1] <= b]
+        if widen and inside and not any(i in taken for i in range(a, b) if not any(x <= i < y for x, y in inside)):
+            for sp in inside:
+                spans.remove(sp)
+                taken.difference_update(range(*sp))
+        if not any(i in taken for i in range(a, b)):
+            spans.append((a, b))
+            taken.update(range(a, b))
+
+    named: list[tuple[int, int]] = []
+    for s, e in doc._.places or []:  # gazetteer names
+        last = doc[e - 1]
+        if (
+            last.ent_type_ == "ORG"
+            and last.dep_ == "compound"
+            and last.head.ent_type_ == "ORG"
+            and last.head.i >= e
+            and last.head.pos_ == "PROPN"
+        ):
+            continue  # "Qatar Airways", "Pakistan International Airlines": a company's name
+        named.append((s, e))
+    for ent in doc.ents:  # the recogniser's names
+        if ent.label_ not in ("GPE", "LOC", "FAC"):
+            continue
+        a, b = ent.start, ent.end
+        if doc[a].lower_ == "the":
+            a += 1
+        while (
+            b - a > 1
+            and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP)
+            and not doc[b - 1].text[:1].isupper()
+        ):
+            b -= 1  # "Dushanbe airport": the name, not the facility word
+        if a < b:
+            named.append((a, b))
+    for a, b in sorted(set(named), key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins: "Mexico City"
+        add(a, b)
+    for a, b in _row_labels(doc):
+        add(a, b, widen=True)
+    for tok in doc:
+        if (tok.lemma_.lower() in facility or tok.lower_ in facility) and (
+            tok.pos_ in ("NOUN", "PROPN") or tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos")
+        ):  # "through the Moreh crossing", where the tagger read "crossing" as a verb
+            got2 = _facility_name(doc, tok)
+            if got2 is not None:
+                add(*got2, widen=True)
+            else:  # "the Argeen and Qustul crossings": the first of coordinated names
+                for ch in tok.children:
+                    is_name = ch.pos_ == "PROPN" and ch.text[:1].isupper()
+                    if is_name and ch.i < tok.i and ch.dep_ in ("nmod", "compound"):
+                        add(ch.left_edge.i if ch.left_edge.pos_ == "PROPN" else ch.i, ch.i + 1)
+    for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
+        if (
+            tok.i in taken
+            or tok.pos_ != "PROPN"
+            or tok.dep_ != "pobj"
+            or not tok.text[:1].isupper()
+            or tok.ent_type_ in NOT_PLACE_ENTS
+            or tok.head.lower_ not in DIRECTIONAL
+        ):
+            continue
+        a = tok.i
+        while a > 0 and doc[a - 1].i not in taken:
+            if doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound":
+                a -= 1
+            elif a > 1 and _infix_hyphen(doc[a - 1]) and doc[a - 2].text[:1].isupper():
+                a -= 2  # "to Cap-Haïtien"
+            else:
+                break
+        add(a, tok.i + 1)
+    # names coordinated with a place: "at Dajabón, Elías Piña and Pedernales"
+    grown = True
+    while grown:
+        grown = False
+        for a, b in list(spans):
+            for ch in doc[a:b].root.children:
+                if ch.dep_ == "conj" and ch.pos_ == "PROPN" and ch.i not in taken and ch.text[:1].isupper():
+                    s0 = ch.i
+                    while (
+                        s0 > 0
+                        and doc[s0 - 1].pos_ == "PROPN"
+                        and doc[s0 - 1].dep_ == "compound"
+                        and doc[s0 - 1].i not in taken
+                    ):
+                        s0 -= 1
+                    add(s0, ch.i + 1)
+                    grown = True
+    spans = sorted(part for span in spans for part in _split_pair(doc, span, lex))
+    doc.user_data["newsmon_place_spans"] = spans
+    return spans
+
+
+def _infix_hyphen(t: Token) -> bool:
+    """A hyphen inside a word: "Khasan-Tumangang", "Al-Tuwal"."""
+    return t.text in ("-", "–") and t.i > 0 and not t.whitespace_ and not t.doc[t.i - 1].whitespace_
+
+
+def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
+    """A pair of places joined by a hyphen ("the Khasan-Tumangang crossing", "Bavet-Moc Bai",
+    "Pedernales-Anse-à-Pitres: 49,118") is two places; a name with a hyphen inside ("Al-Tuwal",
+    "Cap-Haïtien", "Pul-e-Abresham"), or one the gazetteer knows whole, is one: the hyphen cuts
+    only between two capitalised pieces of four letters or more."""
+    a, b = span
+    hyphens = [t.i for t in doc[a:b] if _infix_hyphen(t)]
+    if not hyphens or lex.place_for(doc[a:b].text) is not None:
+        return [span]
+    bounds = [a - 1, *hyphens, b]
+    pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+    def name_like(piece: tuple[int, int]) -> bool:
+        text = doc[piece[0] : piece[1]].text
+        return len(text) >= 4 and text[:1].isupper()
+
+    out = [pieces[0]]
+    for before, piece in zip(pieces, pieces[1:], strict=False):
+        if name_like(before) and name_like(piece):
+            out.append(piece)
+        else:
+            out[-1] = (out[-1][0], piece[1])
+    return out
+
+
+def _row_labels(doc: Doc) -> list[tuple[int, int]]:
+    """Capitalised names that label a row of a list or table ("Kerman: 9,115", "Dajabón-Ouanaminthe:
+    118,230", "Saudi Arabia (deportation flights): 41,262"), split at hyphens and commas."""
+    out = []
+    text = doc.text
+    pos = 0
+    for line in text.split("\n"):
+        m = _ROW_RE.match(line)
+        if m and re.search(r"\d", line[m.end(1) :]):
+            a_char, b_char = pos + m.start(1), pos + m.end(1)
+            span = doc.char_span(a_char, b_char, alignment_mode="contract")
+            if span is not None:
+                run: list[Token] = []
+                for t in list(span) + [None]:
+                    if t is not None and run and _infix_hyphen(t):
+                        run.append(t)
+                        continue
+                    if (
+                        t is not None
+                        and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"}))
+                        and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET")
+                    ):
+                        run.append(t)
+                        continue
+                    while run and not run[-1].text[:1].isupper():
+                        run.pop()
+                    if run and any(x.pos_ == "PROPN" for x in run):
+                        out.append((run[0].i, run[-1].i + 1))
+                    run = []
+        pos += len(line) + 1
+    return out
+
+
+def place_name(doc: Doc, span: tuple[int, int]) -> str:
+    a, b = span
+    name = doc[a:b].text.strip()
+    name = name.rstrip("0123456789").strip()  # a footnote mark the normaliser left
+    if name.lower().startswith("the "):
+        name = name[4:]
+    if name.endswith(("'s", "’s")) and len(name) > 3:
+        name = name[:-2]  # "El Salvador's CECOT prison": the country, not its possessive
+    return name
