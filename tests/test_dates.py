@@ -149,6 +149,9 @@ def test_relative_day_in_a_sentence(sentence, date):
     # a year of another sentence does not carry over to a month without a year
     ("Algeria expels migrants\n\nAlgeria expelled 31,000 people to Niger in 2023. In April, a convoy carried "
      "1,200 people to Assamaka.", 1200, "2025-04"),
+    # a vague period leaves a figure undated, even after a dated one
+    ("Afghans return\n\nPakistan deported 1,200 Afghans on Monday. In the past three weeks alone, 41,200 were "
+     "sent back through Torkham.", 41200, None),
     # within one sentence it does
     ("Algeria expels migrants\n\nIn 2023, the worst month was April, when Algeria expelled 4,000 people to Niger.",
      4000, "2023-04"),

@@ -188,6 +188,7 @@ def claims_of(
         by_doc.setdefault(id(c.doc), []).append(c)
     claims: list[Claim] = []
     back_references: set[int] = set()
+    vague_periods: set[int] = set()  # claims a vague period leaves undated ("in the past year")
     text = art.text
     for c, p in kept:
         mates = by_doc[id(c.doc)]
@@ -226,14 +227,19 @@ def claims_of(
         )
         if _refers_back(c):
             back_references.add(id(claims[-1]))
-    _inherit_dates(claims, text, art.headline)
+        if dating.where == "vague":
+            vague_periods.add(id(claims[-1]))
+    _inherit_dates(claims, text, art.headline, frozenset(vague_periods))
     return merge_claims(claims, art.headline, frozenset(back_references))
 
 
-def _inherit_dates(claims: list[Claim], text: str, headline: tuple[int, int] | None) -> None:
+def _inherit_dates(
+    claims: list[Claim], text: str, headline: tuple[int, int] | None, vague: frozenset[int] = frozenset()
+) -> None:
     """An undated figure that follows a dated one in its paragraph or the one before ("..., followed
     by Egyptians with 4,620", "Of the total, 12 400 were ...") shares its period: a breakdown or a
-    part of what was just told. One pass in text order: linear in the claims of the article."""
+    part of what was just told; not one whose own sentence gives a vague period (`vague`: their
+    `id()`s; "In the past year, ..."). One pass in text order: linear in the claims of the article."""
     breaks = [m.start() for m in re.finditer(r"\n\n", text)]
 
     def in_headline(c: Claim) -> bool:
@@ -244,7 +250,7 @@ def _inherit_dates(claims: list[Claim], text: str, headline: tuple[int, int] | N
         if in_headline(c):
             continue
         para = bisect.bisect_left(breaks, c.start)
-        if c.date is None and last is not None and para - last[1] <= 1:
+        if c.date is None and last is not None and para - last[1] <= 1 and id(c) not in vague:
             c.date, c.date_end = last[0].date, last[0].date_end
         if c.date is not None:
             last = (c, para)

@@ -44,7 +44,7 @@ DATELINE_RE = re.compile(
 @dataclass(frozen=True)
 class Dating:
     value: DateValue | None
-    where: str | None  # "sentence", "neighbour" or None
+    where: str | None  # "sentence", "neighbour", "vague" (a vague period: undated on purpose) or None
     from_sentence: int | None  # index of the sentence that dated a claim from outside its own
 
 
@@ -227,9 +227,9 @@ def date_of(
                 break
             return Dating(v, "sentence", None)
         if own_value is None and any(VAGUE_PERIOD_RE.search(p.text) for p in pool):
-            return Dating(None, None, None)
+            return Dating(None, "vague", None)
     if own_value is None and VAGUE_PERIOD_RE.search(sent.text[: max(1, c.anchor.idx - sent.start_char + 40)]):
-        return Dating(None, None, None)  # "Over the past year, more than 2,000 ..."
+        return Dating(None, "vague", None)  # "Over the past year, more than 2,000 ..."
     k = c.sent_index
     first = " ".join(t.lower_ for t in doc[sent.start : sent.start + 3])
     before_num = " ".join(t.lower_ for t in doc[max(sent.start, c.tq.start - 2) : c.tq.start])
