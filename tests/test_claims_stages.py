@@ -257,3 +257,18 @@ def test_undated_figures_inherit_the_latest_dated_one_of_their_paragraph_or_the_
     _inherit_dates(claims, text, (0, 6))
     assert {c.count: c.date for c in claims} == {5: None, 10: "2024", 20: "2024", 30: "2024", 40: "2024",
                                                  50: "2024", 60: "2023", 70: "2023"}
+
+
+# ---------------------------------------------------------------- threshold
+def test_the_claim_threshold_is_the_most_recall_at_the_precision_asked_for():
+    from extract.claims.learn import _best_threshold
+
+    # out-of-fold probabilities: the F-beta curve is flat, precision rises with the threshold
+    probs = [0.9] * 40 + [0.6] * 10 + [0.3] * 10 + [0.2] * 10 + [0.6] * 2 + [0.3] * 6 + [0.2] * 10
+    y = [1] * 70 + [0] * 18
+    thr, at = _best_threshold(probs, y, beta=1.5, min_precision=0.85)
+    assert 0.21 <= thr <= 0.30 and at["precision"] >= 0.85  # 0.2 would give 70/88 = 0.80
+    thr_strict, at_strict = _best_threshold(probs, y, beta=1.5, min_precision=0.95)
+    assert thr_strict > thr and at_strict["precision"] >= 0.95 and at_strict["recall"] < at["recall"]
+    # a precision no threshold reaches: the F-beta rule
+    assert _best_threshold(probs, y, beta=1.5, min_precision=1.1) == _best_threshold(probs, y, beta=1.5)

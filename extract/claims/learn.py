@@ -134,8 +134,17 @@ def _log_loss(scores: list[float], y: list[int]) -> float:
     return total / max(1, len(y))
 
 
-def _best_threshold(probs: list[float], y: list[int], beta: float) -> tuple[float, dict[str, float]]:
-    """The threshold that maximises F-beta on the out-of-fold probabilities."""
+def _best_threshold(
+    probs: list[float], y: list[int], beta: float, min_precision: float | None = None
+) -> tuple[float, dict[str, float]]:
+    """The threshold that maximises F-beta on the out-of-fold probabilities; with
+    `min_precision`, the lowest one (the most recall) whose precision reaches it, which is
+    stable where the F-beta curve is flat (its highest point then moves with every few
+    examples added)."""
+    if min_precision is not None:
+        got = _threshold_for_precision(probs, y, min_precision)
+        if got is not None:
+            return got
     best: tuple[float, float, dict[str, float]] = (0.5, -1.0, {})
     positives = sum(y)
     for k in range(5, 96):
@@ -151,7 +160,22 @@ def _best_threshold(probs: list[float], y: list[int], beta: float) -> tuple[floa
     return best[0], best[2]
 
 
-def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
+def _threshold_for_precision(
+    probs: list[float], y: list[int], min_precision: float
+) -> tuple[float, dict[str, float]] | None:
+    positives = sum(y)
+    for k in range(5, 96):
+        thr = k / 100
+        tp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and t)
+        fp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and not t)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        if prec >= min_precision:
+            rec = tp / positives if positives else 0.0
+            return thr, {"precision": round(prec, 4), "recall": round(rec, 4)}
+    return None
+
+
+def fit(examples: Examples, beta: float = 1.0, min_precision: float | None = None) -> dict[str, Any]:
     """A model dict (see `extract.claims.decision.DecisionModel.from_dict`) fitted on `examples`."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -177,7 +201,7 @@ def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
     platt.fit([[oof[i]] for i in keep], [y[i] for i in keep])
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     probs = [1 / (1 + math.exp(-max(-30.0, min(30.0, a * oof[i] + b)))) for i in keep]
-    threshold, at_threshold = _best_threshold(probs, [y[i] for i in keep], beta)
+    threshold, at_threshold = _best_threshold(probs, [y[i] for i in keep], beta, min_precision)
     model = LogisticRegression(C=C, max_iter=2000)
     model.fit(X, y)
     names = vec.get_feature_names_out()
@@ -195,6 +219,7 @@ def fit(examples: Examples, beta: float = 1.0) -> dict[str, Any]:
             "C": C,
             "calibrated_on": len(keep),
             "beta": beta,
+            "min_precision": min_precision,
             "out_of_fold": at_threshold,
         },
     }
