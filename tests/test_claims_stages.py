@@ -153,6 +153,16 @@ def test_places_coordinated_with_a_kept_place_are_kept():
     assert {"Dajabón", "Elías Piña", "Pedernales"} <= set(c.locations)
 
 
+def test_the_figures_of_a_breakdown_by_nationality_are_candidates():
+    text = ("Aegean pushbacks in the third quarter\n\nOur monitors recorded 5,822 people pushed back to Turkish "
+            "waters between July and September. The figures come from interviews at eleven sites.\n\nSyrians were "
+            "the largest group with 1,940, followed by Afghans with 1,210 and Somalis with 655.\n\n"
+            "The coast guard has 1,200 officers on the islands.")
+    rules = _rules(text)
+    assert rules.get(1940) == rules.get(1210) == rules.get(655) == "breakdown"
+    assert rules.get(1200) != "breakdown"
+
+
 def _place_names(text: str) -> set[str]:
     from extract.claims.place_names import place_name, place_spans
 

@@ -14,13 +14,17 @@ proposed it (its `rule`, kept on the claim):
 - `context`: a count of people ("1,880 Syrians passed through Cilvegözü") with a return word
   in one of the three sentences before or in the headline;
 - `list`: a list or table line ("Guatemala: 1,204", "8-14 April | 11 | 4,105") under a line
-  with a return word.
+  with a return word;
+- `breakdown`: a figure a nationality owns ("Syrians were the largest group with 1,940,
+  followed by Afghans with 1,210") with a return word in one of the six sentences before or
+  in the headline.
 Shapes that are never head counts (years, percentages, money, days, durations...) are
 dropped before.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -140,6 +144,30 @@ def _list_context(doc: Doc, sents: list[Span], k: int, strong_in: list[list[Toke
     return any(strong_in[i] for i in range(max(0, j - 7), j + 1))
 
 
+_BREAKDOWN_RE = re.compile(
+    r"\b(?:largest|biggest|followed by|top(?:ped|s)?|ahead of|then|next|second|third|fourth|leading|"
+    r"the rest|remainder)\b",
+    re.I,
+)
+
+
+def _breakdown_row(doc: Doc, tq: TokenQuantity, sent: Span, lex: Lexicon) -> bool:
+    """A figure that a nationality before it owns, in a breakdown: "Syrians were the largest
+    group with 1,940", "followed by Afghans with 1,210", "Bangladeshis 2,310", "Chinese at
+    1,147" (the nearest people word back to another figure must be a nationality, and the
+    sentence must rank or the nationality stand right before the figure)."""
+    for i in range(tq.start - 1, max(sent.start, tq.start - 9) - 1, -1):
+        t = doc[i]
+        if t.like_num or t.text in (";", ".", "(", ")"):
+            return False
+        if t.pos_ in ("PROPN", "NOUN") and _people_like(t, lex):
+            nationality = t.lower_ in lex.demonyms or t.ent_type_ == "NORP"
+            between = {x.lower_ for x in doc[i + 1 : tq.start]}
+            owned = between <= {"with", "at", ",", ":", "-", "–"}
+            return nationality and (owned or bool(_BREAKDOWN_RE.search(sent.text)))
+    return False
+
+
 def find_candidates(
     doc: Doc, lex: Lexicon, offset: int = 0, headline: tuple[int, int] | None = None
 ) -> list[Candidate]:
@@ -187,6 +215,10 @@ def find_candidates(
             rule, trigger = "previous", None
         elif context_strong and _people_like(counted, lex):
             rule, trigger = "context", None
+        elif _breakdown_row(doc, tq, sent, lex) and (
+            any(strong_in[j] for j in range(max(0, k - 6), k)) or (head_has_strong and not in_head)
+        ):
+            rule, trigger = "breakdown", None
         if rule is None:
             continue
         out.append(Candidate(doc, tq, sent, k, counted, trigger, rule, in_head, offset))
