@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from extract.claims.dates import DateValue, looks_like_date, resolve_date
+from extract.claims.dates import MONTHS, DateValue, looks_like_date, resolve_date
 from extract.claims.nlp import doc_text
 
 TIME_UNITS = {
@@ -32,32 +32,7 @@ TIME_UNITS = {
 }
 
 
-MONTH_WORDS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-}
+MONTH_WORDS = frozenset(MONTHS)  # month names and their short forms
 
 
 DAY_PARTS = {"morning", "afternoon", "evening", "night", "nights", "midnight", "dawn", "noon", "weekend"}

@@ -134,6 +134,18 @@ def _log_loss(scores: list[float], y: list[int]) -> float:
     return total / max(1, len(y))
 
 
+def _curve(probs: list[float], y: list[int]) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) for thresholds 0.05 to 0.95."""
+    positives = sum(y)
+    out = []
+    for k in range(5, 96):
+        thr = k / 100
+        tp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and t)
+        fp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and not t)
+        out.append((thr, tp / (tp + fp) if tp + fp else 0.0, tp / positives if positives else 0.0))
+    return out
+
+
 def _best_threshold(
     probs: list[float], y: list[int], beta: float, min_precision: float | None = None
 ) -> tuple[float, dict[str, float]]:
@@ -141,38 +153,18 @@ def _best_threshold(
     `min_precision`, the lowest one (the most recall) whose precision reaches it, which is
     stable where the F-beta curve is flat (its highest point then moves with every few
     examples added)."""
+    curve = _curve(probs, y)
     if min_precision is not None:
-        got = _threshold_for_precision(probs, y, min_precision)
-        if got is not None:
-            return got
+        for thr, prec, rec in curve:
+            if prec >= min_precision:
+                return thr, {"precision": round(prec, 4), "recall": round(rec, 4)}
     best: tuple[float, float, dict[str, float]] = (0.5, -1.0, {})
-    positives = sum(y)
-    for k in range(5, 96):
-        thr = k / 100
-        tp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and t)
-        fp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and not t)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / positives if positives else 0.0
-        b2 = beta * beta
+    b2 = beta * beta
+    for thr, prec, rec in curve:
         f = (1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0
         if f > best[1] + 1e-9:
             best = (thr, f, {"precision": round(prec, 4), "recall": round(rec, 4), "f_beta": round(f, 4)})
     return best[0], best[2]
-
-
-def _threshold_for_precision(
-    probs: list[float], y: list[int], min_precision: float
-) -> tuple[float, dict[str, float]] | None:
-    positives = sum(y)
-    for k in range(5, 96):
-        thr = k / 100
-        tp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and t)
-        fp = sum(1 for p, t in zip(probs, y, strict=True) if p >= thr and not t)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        if prec >= min_precision:
-            rec = tp / positives if positives else 0.0
-            return thr, {"precision": round(prec, 4), "recall": round(rec, 4)}
-    return None
 
 
 def fit(examples: Examples, beta: float = 1.0, min_precision: float | None = None) -> dict[str, Any]:

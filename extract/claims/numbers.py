@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extract.claims.dates import MONTHS as MONTH_NUMBERS
 from extract.claims.number_words import (
     _SP,
     SUFFIX_SCALES,
@@ -70,32 +71,7 @@ SCALE_AFTER_RE = re.compile(
 NUMERIC_DATE_RE = re.compile(
     r"(?<![\d.,/-])(?:(?:19|20)\d\d-[01]?\d-[0-3]?\d|[0-3]?\d([./-])[01]?\d\1(?:19|20)\d\d)(?![\d])"
 )
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-)
+MONTHS = tuple(MONTH_NUMBERS)  # month names and their short forms
 _MONTH_ALT = "|".join(MONTHS)
 MONTH_BEFORE_RE = re.compile(rf"\b(?:{_MONTH_ALT})\.?,?\s*$", re.I)
 # "On 29 August, 86 people": the month already has its day, the number after the comma is a count.
