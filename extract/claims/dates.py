@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.claims.number_words import UNITS
+
 MONTHS = {
     "january": 1,
     "jan": 1,
@@ -247,19 +249,7 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         return DateValue(first.strftime("%Y-%m"), relative=True)
     m = re.search(r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\s+ago\s+today\b", p)
     if m:  # "two years ago today": that very day
-        n = {
-            "a": 1,
-            "one": 1,
-            "two": 2,
-            "three": 3,
-            "four": 4,
-            "five": 5,
-            "six": 6,
-            "seven": 7,
-            "eight": 8,
-            "nine": 9,
-            "ten": 10,
-        }.get(m.group(1)) or int(m.group(1))
+        n = {"a": 1, **UNITS}.get(m.group(1)) or int(m.group(1))
         try:
             return DateValue(pub.replace(year=pub.year - n).isoformat(), relative=True)
         except ValueError:  # February 29
