@@ -75,10 +75,9 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     k = head.i - 1
     chunk: list[Token] = []
 
-    def hyphen(t: Token) -> bool:  # "Khasan-Tumangang"
-        return t.text in ("-", "–") and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
-
-    while k >= 0 and (doc[k].dep_ in ("compound", "amod", "nmod") or hyphen(doc[k])) and head.i >= doc[k].head.i > k:
+    while k >= 0 and (doc[k].dep_ in ("compound", "amod", "nmod") or _infix_hyphen(doc[k])) and (
+        head.i >= doc[k].head.i > k
+    ):
         chunk.insert(0, doc[k])
         k -= 1
     end = len(chunk)
@@ -87,7 +86,7 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     start = end
     while start > 0 and (
         chunk[start - 1].text[:1].isupper()
-        or (hyphen(chunk[start - 1]) and start > 1)
+        or (_infix_hyphen(chunk[start - 1]) and start > 1)
         or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())
     ):
         start -= 1
@@ -97,7 +96,7 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
         or any(
             t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
             for t in run
-            if not hyphen(t)
+            if not _infix_hyphen(t)
         )
         or all(t.pos_ == "ADJ" for t in run)
     ):
@@ -115,21 +114,23 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         return got
     facility = lex.classes.get("facility_heads", frozenset())
     spans: list[tuple[int, int]] = []
-    taken: set[int] = set()
+    owner: dict[int, tuple[int, int]] = {}  # token -> the kept name it is part of
 
     def add(a: int, b: int, widen: bool = False) -> None:
         """Keep the name unless it overlaps one kept; with `widen`, a name that holds kept ones
         whole replaces them ("Khasan" + "-Tumangang crossing" -> "Khasan-Tumangang")."""
         if a >= b:
             return
-        inside = [sp for sp in spans if a <= sp[0] and sp[1] <= b]
-        if widen and inside and not any(i in taken for i in range(a, b) if not any(x <= i < y for x, y in inside)):
-            for sp in inside:
-                spans.remove(sp)
-                taken.difference_update(range(*sp))
-        if not any(i in taken for i in range(a, b)):
-            spans.append((a, b))
-            taken.update(range(a, b))
+        held = {owner[i] for i in range(a, b) if i in owner}
+        if held and not (widen and all(a <= x and y <= b for x, y in held)):
+            return
+        for x, y in held:
+            spans.remove((x, y))
+            for i in range(x, y):
+                del owner[i]
+        spans.append((a, b))
+        for i in range(a, b):
+            owner[i] = (a, b)
 
     named: list[tuple[int, int]] = []
     for s, e in doc._.places or []:  # gazetteer names
@@ -175,7 +176,7 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                         add(ch.left_edge.i if ch.left_edge.pos_ == "PROPN" else ch.i, ch.i + 1)
     for tok in doc:  # a capitalised name a return goes to, from or through: "to Batam", "off Lesbos"
         if (
-            tok.i in taken
+            tok.i in owner
             or tok.pos_ != "PROPN"
             or tok.dep_ != "pobj"
             or not tok.text[:1].isupper()
@@ -184,7 +185,7 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         ):
             continue
         a = tok.i
-        while a > 0 and doc[a - 1].i not in taken:
+        while a > 0 and doc[a - 1].i not in owner:
             if doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound":
                 a -= 1
             elif a > 1 and _infix_hyphen(doc[a - 1]) and doc[a - 2].text[:1].isupper():
@@ -198,13 +199,13 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         grown = False
         for a, b in list(spans):
             for ch in doc[a:b].root.children:
-                if ch.dep_ == "conj" and ch.pos_ == "PROPN" and ch.i not in taken and ch.text[:1].isupper():
+                if ch.dep_ == "conj" and ch.pos_ == "PROPN" and ch.i not in owner and ch.text[:1].isupper():
                     s0 = ch.i
                     while (
                         s0 > 0
                         and doc[s0 - 1].pos_ == "PROPN"
                         and doc[s0 - 1].dep_ == "compound"
-                        and doc[s0 - 1].i not in taken
+                        and doc[s0 - 1].i not in owner
                     ):
                         s0 -= 1
                     add(s0, ch.i + 1)

@@ -12,6 +12,7 @@ Two steps, like the claims themselves:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc, Token
@@ -26,7 +27,11 @@ from extract.claims.syntax import ancestors_to_root, tree_path
 def claim_place_spans(c: Candidate, lex: Lexicon) -> list[tuple[int, int]]:
     """The names of candidate `c`'s sentence that may be its places (the same for learning and
     for reading claims)."""
-    return [span for span in place_spans(c.doc, lex) if c.sent.start <= span[0] < c.sent.end]
+    spans = place_spans(c.doc, lex)  # sorted by start
+    starts = c.doc.user_data.get("newsmon_place_starts")
+    if starts is None:
+        starts = c.doc.user_data["newsmon_place_starts"] = [a for a, _b in spans]
+    return spans[bisect.bisect_left(starts, c.sent.start) : bisect.bisect_left(starts, c.sent.end)]
 
 
 def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
