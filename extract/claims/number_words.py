@@ -72,7 +72,7 @@ SUFFIX_SCALES = {
 }
 
 
-_SP = "[ \u00a0\u202f]"  # a space, no-break space or narrow no-break space inside a number
+NUMBER_SPACE = "[ \u00a0\u202f]"  # a space, no-break space or narrow no-break space inside a number
 
 
 WORD_RE = re.compile(r"[A-Za-z]+")
@@ -90,8 +90,8 @@ def parse_digits(s: str) -> float | None:
         return float(s.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?", s):
         return float(re.sub(r",\s?", "", s))
-    if re.fullmatch(rf"\d{{1,3}}(?:{_SP}\d{{3}})+", s):
-        return float(re.sub(_SP, "", s))
+    if re.fullmatch(rf"\d{{1,3}}(?:{NUMBER_SPACE}\d{{3}})+", s):
+        return float(re.sub(NUMBER_SPACE, "", s))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}|\d{2,3}\.\d{3}", s):
         return float(s.replace(".", ""))
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
@@ -163,7 +163,7 @@ def parse_number_words(words: list[str]) -> int | None:
 _WORDY = NUMBER_WORDS | {"a", "an", "and", "half"}
 
 
-def _word_runs(text: str) -> list[tuple[int, int, int]]:
+def word_runs(text: str) -> list[tuple[int, int, int]]:
     """(start, end, value) of number-word phrases: "sixty", "two hundred and fifty", "a dozen",
     "twenty-six and a half thousand", "half a million"."""
     out: list[tuple[int, int, int]] = []

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 
 from extract.claims.dates import MONTHS as MONTH_NUMBERS
 from extract.claims.number_words import (
-    _SP,
+    NUMBER_SPACE,
     SUFFIX_SCALES,
-    _word_runs,
     parse_digits,
+    word_runs,
 )
 
 # Vague amounts, longest first: (words, order of magnitude kept as the count).
@@ -54,8 +54,8 @@ DIGITS_RE = re.compile(
     r"(?<![\w.,/:])(?<![A-Za-z][-–])(?:"
     r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,]\d)"  # 8,85,902 (lakh grouping)
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)"  # 1,076  1,500,000
-    rf"|\d{{1,3}}(?:,{_SP}\d{{3}})+(?![\d,.]?\d)"  # 2, 047 (a space after the thousands comma)
-    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,.]?\d)"  # 12 400 (a space as thousands separator)
+    rf"|\d{{1,3}}(?:,{NUMBER_SPACE}\d{{3}})+(?![\d,.]?\d)"  # 2, 047 (a space after the thousands comma)
+    rf"|\d{{1,3}}(?:{NUMBER_SPACE}\d{{3}})+(?![\d,.]?\d)"  # 12 400 (a space as thousands separator)
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.]?\d)"  # 1.500.000 (European)
     r"|\d{2,3}\.\d{3}(?![\d.]?\d)"  # 12.000 (European; "1.500" stays a decimal)
     r"|\d+(?:\.\d+)?"
@@ -191,7 +191,7 @@ def _digit_quantities(text: str) -> list[Quantity]:
         first = re.match(r"\d+", raw)
         assert first is not None
         if (
-            re.search(_SP, raw)
+            re.search(NUMBER_SPACE, raw)
             and int(first.group(0)) <= 31
             and re.search(rf"\b(?:{_MONTH_ALT})\.?\s+$", text[max(0, start - 12) : start], re.I)
         ):
@@ -292,7 +292,7 @@ PLUS_RE = re.compile(r"(?:\+|-plus\b|\s+plus\b(?!\s+\d)|\s+or\s+more\b|\s+and\s+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number phrase of `text`, in text order (see the module docstring)."""
     digits = _digit_quantities(text)
-    found = _merge_digit_word_scale(text, digits, _word_runs(text))
+    found = _merge_digit_word_scale(text, digits, word_runs(text))
     # digits then a scale word written apart: "26 thousand" is joined by the scale regex; a
     # word number then digits never occurs as one number.
     found += _vague(text, found)
