@@ -4,11 +4,13 @@ year each phrase is read in (`extract.claims.dating` chooses which phrase dates 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from extract.claims.candidates import sentences
 from extract.claims.dates import MONTHS, DateValue, looks_like_date, resolve_date
 from extract.claims.nlp import doc_text
 
@@ -193,7 +195,7 @@ def _with_days_before(doc: Doc, p: DatePhrase) -> DatePhrase:
     first = doc[p.start]
     if first.lower_.rstrip(".") not in MONTH_WORDS and not (first.like_num and p.end - p.start >= 2):
         return p
-    lo = max(first.sent.start, p.start - 6)
+    lo = max(sentences(doc)[_sentence_of(doc, p.start)].start, p.start - 6)
     before = doc_text(doc)[doc[lo].idx : first.idx]
     if first.like_num:  # "14 April": only a "8-" or "between 8 and" before it joins
         m = re.search(r"(?:\bbetween\s+)?\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and)\s*$", before, re.I)
@@ -217,7 +219,7 @@ def _anchor_year(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase) -> int | N
         years: dict[int, int | None] = {}
         sent, year = -1, None
         for other in phrases:
-            s = doc[other.start].sent.start
+            s = _sentence_of(doc, other.start)
             if s != sent:
                 sent, year = s, None
             v = resolve_date(other.text, None, None)
@@ -231,17 +233,26 @@ def _anchor_year(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase) -> int | N
     years = cached[1]
     if ph.start in years:
         return years[ph.start]
-    sent = doc[ph.start].sent.start  # a phrase widened beyond the doc's list
+    sent = _sentence_of(doc, ph.start)  # a phrase widened beyond the doc's list
     year = None
     for other in phrases:
         if other.start > ph.start:
             break
-        if doc[other.start].sent.start == sent and years.get(other.start) is not None:
+        if _sentence_of(doc, other.start) == sent and years.get(other.start) is not None:
             year = years[other.start]
     v = resolve_date(ph.text, None, None)
     if v is not None and v.explicit_year and v.date[:4].isdigit():
         year = int(v.date[:4])
     return year
+
+
+def _sentence_of(doc: Doc, i: int) -> int:
+    """The index of the sentence (the claims' sentences: `extract.claims.candidates.sentences`)
+    token `i` is in, by bisection over their starts kept with the doc."""
+    starts = doc.user_data.get("newsmon_sent_starts")
+    if starts is None:
+        starts = doc.user_data["newsmon_sent_starts"] = [s.start for s in sentences(doc)]
+    return bisect.bisect_right(starts, i) - 1
 
 
 def resolve_phrase(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase, published: str | None) -> DateValue | None:
