@@ -144,6 +144,8 @@ def _list_context(doc: Doc, sents: list[Span], k: int, strong_in: list[list[Toke
     return any(strong_in[i] for i in range(max(0, j - 7), j + 1))
 
 
+CONTEXT_SENTENCES = 3  # how far back a return word makes a count of people a candidate
+BREAKDOWN_SENTENCES = 6  # ... and a breakdown's figure (a table or a total may stand between)
 _BREAKDOWN_RE = re.compile(
     r"\b(?:largest|biggest|followed by|top(?:ped|s)?|ahead of|then|next|second|third|fourth|leading|"
     r"the rest|remainder)\b",
@@ -166,6 +168,11 @@ def _breakdown_row(doc: Doc, tq: TokenQuantity, sent: Span, lex: Lexicon) -> boo
             owned = between <= {"with", "at", ",", ":", "-", "–"}
             return nationality and (owned or bool(_BREAKDOWN_RE.search(sent.text)))
     return False
+
+
+def _told_before(strong_in: list[list[Token]], k: int, n: int) -> bool:
+    """A return word in one of the `n` sentences before sentence `k`."""
+    return any(strong_in[j] for j in range(max(0, k - n), k))
 
 
 def find_candidates(
@@ -199,8 +206,8 @@ def find_candidates(
         anchor = doc[tq.anchor]
         counted = counted_token(anchor)
         in_head = headline is not None and offset + sent.start_char < headline[1]
-        before = [j for j in (k - 1, k - 2, k - 3) if j >= 0]
-        context_strong = any(strong_in[j] for j in before) or (head_has_strong and not in_head)
+        head_tells = head_has_strong and not in_head
+        context_strong = _told_before(strong_in, k, CONTEXT_SENTENCES) or head_tells
         rule = None
         trigger = None
         if counted._.trigger == "people":
@@ -215,9 +222,7 @@ def find_candidates(
             rule, trigger = "previous", None
         elif context_strong and _people_like(counted, lex):
             rule, trigger = "context", None
-        elif _breakdown_row(doc, tq, sent, lex) and (
-            any(strong_in[j] for j in range(max(0, k - 6), k)) or (head_has_strong and not in_head)
-        ):
+        elif _breakdown_row(doc, tq, sent, lex) and (_told_before(strong_in, k, BREAKDOWN_SENTENCES) or head_tells):
             rule, trigger = "breakdown", None
         if rule is None:
             continue
