@@ -154,9 +154,24 @@ def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[st
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
+        lead = set(re.findall(r"[a-z]+", _rows_lead(doc_text(doc), c.sent.start_char).lower()))
+        if lead & lex.classes.get("nationality_headers", frozenset()):
+            f.append("rows-by-nationality")  # "By nationality:" over "Guinea: 742": the people, not a place
     if sent_text.count("(") > sent_text.count(")"):
         f.append("in-parentheses")
     return f
+
+
+_ROW_END_RE = re.compile(r"\d[\d,. ]*\)?\.?\s*$")  # a row line ends in its figure
+
+
+def _rows_lead(text: str, row_start: int) -> str:
+    """The line that leads a run of rows ending at `row_start` (the table's header or the
+    sentence before the list): the first line above that is not blank and not itself a row."""
+    for line in reversed(text[:row_start].split("\n")[:-1]):
+        if line.strip() and not _ROW_END_RE.search(line):
+            return line
+    return ""
 
 
 def _clause_verb(tok: Token) -> Token | None:
