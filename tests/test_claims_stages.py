@@ -182,6 +182,16 @@ def test_a_pair_of_places_joined_by_a_hyphen_is_two_places_a_hyphenated_name_is_
     assert not names & {"Khasan-Tumangang", "Al", "Tuwal", "Haïtien", "Anse"}
 
 
+def test_a_name_with_an_article_joined_by_a_hyphen_is_whole_a_bare_compass_word_is_none():
+    text = ("Iraq brought 580 of its nationals home from the al-Hol camp in north-east Syria on Tuesday.\n\n"
+            "Since 2022 more than 9,000 people have been flown back from al-Hol, the ministry said.\n\n"
+            "At least 120 North Koreans were returned from China to the North this spring.\n\n"
+            "More than 4,000 Ethiopians were deported from the Kingdom last month.")
+    names = _place_names(text)
+    assert "al-Hol" in names and "China" in names
+    assert not names & {"-Hol", "Hol", "North", "Kingdom"}
+
+
 def test_names_of_crossings_the_tagger_misreads_are_place_candidates():
     text = ("Since 2017, India has deported at least 60 Rohingya to Myanmar through the Moreh crossing.\n\n"
             "More than 220,000 Sudanese have gone back through the Argeen and Qustul crossings since January.\n\n"

@@ -45,13 +45,13 @@ from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.merge import merge_claims
 from extract.claims.nlp import get_nlp, normalise_for_nlp
 from extract.claims.place_names import place_name
-from extract.claims.places import claim_place_spans, is_dateline, linked_places, place_features
+from extract.claims.places import claim_place_spans, is_dateline, place_features
 from extract.claims.qualifier import qualifier_of
 from extract.claims.who import who_of
 from extract.sanitize import same_length
 from extract.types import Claim
 
-EXTRACTOR_VERSION = "claims-2.2"
+EXTRACTOR_VERSION = "claims-2.3"
 BATCH = 64
 MAX_CANDIDATES = 2_000  # per article: no article of news comes near it, a hostile page might
 # No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is no
@@ -165,7 +165,7 @@ def _places(c: Candidate, text: str, lex: Lexicon, model: DecisionModel | None) 
         span for span in claim_place_spans(c, lex) if not is_dateline(doc, span)
     ]
     kept = [span for span in in_sentence if model.confidence(place_features(c, span, lex)) >= model.threshold]
-    for span in linked_places(doc, kept, in_sentence):
+    for span in kept:
         name = place_name(doc, span)
         pl = lex.place_for(name)
         key = (pl.name if pl else name).lower()

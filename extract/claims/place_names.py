@@ -88,6 +88,7 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
         chunk[start - 1].text[:1].isupper()
         or (_infix_hyphen(chunk[start - 1]) and start > 1)
         or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())
+        or (chunk[start - 1].lower_ in NAME_PARTICLES and _infix_hyphen(chunk[start]))  # "al-Hol camp"
     ):
         start -= 1
     run = chunk[start:end]
@@ -188,8 +189,10 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         while a > 0 and doc[a - 1].i not in owner:
             if doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ == "compound":
                 a -= 1
-            elif a > 1 and _infix_hyphen(doc[a - 1]) and doc[a - 2].text[:1].isupper():
-                a -= 2  # "to Cap-Haïtien"
+            elif a > 1 and _infix_hyphen(doc[a - 1]) and (
+                doc[a - 2].text[:1].isupper() or doc[a - 2].lower_ in NAME_PARTICLES
+            ):
+                a -= 2  # "to Cap-Haïtien", "from al-Hol"
             else:
                 break
         add(a, tok.i + 1)
@@ -210,7 +213,11 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                         s0 -= 1
                     add(s0, ch.i + 1)
                     grown = True
-    spans = sorted(part for span in spans for part in _split_pair(doc, span, lex))
+    generic = lex.classes.get("generic_place_words", frozenset())
+    spans = sorted(
+        part for span in spans for part in _split_pair(doc, span, lex)
+        if not (part[1] - part[0] == 1 and doc[part[0]].lower_ in generic)
+    )
     doc.user_data["newsmon_place_spans"] = spans
     return spans
 

@@ -6,8 +6,9 @@ Two steps, like the claims themselves:
 2. `place_features(claim candidate, place)`: what ties a name of the claim's sentence to
    the return (its preposition, the dependency path to the return word or the vehicle,
    subject of the return verb, nationality use such as "Myanmar officials", a relative
-   clause about something else, a dateline); a learned model (`config/models/places-en.json`)
-   decides from them, as the claim decision does.
+   clause about something else, a dateline; for a name coordinated with an earlier one, that
+   name's role too); a learned model (`config/models/places-en.json`) decides from them, as
+   the claim decision does.
 """
 
 from __future__ import annotations
@@ -84,8 +85,26 @@ def _head_class(g: Token, lex: Lexicon) -> str:
     return g.pos_
 
 
+_SHARED_ROLE = ("prep=", "prep-head-class=", "prep+head=", "trigger-path=", "same-clause", "other-clause=",
+                "under-trigger", "in-other-clause", "subject-side", "nationality-use")
+
+
 def place_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str]:
-    """Features of one name of the claim's sentence as a place of the claim."""
+    """Features of one name of the claim's sentence as a place of the claim; a name coordinated
+    with or in apposition to an earlier one ("through Dajabón, Elías Piña and Pedernales", "Milak
+    (Nimroz)") also carries the role features of the first name of its run, prefixed `conj:`."""
+    f = _own_features(c, span, lex)
+    first = c.doc[span[0] : span[1]].root
+    hops = 0
+    while first.dep_ in ("conj", "appos") and first.head.i < first.i and hops < 8:
+        first, hops = first.head, hops + 1
+    if hops:
+        f.append(f"conj-of={first.ent_type_ or first.pos_}")
+        f += ["conj:" + x for x in _own_features(c, (first.i, first.i + 1), lex) if x.startswith(_SHARED_ROLE)]
+    return f
+
+
+def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str]:
     doc = c.doc
     a, b = span
     root = doc[a:b].root
@@ -180,25 +199,3 @@ def _clause_verb(tok: Token) -> Token | None:
         if t.pos_ in ("VERB", "AUX"):
             return t
     return None
-
-
-def linked_places(doc: Doc, kept: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Names coordinated with or in apposition to a kept place are places of the claim too:
-    "through Dajabón, Elías Piña and Pedernales", "Milak (Nimroz)"."""
-    root_of = {doc[a:b].root.i: (a, b) for a, b in spans}
-    out = list(kept)
-    changed = True
-    while changed:
-        changed = False
-        roots = {doc[a:b].root.i for a, b in out}
-        for r, span in root_of.items():
-            if span in out:
-                continue
-            t = doc[r]
-            linked = (t.dep_ in ("conj", "appos") and t.head.i in roots) or any(
-                ch.dep_ in ("conj", "appos") and ch.i in roots for ch in t.children
-            )
-            if linked:
-                out.append(span)
-                changed = True
-    return sorted(out)
