@@ -192,6 +192,16 @@ def test_a_name_with_an_article_joined_by_a_hyphen_is_whole_a_bare_compass_word_
     assert not names & {"-Hol", "Hol", "North", "Kingdom"}
 
 
+def test_row_labels_lose_their_preposition_and_split_at_and():
+    text = ("Returns by crossing in March:\nKharlachi, Angoor Adda and Ghulam Khan: 12,480\n"
+            "From Iran: 904,210\nTo Kandahar: 3,300\nBosnia and Herzegovina: 51\n\n"
+            "On Monday, 52 Egyptians were flown back to Borg El-Arab International Airport.")
+    names = _place_names(text)
+    assert {"Kharlachi", "Angoor Adda", "Ghulam Khan", "Iran", "Kandahar", "Bosnia and Herzegovina",
+            "Borg El-Arab International Airport"} <= names
+    assert not names & {"Angoor Adda and Ghulam Khan", "From Iran", "To Kandahar", "Borg El", "Arab"}
+
+
 def test_names_of_crossings_the_tagger_misreads_are_place_candidates():
     text = ("Since 2017, India has deported at least 60 Rohingya to Myanmar through the Moreh crossing.\n\n"
             "More than 220,000 Sudanese have gone back through the Argeen and Qustul crossings since January.\n\n"

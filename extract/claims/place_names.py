@@ -161,7 +161,7 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             named.append((a, b))
     for a, b in sorted(set(named), key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins: "Mexico City"
         add(a, b)
-    for a, b in _row_labels(doc):
+    for a, b in _row_labels(doc, lex):
         add(a, b, widen=True)
     for tok in doc:
         if (tok.lemma_.lower() in facility or tok.lower_ in facility) and (
@@ -230,12 +230,14 @@ def _infix_hyphen(t: Token) -> bool:
 def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
     """A pair of places joined by a hyphen ("the Khasan-Tumangang crossing", "Bavet-Moc Bai",
     "Pedernales-Anse-à-Pitres: 49,118") is two places; a name with a hyphen inside ("Al-Tuwal",
-    "Cap-Haïtien", "Pul-e-Abresham"), or one the gazetteer knows whole, is one: the hyphen cuts
+    "Cap-Haïtien", "Pul-e-Abresham"), a facility's full name ("Enfidha-Hammamet International
+    Airport"), or one the gazetteer knows whole, is one: the hyphen cuts
     only between two capitalised pieces of four letters or more."""
     a, b = span
     hyphens = [t.i for t in doc[a:b] if _infix_hyphen(t)]
-    if not hyphens or lex.place_for(doc[a:b].text) is not None:
-        return [span]
+    named_facility = doc[b - 1].text[:1].isupper() and lex.is_a(doc[b - 1].lemma_, "facility_heads")
+    if not hyphens or named_facility or lex.place_for(doc[a:b].text) is not None:
+        return [span]  # "Enfidha-Hammamet International Airport" is one airport
     bounds = [a - 1, *hyphens, b]
     pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
 
@@ -252,9 +254,10 @@ def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
     return out
 
 
-def _row_labels(doc: Doc) -> list[tuple[int, int]]:
+def _row_labels(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     """Capitalised names that label a row of a list or table ("Kerman: 9,115", "Dajabón-Ouanaminthe:
-    118,230", "Saudi Arabia (deportation flights): 41,262"), split at hyphens and commas."""
+    118,230", "Saudi Arabia (deportation flights): 41,262", "From Iran: 1,581,300"), split at
+    hyphens, commas and "and" ("Ghulam Khan, Angoor Adda and Badini: 103,796")."""
     out = []
     text = doc.text
     pos = 0
@@ -278,8 +281,10 @@ def _row_labels(doc: Doc) -> list[tuple[int, int]]:
                         continue
                     while run and not run[-1].text[:1].isupper():
                         run.pop()
+                    while run and run[0].pos_ in ("ADP", "DET", "CCONJ"):
+                        run.pop(0)  # "From Iran: 1,581,300"
                     if run and any(x.pos_ == "PROPN" for x in run):
-                        out.append((run[0].i, run[-1].i + 1))
+                        out += _split_list(doc, (run[0].i, run[-1].i + 1), lex)
                     run = []
         pos += len(line) + 1
     return out
@@ -294,3 +299,13 @@ def place_name(doc: Doc, span: tuple[int, int]) -> str:
     if name.endswith(("'s", "’s")) and len(name) > 3:
         name = name[:-2]  # "El Salvador's CECOT prison": the country, not its possessive
     return name
+
+
+def _split_list(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
+    """ "Angoor Adda and Badini" is two names, "Trinidad and Tobago" (known whole) one."""
+    a, b = span
+    cuts = [t.i for t in doc[a:b] if t.lower_ == "and"]
+    if not cuts or lex.place_for(doc[a:b].text) is not None:
+        return [span]
+    bounds = [a - 1, *cuts, b]
+    return [(x + 1, y) for x, y in zip(bounds, bounds[1:], strict=False) if y > x + 1]
