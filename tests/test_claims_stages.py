@@ -202,6 +202,16 @@ def test_row_labels_lose_their_preposition_and_split_at_and():
     assert not names & {"Angoor Adda and Ghulam Khan", "From Iran", "To Kandahar", "Borg El", "Arab"}
 
 
+def test_a_known_name_loses_its_lower_case_facility_word_an_airport_pair_stays_one():
+    text = ("Lebanese soldiers deported 41 Syrians through the Masnaa crossing on Friday.\n\n"
+            "A flight with 37 deportees landed at Kabul airport on Sunday.\n\n"
+            "Some 22 Algerians were flown from Lyon-Saint Exupéry airport to Oran on Monday.\n\n"
+            "Iraq moved 150 families, 590 people, from al-Hol to the Jeddah-1 centre near Mosul.")
+    names = _place_names(text)
+    assert {"Masnaa", "Kabul", "Lyon-Saint Exupéry", "Jeddah-1"} <= names
+    assert not names & {"Masnaa crossing", "Kabul airport", "Lyon", "Saint Exupéry", "Jeddah-"}
+
+
 def test_names_of_crossings_the_tagger_misreads_are_place_candidates():
     text = ("Since 2017, India has deported at least 60 Rohingya to Myanmar through the Moreh crossing.\n\n"
             "More than 220,000 Sudanese have gone back through the Argeen and Qustul crossings since January.\n\n"

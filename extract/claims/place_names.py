@@ -136,6 +136,8 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     named: list[tuple[int, int]] = []
     for s, e in doc._.places or []:  # gazetteer names
         last = doc[e - 1]
+        if e - s > 1 and _lower_facility_word(doc[e - 1], facility):
+            e -= 1  # the alias "Masnaa crossing" in "the Masnaa crossing": the name is "Masnaa"
         if (
             last.ent_type_ == "ORG"
             and last.dep_ == "compound"
@@ -151,11 +153,7 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         a, b = ent.start, ent.end
         if doc[a].lower_ == "the":
             a += 1
-        while (
-            b - a > 1
-            and (doc[b - 1].lemma_.lower() in facility or doc[b - 1].lower_ in LOWER_FACILITY_SKIP)
-            and not doc[b - 1].text[:1].isupper()
-        ):
+        while b - a > 1 and _lower_facility_word(doc[b - 1], facility):
             b -= 1  # "Dushanbe airport": the name, not the facility word
         if a < b:
             named.append((a, b))
@@ -222,6 +220,11 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     return spans
 
 
+def _lower_facility_word(t: Token, facility: frozenset[str]) -> bool:
+    """ "airport", "crossing", "river" in lower case: a word after a name, not part of it."""
+    return (t.lemma_.lower() in facility or t.lower_ in LOWER_FACILITY_SKIP) and not t.text[:1].isupper()
+
+
 def _infix_hyphen(t: Token) -> bool:
     """A hyphen inside a word: "Khasan-Tumangang", "Al-Tuwal"."""
     return t.text in ("-", "–") and t.i > 0 and not t.whitespace_ and not t.doc[t.i - 1].whitespace_
@@ -230,14 +233,15 @@ def _infix_hyphen(t: Token) -> bool:
 def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int, int]]:
     """A pair of places joined by a hyphen ("the Khasan-Tumangang crossing", "Bavet-Moc Bai",
     "Pedernales-Anse-à-Pitres: 49,118") is two places; a name with a hyphen inside ("Al-Tuwal",
-    "Cap-Haïtien", "Pul-e-Abresham"), a facility's full name ("Enfidha-Hammamet International
-    Airport"), or one the gazetteer knows whole, is one: the hyphen cuts
+    "Cap-Haïtien", "Pul-e-Abresham"), an airport's name ("Enfidha-Hammamet International
+    Airport", "Marseille-Provence airport"), or one the gazetteer knows whole, is one: the hyphen cuts
     only between two capitalised pieces of four letters or more."""
     a, b = span
     hyphens = [t.i for t in doc[a:b] if _infix_hyphen(t)]
     named_facility = doc[b - 1].text[:1].isupper() and lex.is_a(doc[b - 1].lemma_, "facility_heads")
-    if not hyphens or named_facility or lex.place_for(doc[a:b].text) is not None:
-        return [span]  # "Enfidha-Hammamet International Airport" is one airport
+    an_airport = b < len(doc) and doc[b].lower_ in ("airport", "airports")
+    if not hyphens or named_facility or an_airport or lex.place_for(doc[a:b].text) is not None:
+        return [span]  # "Enfidha-Hammamet International Airport", "Marseille-Provence airport": one airport
     bounds = [a - 1, *hyphens, b]
     pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
 
@@ -293,7 +297,9 @@ def _row_labels(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 def place_name(doc: Doc, span: tuple[int, int]) -> str:
     a, b = span
     name = doc[a:b].text.strip()
-    name = name.rstrip("0123456789").strip()  # a footnote mark the normaliser left
+    bare = name.rstrip("0123456789")
+    if bare[-1:].isalpha():
+        name = bare  # a footnote mark the normaliser left ("China1"), not "Jeddah-1"
     if name.lower().startswith("the "):
         name = name[4:]
     if name.endswith(("'s", "’s")) and len(name) > 3:
