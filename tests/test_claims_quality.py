@@ -30,7 +30,7 @@ LABELLED = PROJECT_ROOT / "fixtures" / "labelled"
 # lk_'s and lm_'s location floors went down 0.01, li_'s and ln_'s back up.
 TEST_FLOORS = {"precision": 0.83, "recall": 0.91, "date_accuracy": 0.86, "location_f1": 0.80}
 LATER_SETS = {  # file prefix of a later set of test stories -> its floors
-    "li_": {"precision": 0.89, "recall": 0.95, "date_accuracy": 0.84, "location_f1": 0.78},
+    "li_": {"precision": 0.89, "recall": 0.95, "date_accuracy": 0.86, "location_f1": 0.78},
     "lk_": {"precision": 0.89, "recall": 0.95, "date_accuracy": 0.81, "location_f1": 0.84},
     "lm_": {"precision": 0.93, "recall": 0.98, "date_accuracy": 0.83, "location_f1": 0.81},
     "ln_": {"precision": 0.94, "recall": 0.94, "date_accuracy": 0.84, "location_f1": 0.83},

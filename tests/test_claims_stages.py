@@ -127,6 +127,7 @@ def test_qualifiers(phrase, qualifier):
     ("In the second quarter of 2025, 44,133 Ethiopians were returned from Saudi Arabia.", 44133, "2025-04"),
     ("Over the past year, more than 2,000 Eritreans were deported from Egypt.", 2000, None),
     ("Iran deported 600 Afghans on Saturday and 450 on Sunday.", 450, "2025-06-08"),
+    ("The service deported 95 people in 2023/24, against 70 in 2022/23.", 95, "2023"),
 ])
 def test_dates(text, count, date):
     got = {c.count: c.date for c in find_claims(text, PUB)}

@@ -144,6 +144,8 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             while e < len(doc) and e < tok.i + 3 and not FISCAL_RE.fullmatch(doc[tok.i : e].text):
                 e += 1
             add(tok.i, e, tok.i)
+        elif re.fullmatch(r"(?:19|20)\d\d/\d\d", tok.text) and int(tok.text[2:4]) + 1 == int(tok.text[5:]) % 100:
+            add(tok.i, tok.i + 1, tok.i)  # a split year: "in the 2024/25 financial year"
         elif (
             _is_year(tok.text)
             and nxt is not None
