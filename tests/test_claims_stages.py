@@ -128,6 +128,7 @@ def test_qualifiers(phrase, qualifier):
     ("Over the past year, more than 2,000 Eritreans were deported from Egypt.", 2000, None),
     ("Iran deported 600 Afghans on Saturday and 450 on Sunday.", 450, "2025-06-08"),
     ("The service deported 95 people in 2023/24, against 70 in 2022/23.", 95, "2023"),
+    ("The service deported 40 people in 1999/00, against 30 in 1998/99.", 40, "1999"),
 ])
 def test_dates(text, count, date):
     got = {c.count: c.date for c in find_claims(text, PUB)}
@@ -205,6 +206,22 @@ def test_place_names_are_cut_where_the_names_end(text, wanted, unwanted):
     names = _place_names(text)
     assert wanted <= names
     assert not names & unwanted
+
+
+def test_a_row_label_under_a_nationality_header_is_marked_as_the_people_not_a_place():
+    from extract.claims.places import claim_place_spans, place_features
+
+    text = ("Between 1 and 30 June, 4,210 people were deported from Algeria to Niger, the IOM said.\n\n"
+            "Deportees by nationality:\nGuinea: 742\nMali: 510\n\n"
+            "Deportees by crossing point:\nAssamaka: 3,020\nArlit: 1,190")
+    lex = load_lexicon()
+    art = next(article_candidates([(text, PUB)]))
+    marked = {}
+    for c, _ in art.candidates:
+        for span in claim_place_spans(c, lex):
+            marked[c.doc[span[0] : span[1]].text] = "rows-by-nationality" in place_features(c, span, lex)
+    assert marked == {"Algeria": False, "Niger": False, "Guinea": True, "Mali": True,
+                      "Assamaka": False, "Arlit": False}
 
 
 def test_names_of_crossings_the_tagger_misreads_are_place_candidates():

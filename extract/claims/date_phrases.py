@@ -77,6 +77,11 @@ def _is_year(text: str) -> bool:
     return bool(re.fullmatch(r"(19|20)\d\d", text))
 
 
+def _is_split_year(text: str) -> bool:
+    """ "2024/25", "1999/00": a year and the next one's last two digits (a fiscal or school year)."""
+    return bool(re.fullmatch(r"(19|20)\d\d/\d\d", text)) and (int(text[2:4]) + 1) % 100 == int(text[5:])
+
+
 def date_phrases(doc: Doc) -> list[DatePhrase]:
     """Date phrases of a doc: DATE entities that name a day, month, year or a relative day,
     without durations ("25 years") or years that only modify a noun ("a 1986 protocol"),
@@ -144,8 +149,8 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             while e < len(doc) and e < tok.i + 3 and not FISCAL_RE.fullmatch(doc[tok.i : e].text):
                 e += 1
             add(tok.i, e, tok.i)
-        elif re.fullmatch(r"(?:19|20)\d\d/\d\d", tok.text) and int(tok.text[2:4]) + 1 == int(tok.text[5:]) % 100:
-            add(tok.i, tok.i + 1, tok.i)  # a split year: "in the 2024/25 financial year"
+        elif _is_split_year(tok.text):
+            add(tok.i, tok.i + 1, tok.i)  # "in the 2024/25 financial year"
         elif (
             _is_year(tok.text)
             and nxt is not None

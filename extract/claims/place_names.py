@@ -87,8 +87,13 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     while start > 0 and (
         chunk[start - 1].text[:1].isupper()
         or (_infix_hyphen(chunk[start - 1]) and start > 1)
-        or (chunk[start - 1].lower_ in NAME_PARTICLES and start > 1 and chunk[start - 2].text[:1].isupper())
-        or (chunk[start - 1].lower_ in NAME_PARTICLES and _infix_hyphen(chunk[start]))  # "al-Hol camp"
+        or (
+            chunk[start - 1].lower_ in NAME_PARTICLES
+            and (
+                (start > 1 and chunk[start - 2].text[:1].isupper())  # "Pul-e-Abresham"
+                or (start < len(chunk) and _infix_hyphen(chunk[start]))  # "al-Hol camp"
+            )
+        )
     ):
         start -= 1
     run = chunk[start:end]
@@ -135,9 +140,9 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 
     named: list[tuple[int, int]] = []
     for s, e in doc._.places or []:  # gazetteer names
-        last = doc[e - 1]
         if e - s > 1 and _lower_facility_word(doc[e - 1], facility):
             e -= 1  # the alias "Masnaa crossing" in "the Masnaa crossing": the name is "Masnaa"
+        last = doc[e - 1]
         if (
             last.ent_type_ == "ORG"
             and last.dep_ == "compound"
@@ -242,8 +247,7 @@ def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
     an_airport = b < len(doc) and doc[b].lower_ in ("airport", "airports")
     if not hyphens or named_facility or an_airport or lex.place_for(doc[a:b].text) is not None:
         return [span]  # "Enfidha-Hammamet International Airport", "Marseille-Provence airport": one airport
-    bounds = [a - 1, *hyphens, b]
-    pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+    pieces = _cut(span, hyphens)
 
     def name_like(piece: tuple[int, int]) -> bool:
         text = doc[piece[0] : piece[1]].text
@@ -313,5 +317,10 @@ def _split_list(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
     cuts = [t.i for t in doc[a:b] if t.lower_ == "and"]
     if not cuts or lex.place_for(doc[a:b].text) is not None:
         return [span]
-    bounds = [a - 1, *cuts, b]
-    return [(x + 1, y) for x, y in zip(bounds, bounds[1:], strict=False) if y > x + 1]
+    return [piece for piece in _cut(span, cuts) if piece[0] < piece[1]]
+
+
+def _cut(span: tuple[int, int], at: list[int]) -> list[tuple[int, int]]:
+    """The pieces of `span` between the tokens `at` (which belong to no piece)."""
+    bounds = [span[0] - 1, *at, span[1]]
+    return [(x + 1, y) for x, y in zip(bounds, bounds[1:], strict=False)]

@@ -173,7 +173,7 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
-        lead = set(re.findall(r"[a-z]+", _rows_lead(doc_text(doc), c.sent.start_char).lower()))
+        lead = set(re.findall(r"[a-z]+", _rows_lead(doc, c.sent.start_char).lower()))
         if lead & lex.classes.get("nationality_headers", frozenset()):
             f.append("rows-by-nationality")  # "By nationality:" over "Guinea: 742": the people, not a place
     if sent_text.count("(") > sent_text.count(")"):
@@ -184,13 +184,20 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
 _ROW_END_RE = re.compile(r"\d[\d,. ]*\)?\.?\s*$")  # a row line ends in its figure
 
 
-def _rows_lead(text: str, row_start: int) -> str:
-    """The line that leads a run of rows ending at `row_start` (the table's header or the
-    sentence before the list): the first line above that is not blank and not itself a row."""
-    for line in reversed(text[:row_start].split("\n")[:-1]):
-        if line.strip() and not _ROW_END_RE.search(line):
-            return line
-    return ""
+def _rows_lead(doc: Doc, row_start: int) -> str:
+    """The line that leads the run of rows holding character `row_start` (the table's header or
+    the sentence before the list): the nearest line above that is not blank and not itself a row.
+    Read in one pass per doc and kept in it: a long table asks once per row."""
+    leads = doc.user_data.get("newsmon_row_leads")
+    if leads is None:
+        leads, lead, pos = {}, "", 0
+        for line in doc_text(doc).split("\n"):
+            leads[pos] = lead
+            if line.strip() and not _ROW_END_RE.search(line):
+                lead = line
+            pos += len(line) + 1
+        doc.user_data["newsmon_row_leads"] = leads
+    return leads[doc_text(doc).rfind("\n", 0, row_start) + 1]
 
 
 def _clause_verb(tok: Token) -> Token | None:
