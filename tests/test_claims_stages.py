@@ -148,6 +148,33 @@ def test_places_of_the_return_not_the_dateline_nor_a_nationality():
     assert "Torkham" in c.locations and "Peshawar" not in [x.title() for x in c.locations]
 
 
+@pytest.mark.parametrize("dateline", ["NEW DELHI:", "KUWAIT CITY, July 15:", "Cooch Behar, July 25:"])
+def test_a_dateline_ended_by_a_colon_is_no_place(dateline):
+    from extract.claims.places import is_dateline
+
+    text = f"{dateline} Police deported 48 Bangladeshis from Cooch Behar to Kuwait City and New Delhi on Friday."
+    art = next(article_candidates([(text, PUB)]))
+    (c,) = [c for c, _ in art.candidates if c.quantity.value == 48]
+    from extract.claims.place_names import place_name, place_spans
+
+    marked = {place_name(c.doc, span): is_dateline(c.doc, span) for span in place_spans(c.doc, load_lexicon())
+              if span[0] < 6}
+    assert marked and all(marked.values())  # the dateline's names
+    later = [span for span in place_spans(c.doc, load_lexicon()) if span[0] > 8]
+    assert later and not any(is_dateline(c.doc, span) for span in later)  # the same names in the sentence
+
+
+@pytest.mark.parametrize("row", ["Sudan: 52 people", "TOTAL: 5,822", "Kerman: 9,115 returned"])
+def test_a_table_row_is_no_dateline(row):
+    from extract.claims.place_names import place_spans
+    from extract.claims.places import is_dateline
+
+    text = f"Deportations by province in May:\n{row}\nHerat: 1,204"
+    art = next(article_candidates([(text, PUB)]))
+    doc = art.candidates[0][0].doc
+    assert not any(is_dateline(doc, span) for span in place_spans(doc, load_lexicon()))
+
+
 def test_places_coordinated_with_a_kept_place_are_kept():
     text = ("Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña "
             "and Pedernales.")
@@ -201,6 +228,10 @@ def _place_names(text: str) -> set[str]:
         "Iraq moved 150 families, 590 people, from al-Hol to the Jeddah-1 centre near Mosul.",
         {"Masnaa", "Kabul", "Lyon-Saint Exupéry", "Jeddah-1"},
         {"Masnaa crossing", "Kabul airport", "Lyon", "Saint Exupéry", "Jeddah-"}, id="facility-words"),
+    pytest.param(  # a row labelled by its people or its period names no place
+        "Returns recorded at the crossings:\nYemenis deported through Al-Wadiah crossing: 4,312\n"
+        "Ethiopians pushed back into Saada governorate: 2,065\nTotal, July to September: 6,377 people",
+        {"Al-Wadiah", "Saada"}, {"Yemenis", "Ethiopians", "September", "July"}, id="people-and-periods"),
 ])
 def test_place_names_are_cut_where_the_names_end(text, wanted, unwanted):
     names = _place_names(text)

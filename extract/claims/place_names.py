@@ -216,13 +216,29 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                         s0 -= 1
                     add(s0, ch.i + 1)
                     grown = True
-    generic = lex.classes.get("generic_place_words", frozenset())
     spans = sorted(
-        part for span in spans for part in _split_pair(doc, span, lex)
-        if not (part[1] - part[0] == 1 and doc[part[0]].lower_ in generic)
+        part for span in spans for part in _split_pair(doc, span, lex) if not _not_a_place(doc, part, lex)
     )
     doc.user_data["newsmon_place_spans"] = spans
     return spans
+
+
+def _not_a_place(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
+    """A lone generic word ("the North", a "Total" row), a people's name ("Yemenis deported
+    through ...: 4,312") or a date ("Total, July to September: 5,822") is no place, whatever
+    found it."""
+    a, b = span
+    text = doc[a:b].text.lower()
+    if b - a == 1 and text in lex.classes.get("generic_place_words", frozenset()):
+        return True
+    if text in lex.demonyms or text in MONTHS:
+        return True
+    return all(t.ent_type_ in ("NORP", "DATE") for t in doc[a:b]) and lex.place_for(doc[a:b].text) is None
+
+
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
 
 
 def _lower_facility_word(t: Token, facility: frozenset[str]) -> bool:

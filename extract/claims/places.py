@@ -45,15 +45,27 @@ _DATELINE_RE = re.compile(
     r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s",
     re.M,  # matched at the start of the name's line, which is rarely the text's first
 )
+_DATE_RE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?"
+# "NEW DELHI: ...", "KUWAIT CITY, July 15: ...", "Cooch Behar, July 25: ...": a colon ends a
+# dateline whose name is in capitals or followed by a date, where a sentence starts after it
+# (not a table row: "Sudan: 52", "TOTAL: 5,822")
+_COLON_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
+    r"(?:,?\s+" + _DATE_RE + r")?"
+    r"|[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?,?\s+"
+    + _DATE_RE
+    + r")\s*:\s+(?=[A-Z\"“‘'])",
+    re.M,
+)
 
 
 def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
-    """ "SEOUL —", "HERAT, Afghanistan (AP) —", "Mogadishu, 11 March 2025 —": a dateline names
-    where the report was written. Not "Torkham (Nangarhar): 61 204", a table row."""
+    """ "SEOUL —", "HERAT, Afghanistan (AP) —", "Mogadishu, 11 March 2025 —", "NEW DELHI:": a
+    dateline names where the report was written. Not "Torkham (Nangarhar): 61 204", a table row."""
     s, _e = span
     text = doc_text(doc)
     line_start = text.rfind("\n", 0, doc[s].idx) + 1
-    m = _DATELINE_RE.match(text, line_start)
+    m = _DATELINE_RE.match(text, line_start) or _COLON_DATELINE_RE.match(text, line_start)
     return m is not None and doc[s].idx < m.end()
 
 
