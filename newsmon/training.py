@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +46,24 @@ def _shown(path: Path) -> str:
 
 
 def build_models(files: Sequence[str | Path], config_dir: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(claims model, places model) built from labelled `files`."""
-    from extract.claims import article_candidates
-    from extract.claims.learn import Examples, fit, training_examples
-    from extract.claims.lexicon import load_lexicon
+                 progress: Callable[[str], None] | None = None,
+                 workers: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(claims model, places model) built from labelled `files`. The files are parsed in
+    `workers` processes (default: one per core, at most `MAX_WORKERS`); their examples are
+    joined in file order, so the models are the same for any number of workers."""
+    from extract.claims.learn import Examples, fit
 
-    lex = load_lexicon(config_dir)
+    paths = [Path(f) for f in files]
+    workers = min(MAX_WORKERS, os.cpu_count() or 1) if workers is None else max(1, workers)
     claims, places = Examples(), Examples()
     sources = []
-    for path in map(Path, files):
-        docs = [d for d in load_labelled(path) if d.get("lang", "en") == "en"]
-        pairs = [document_text(d, config_dir) for d in docs]
-        for doc, art in zip(docs, article_candidates(pairs, config_dir), strict=True):
-            story = f"{path.name}:{doc.get('story') or doc['id']}"
-            training_examples(art, doc.get("claims") or [], story, lex, claims, places,
-                              calibrate=doc.get("style") != "sentence")
-        sources.append({"file": _shown(path), "sha256": _digest(path), "documents": len(docs)})
+    for path, (file_claims, file_places, n_docs) in zip(paths, _examples_of_files(paths, config_dir, workers),
+                                                       strict=True):
+        claims.extend(file_claims)
+        places.extend(file_places)
+        sources.append({"file": _shown(path), "sha256": _digest(path), "documents": n_docs})
         if progress:
-            progress(f"{path}: {len(docs)} documents ({len(claims.labels)} candidates so far)")
+            progress(f"{path}: {n_docs} documents ({len(claims.labels)} candidates so far)")
     if progress:
         progress(f"fitting the claim model on {len(claims.labels)} candidates, "
                  f"the place model on {len(places.labels)} names")
@@ -70,6 +72,36 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
     for m in (claims_model, places_model):
         m["trained_on"] = sources
     return claims_model, places_model
+
+
+MAX_WORKERS = 4  # parsing is the cost of training; past a few processes, loading the model is
+
+
+def _examples_of_files(paths: list[Path], config_dir: str | None, workers: int) -> Iterator[tuple[Any, Any, int]]:
+    """The (claim examples, place examples, documents) of each file, in order."""
+    if workers == 1 or len(paths) < 2:
+        yield from (_file_examples(path, config_dir) for path in paths)
+        return
+    context = multiprocessing.get_context("spawn")  # as the crawler's workers: no state of this process
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_file_examples, paths, [config_dir] * len(paths))
+
+
+def _file_examples(path: Path, config_dir: str | None) -> tuple[Any, Any, int]:
+    """One file's labelled examples (run in a worker process: what it returns is pickled)."""
+    from extract.claims import article_candidates
+    from extract.claims.learn import Examples, training_examples
+    from extract.claims.lexicon import load_lexicon
+
+    lex = load_lexicon(config_dir)
+    claims, places = Examples(), Examples()
+    docs = [d for d in load_labelled(path) if d.get("lang", "en") == "en"]
+    pairs = [document_text(d, config_dir) for d in docs]
+    for doc, art in zip(docs, article_candidates(pairs, config_dir), strict=True):
+        story = f"{path.name}:{doc.get('story') or doc['id']}"
+        training_examples(art, doc.get("claims") or [], story, lex, claims, places,
+                          calibrate=doc.get("style") != "sentence")
+    return claims, places, len(docs)
 
 
 def build_korean_models(files: Sequence[str | Path], config_dir: str | None = None,

@@ -131,6 +131,27 @@ def test_train_command_says_what_is_wrong_with_a_file(tmp_path):
     assert not (tmp_path / "m.json").exists()
 
 
+def test_the_models_are_the_same_built_in_one_process_or_several(tmp_path):
+    docs = english_docs(12)
+    files = []
+    for k in range(3):  # three files: the workers share them out
+        path = tmp_path / f"part{k}.jsonl"
+        path.write_text("\n".join(json.dumps(d) for d in docs[k::3]) + "\n", encoding="utf-8")
+        files.append(path)
+    assert build_models(files, workers=1) == build_models(files, workers=2)
+
+
+def test_a_bad_file_read_by_a_worker_is_named(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(json.dumps(d) for d in english_docs(4)) + "\n", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
+    result = run_newsmon("train", str(good), str(bad), "-o", str(tmp_path / "m.json"))
+    assert result.returncode == 2
+    assert f"{bad}:2: not JSON" in result.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
 def test_train_help_says_what_it_does():
     result = run_newsmon("train", "--help")
     assert result.returncode == 0 and "Build the claim-decision and place models" in result.stdout

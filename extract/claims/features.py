@@ -44,7 +44,7 @@ def word_class(tok: Token, lex: Lexicon) -> str:
     if lex.is_a(lemma, "people") or lex.is_a(low, "people"):
         return "people"
     for cls in ("vehicles", "time_units", "groups", "things"):
-        if lex.is_a(lemma, cls):
+        if lex.is_a(lemma, cls) or lex.is_a(low, cls):  # "remains", which the lemmatiser reads as "remain"
             return cls
     if tok.pos_ == "PRON":
         return "pronoun"

@@ -38,6 +38,12 @@ class Examples:
     groups: list[str] = field(default_factory=list)
     calibrate: list[bool] = field(default_factory=list)
 
+    def extend(self, other: Examples) -> None:
+        self.features += other.features
+        self.labels += other.labels
+        self.groups += other.groups
+        self.calibrate += other.calibrate
+
     def add(self, features: list[str], label: int, group: str, calibrate: bool = True) -> None:
         self.features.append(features)
         self.labels.append(label)
