@@ -148,31 +148,30 @@ def test_places_of_the_return_not_the_dateline_nor_a_nationality():
     assert "Torkham" in c.locations and "Peshawar" not in [x.title() for x in c.locations]
 
 
-@pytest.mark.parametrize("dateline", ["NEW DELHI:", "KUWAIT CITY, July 15:", "Cooch Behar, July 25:"])
-def test_a_dateline_ended_by_a_colon_is_no_place(dateline):
+def _dateline_marks(text: str) -> list[tuple[int, bool]]:
+    """(character offset, is a dateline) of every place name of `text`."""
+    from extract.claims.place_names import place_spans
     from extract.claims.places import is_dateline
 
-    text = f"{dateline} Police deported 48 Bangladeshis from Cooch Behar to Kuwait City and New Delhi on Friday."
     art = next(article_candidates([(text, PUB)]))
-    (c,) = [c for c, _ in art.candidates if c.quantity.value == 48]
-    from extract.claims.place_names import place_name, place_spans
+    doc = art.candidates[0][0].doc
+    return [(doc[span[0]].idx, is_dateline(doc, span)) for span in place_spans(doc, load_lexicon())]
 
-    marked = {place_name(c.doc, span): is_dateline(c.doc, span) for span in place_spans(c.doc, load_lexicon())
-              if span[0] < 6}
-    assert marked and all(marked.values())  # the dateline's names
-    later = [span for span in place_spans(c.doc, load_lexicon()) if span[0] > 8]
-    assert later and not any(is_dateline(c.doc, span) for span in later)  # the same names in the sentence
+
+@pytest.mark.parametrize("dateline", ["NEW DELHI:", "KUWAIT CITY, July 15:", "Cooch Behar, July 25:"])
+def test_a_dateline_ended_by_a_colon_is_no_place(dateline):
+    text = f"{dateline} Police deported 48 Bangladeshis from Cooch Behar to Kuwait City and New Delhi on Friday."
+    marks = _dateline_marks(text)
+    in_dateline = [marked for at, marked in marks if at < len(dateline)]
+    in_sentence = [marked for at, marked in marks if at > len(dateline)]
+    assert in_dateline and all(in_dateline)  # the dateline's names
+    assert in_sentence and not any(in_sentence)  # the same names told in the sentence
 
 
 @pytest.mark.parametrize("row", ["Sudan: 52 people", "TOTAL: 5,822", "Kerman: 9,115 returned"])
 def test_a_table_row_is_no_dateline(row):
-    from extract.claims.place_names import place_spans
-    from extract.claims.places import is_dateline
-
-    text = f"Deportations by province in May:\n{row}\nHerat: 1,204"
-    art = next(article_candidates([(text, PUB)]))
-    doc = art.candidates[0][0].doc
-    assert not any(is_dateline(doc, span) for span in place_spans(doc, load_lexicon()))
+    marks = _dateline_marks(f"Deportations by province in May:\n{row}\nHerat: 1,204")
+    assert marks and not any(marked for _at, marked in marks)
 
 
 def test_places_coordinated_with_a_kept_place_are_kept():

@@ -9,6 +9,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from extract.claims.dates import MONTHS
 from extract.claims.lexicon import Lexicon
 
 # the recogniser often reads a foreign place after "to" / "through" as a PERSON ("bused to Masnaa"):
@@ -231,14 +232,9 @@ def _not_a_place(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
     text = doc[a:b].text.lower()
     if b - a == 1 and text in lex.classes.get("generic_place_words", frozenset()):
         return True
-    if text in lex.demonyms or text in MONTHS:
+    if text in lex.demonyms or text in MONTHS:  # "September", "Sept"
         return True
     return all(t.ent_type_ in ("NORP", "DATE") for t in doc[a:b]) and lex.place_for(doc[a:b].text) is None
-
-
-MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
 
 
 def _lower_facility_word(t: Token, facility: frozenset[str]) -> bool:

@@ -35,31 +35,23 @@ def claim_place_spans(c: Candidate, lex: Lexicon) -> list[tuple[int, int]]:
     return spans[bisect.bisect_left(starts, c.sent.start) : bisect.bisect_left(starts, c.sent.end)]
 
 
-def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
-    return _is_dateline(doc, span)
-
-
-_DATELINE_RE = re.compile(
-    r"^[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
-    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
-    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|[—–-])\s",
-    re.M,  # matched at the start of the name's line, which is rarely the text's first
-)
-_DATE_RE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?"
-# "NEW DELHI: ...", "KUWAIT CITY, July 15: ...", "Cooch Behar, July 25: ...": a colon ends a
-# dateline whose name is in capitals or followed by a date, where a sentence starts after it
-# (not a table row: "Sudan: 52", "TOTAL: 5,822")
+# The pieces of a dateline: a name ("HERAT", "Cooch Behar"), the region after it (", Afghanistan"),
+# a date (", March 4", ", 11 March 2025"); "NEW DELHI" is a name in capitals.
+_NAME = r"[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}"
+_CAPS_NAME = r"[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}"
+_REGION = r"(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
+_DATE = r",?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?"
+# matched at the start of the name's line (re.M), which is rarely the text's first
+_DATELINE_RE = re.compile(rf"^{_NAME}{_REGION}(?:{_DATE})?(?:\s*\([^)]{{1,40}}\))?\s*(?:--|[—–-])\s", re.M)
+# "NEW DELHI: ...", "KUWAIT CITY, July 15: ...", "Cooch Behar, July 25: ...": a colon ends a dateline
+# whose name is in capitals or followed by a date, where a sentence starts after it (not a table
+# row: "Sudan: 52", "TOTAL: 5,822")
 _COLON_DATELINE_RE = re.compile(
-    r"^(?:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?"
-    r"(?:,?\s+" + _DATE_RE + r")?"
-    r"|[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,4}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})?,?\s+"
-    + _DATE_RE
-    + r")\s*:\s+(?=[A-Z\"“‘'])",
-    re.M,
+    rf"^(?:{_CAPS_NAME}{_REGION}(?:{_DATE})?|{_NAME}{_REGION}{_DATE})\s*:\s+(?=[A-Z\"“‘'])", re.M
 )
 
 
-def _is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
+def is_dateline(doc: Doc, span: tuple[int, int]) -> bool:
     """ "SEOUL —", "HERAT, Afghanistan (AP) —", "Mogadishu, 11 March 2025 —", "NEW DELHI:": a
     dateline names where the report was written. Not "Torkham (Nangarhar): 61 204", a table row."""
     s, _e = span
@@ -123,7 +115,7 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
     f = [f"ent={root.ent_type_ or 'none'}", f"dep={root.dep_}"]
     place = lex.place_for(doc[a:b].text)
     f.append(f"kind={place.kind if place else 'unknown'}")
-    if _is_dateline(doc, span):
+    if is_dateline(doc, span):
         f.append("dateline")
     if _nationality_use(root, lex):
         f.append("nationality-use")
