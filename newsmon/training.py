@@ -8,6 +8,7 @@ check that the shipped models are the ones the shipped data and code build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -27,6 +28,7 @@ CLAIMS_BETA = 1.5  # recall first: a missed figure is never seen, a wrong one co
 # is for reporting from outside the training stories, where precision ran about 0.02 below the
 # cross-validated figure.
 CLAIMS_MIN_PRECISION = 0.865
+MAX_WORKERS = 4  # parsing is the cost of training; past a few processes, loading the model is
 
 
 def default_training_files() -> list[Path]:
@@ -74,9 +76,6 @@ def build_models(files: Sequence[str | Path], config_dir: str | None = None,
     return claims_model, places_model
 
 
-MAX_WORKERS = 4  # parsing is the cost of training; past a few processes, loading the model is
-
-
 def _examples_of_files(paths: list[Path], config_dir: str | None, workers: int) -> Iterator[tuple[Any, Any, int]]:
     """The (claim examples, place examples, documents) of each file, in order."""
     if workers == 1 or len(paths) < 2:
@@ -84,7 +83,7 @@ def _examples_of_files(paths: list[Path], config_dir: str | None, workers: int) 
         return
     context = multiprocessing.get_context("spawn")  # as the crawler's workers: no state of this process
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_file_examples, paths, [config_dir] * len(paths))
+        yield from pool.map(functools.partial(_file_examples, config_dir=config_dir), paths)
 
 
 def _file_examples(path: Path, config_dir: str | None) -> tuple[Any, Any, int]:

@@ -4,6 +4,11 @@ and the command builds models from any labelled files (reviewers' exports too)."
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -138,6 +143,9 @@ def test_the_models_are_the_same_built_in_one_process_or_several(tmp_path):
         path = tmp_path / f"part{k}.jsonl"
         path.write_text("\n".join(json.dumps(d) for d in docs[k::3]) + "\n", encoding="utf-8")
         files.append(path)
+    from newsmon.training import _examples_of_files
+
+    assert list(_examples_of_files(files, None, 1)) == list(_examples_of_files(files, None, 2))  # in file order
     assert build_models(files, workers=1) == build_models(files, workers=2)
 
 
@@ -150,6 +158,42 @@ def test_a_bad_file_read_by_a_worker_is_named(tmp_path):
     assert result.returncode == 2
     assert f"{bad}:2: not JSON" in result.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def _spawned_workers(parent: int) -> list[int]:
+    """Pids of the `multiprocessing` workers `parent` started (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while it was read
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_killed_training_worker_ends_the_run_with_a_clear_error_and_no_model(tmp_path):
+    out = tmp_path / "m.json"
+    proc = subprocess.Popen([sys.executable, "-m", "newsmon", "train", *map(str, default_training_files()),
+                             "-o", str(out)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while not workers and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = _spawned_workers(proc.pid)
+        assert workers, "newsmon train started no worker process"
+        os.kill(workers[0], signal.SIGKILL)
+        _stdout, stderr = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "a worker parsing the labelled files died" in stderr and "Traceback" not in stderr
+    assert not out.exists() and not places_path_for(out).exists()
 
 
 def test_train_help_says_what_it_does():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import click
@@ -62,6 +63,10 @@ def train_command(app: AppContext, files: tuple[str, ...], extra: tuple[str, ...
     except (LabelledFileError, OSError, UnicodeDecodeError, ValueError) as exc:
         click.echo(f"newsmon train: {exc}", err=True)
         sys.exit(2)
+    except BrokenProcessPool:
+        click.echo("newsmon train: a worker parsing the labelled files died (killed, or out of memory); "
+                   "no model was written", err=True)
+        sys.exit(1)
     if output:
         out = Path(output)
     else:
