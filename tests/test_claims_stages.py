@@ -174,6 +174,51 @@ def test_a_table_row_is_no_dateline(row):
     assert marks and not any(marked for _at, marked in marks)
 
 
+def _figure_parts(text: str) -> dict[int, set[str]]:
+    """figure -> the place names in its part of the sentence (`extract.claims.segments`)."""
+    from extract.claims.place_names import place_name, place_spans
+    from extract.claims.segments import figure_cuts, part_of
+
+    art = next(article_candidates([(text, PUB)]))
+    c = art.candidates[0][0]
+    starts, cuts = figure_cuts(c.doc, c.sent)
+    by_start = {cand.tq.start: cand.quantity.value for cand, _f in art.candidates}
+    parts: dict[int, set[str]] = {by_start[s]: set() for s in starts}
+    for span in place_spans(c.doc, load_lexicon()):
+        parts[by_start[starts[part_of(cuts, span[0])]]].add(place_name(c.doc, span))
+    return parts
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("Of these, 808 had been returned on eleven chartered flights from Piarco to Maiquetía, and 355 by vessel "
+     "from the port of Chaguaramas to Güiria.",
+     {808: {"Piarco", "Maiquetía"}, 355: {"Chaguaramas", "Güiria"}}),  # "eleven flights" is no figure of people
+    ("Germany deported 29 people to Kabul, 18 to Tashkent, via Istanbul; and 15 to Dhaka, the ministry said.",
+     {29: {"Germany", "Kabul"}, 18: {"Tashkent", "Istanbul"}, 15: {"Dhaka"}}),  # a semicolon over a comma
+    ("Austria took back 1,158 people from Germany last year, Croatia 982 and Poland 637.",
+     {1158: {"Austria", "Germany"}, 982: {"Croatia"}, 637: {"Poland"}}),
+])
+def test_a_sentence_of_several_figures_is_cut_into_one_part_per_figure(text, wanted):
+    assert _figure_parts(text) == wanted
+
+
+def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
+    from extract.claims.place_names import place_name
+    from extract.claims.places import claim_place_spans, place_features
+
+    text = ("On Thursday alone, 612 Mexicans were handed over at the Paso del Norte bridge in Ciudad Juárez, and 440 "
+            "at the crossings into Tijuana.")
+    lex = load_lexicon()
+    art = next(article_candidates([(text, PUB)]))
+    marks = {
+        (c.quantity.value, place_name(c.doc, span)): {f for f in place_features(c, span, lex) if f.endswith("-part")}
+        for c, _f in art.candidates
+        for span in claim_place_spans(c, lex)
+    }
+    assert marks[612, "Tijuana"] == {"later-part"} and marks[440, "Tijuana"] == {"own-part"}
+    assert marks[440, "Ciudad Juárez"] == {"earlier-part"} and marks[612, "Ciudad Juárez"] == {"own-part"}
+
+
 def test_places_coordinated_with_a_kept_place_are_kept():
     text = ("Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña "
             "and Pedernales.")
@@ -287,7 +332,14 @@ def test_a_headline_figure_and_the_body_figure_are_one_claim_with_the_body_date(
     assert len(merged) == 1
     (m,) = merged
     assert (m.start, m.date, m.qualifier) == (50, "2024-04-26", "about")
-    assert set(m.locations) == {"China", "Tumen"} and m.other_evidence[0]["start"] == 0
+    assert m.locations == ["Tumen"] and m.other_evidence[0]["start"] == 0  # the headline's places stay out
+
+
+def test_two_body_statements_of_one_figure_keep_the_places_of_both():
+    merged = merge_claims([_claim(60, 50, "2024-04", "exact", ["China"]), _claim(60, 90, "2024-04-26", "exact",
+                                                                                ["Tumen"])], headline=(0, 40))
+    (m,) = merged
+    assert set(m.locations) == {"China", "Tumen"} and m.date == "2024-04-26"
 
 
 def test_the_same_figure_on_two_dates_in_the_body_is_two_claims():

@@ -227,4 +227,17 @@ def find_candidates(
         if rule is None:
             continue
         out.append(Candidate(doc, tq, sent, k, counted, trigger, rule, in_head, offset))
+    # the figures of people, where `extract.claims.segments` cuts a sentence ("eleven flights" is none)
+    doc.user_data["newsmon_candidate_figures"] = [
+        (c.tq.start, c.tq.end) for c in out if not _counts_things(c.counted, lex)
+    ]
     return out
+
+
+_THING_CLASSES = ("vehicles", "time_units", "things")
+
+
+def _counts_things(counted: Token, lex: Lexicon) -> bool:
+    """Whether the counted word names things, not people ("eleven chartered flights", "three days")."""
+    lemma, low = counted.lemma_.lower(), counted.lower_
+    return any(lex.is_a(lemma, cls) or lex.is_a(low, cls) for cls in _THING_CLASSES)

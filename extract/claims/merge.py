@@ -2,7 +2,8 @@
 
 The same figure twice (headline and body, or one sentence found by two rules) becomes one
 claim: the other statements go to `other_evidence`, the more specific date and the places
-of both are kept, a hedge wins over "exact" (headlines drop hedges). A hedged headline
+of its body statements are kept (a headline's are not: see `_fold`), a hedge wins over
+"exact" (headlines drop hedges). A hedged headline
 figure that rounds a body figure ("more than 200" over a body "238") is folded into the
 body's claim, as is a round headline figure that rounds one ("484,000" over 484,069).
 """
@@ -27,7 +28,10 @@ def _more_specific(a: str | None, b: str | None) -> bool:
     return len(b) > len(a) or ("X" in a and "X" not in b and len(b) == len(a))
 
 
-def _fold(target: Claim, c: Claim) -> None:
+def _fold(target: Claim, c: Claim, from_headline: bool = False) -> None:
+    """Fold statement `c` into claim `target`. A headline's places stay out of a body claim: a
+    claim's places are those of the sentence that states it, and a headline names the story's
+    actors and places at large ("China forcibly returns 100 North Koreans through Tumen")."""
     if c.start == target.start and c.end == target.end or any(o["start"] == c.start for o in target.other_evidence):
         return
     target.other_evidence.append({"evidence": c.evidence, "start": c.start, "end": c.end})
@@ -37,18 +41,23 @@ def _fold(target: Claim, c: Claim) -> None:
         target.kind = "cumulative"
     if not target.who and c.who:
         target.who = c.who
+    if not from_headline:
+        _fold_places(target, c)
+    if target.qualifier == "exact" and c.qualifier != "exact":
+        target.qualifier = c.qualifier
+    target.confidence = round(max(target.confidence, c.confidence), 3)
+
+
+def _fold_places(target: Claim, c: Claim) -> None:
     canon = {(p or {}).get("canonical", "").lower() for p in target.places} - {""}
     for loc, place in zip(c.locations, c.places or [{}] * len(c.locations), strict=True):
         low = loc.lower()
         if (place or {}).get("canonical", "").lower() in canon:
-            continue  # "US" in the title, "United States" in the body: one place
+            continue  # "US" in one statement, "United States" in the other: one place
         if not any(low in x.lower() or x.lower() in low for x in target.locations):
             target.locations.append(loc)
             if place:
                 target.places.append(place)
-    if target.qualifier == "exact" and c.qualifier != "exact":
-        target.qualifier = c.qualifier
-    target.confidence = round(max(target.confidence, c.confidence), 3)
 
 
 def merge_claims(
@@ -80,7 +89,7 @@ def merge_claims(
         if target is None:
             merged.append(c)
         else:
-            _fold(target, c)
+            _fold(target, c, in_head(c) and not in_head(target))
     merged = _fold_rounded_headlines(merged, in_head)
     return sorted(merged, key=lambda c: c.start)
 

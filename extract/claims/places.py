@@ -6,8 +6,9 @@ Two steps, like the claims themselves:
 2. `place_features(claim candidate, place)`: what ties a name of the claim's sentence to
    the return (its preposition, the dependency path to the return word or the vehicle,
    subject of the return verb, nationality use such as "Myanmar officials", a relative
-   clause about something else, a dateline; for a name coordinated with an earlier one, that
-   name's role too); a learned model (`config/models/places-en.json`) decides from them, as
+   clause about something else, a dateline, the part of the sentence it lies in when the
+   sentence tells several figures (`extract.claims.segments`); for a name coordinated with an
+   earlier one, that name's role too); a learned model (`config/models/places-en.json`) decides from them, as
    the claim decision does.
 """
 
@@ -22,6 +23,7 @@ from extract.claims.candidates import Candidate
 from extract.claims.lexicon import Lexicon
 from extract.claims.nlp import doc_text
 from extract.claims.place_names import place_spans
+from extract.claims.segments import figure_cuts, part_of
 from extract.claims.syntax import ancestors_to_root, tree_path
 
 
@@ -174,6 +176,13 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
     lo, hi = sorted((a, c.tq.start))
     if any(lo < tq.start < hi and tq.quantity.is_count and tq.start != c.tq.start for tq in doc._.quantities or []):
         f.append("figure-between")  # "India, 29; Uzbekistan, 18": another figure's place
+    starts, cuts = figure_cuts(doc, c.sent)
+    if cuts and c.tq.start in starts:
+        figure_part, name_part = part_of(cuts, c.tq.start), part_of(cuts, a)
+        if name_part == figure_part:
+            f.append("own-part")
+        else:
+            f.append("earlier-part" if name_part < figure_part else "later-part")
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
