@@ -219,6 +219,22 @@ def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
     assert marks[440, "Ciudad Juárez"] == {"earlier-part"} and marks[612, "Ciudad Juárez"] == {"own-part"}
 
 
+@pytest.mark.parametrize("text, figure, name, receiving", [
+    ("Mexico has received 38,212 people deported from the United States since Jan. 20.", 38212, "Mexico", True),
+    ("Guatemala accepted 412 deportees on three flights from Texas on Tuesday.", 412, "Guatemala", True),
+    ("Thailand deported 40 Uyghur men to China early on Thursday.", 40, "Thailand", False),
+])
+def test_a_country_that_only_receives_returnees_is_marked_for_the_place_model(text, figure, name, receiving):
+    from extract.claims.place_names import place_name
+    from extract.claims.places import claim_place_spans, place_features
+
+    lex = load_lexicon()
+    art = next(article_candidates([(text, PUB)]))
+    (feats,) = [place_features(c, span, lex) for c, _f in art.candidates for span in claim_place_spans(c, lex)
+                if c.quantity.value == figure and place_name(c.doc, span) == name]
+    assert "subject-side" in feats and ("subject-of-receiving" in feats) == receiving
+
+
 def test_places_coordinated_with_a_kept_place_are_kept():
     text = ("Dominican agents deported 2,614 Haitians on Thursday through the crossings at Dajabón, Elías Piña "
             "and Pedernales.")

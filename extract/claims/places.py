@@ -136,6 +136,10 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
         f.append(f"poss-of={head.lemma_.lower() if head._.trigger else head.pos_}")
     if root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ in ("compound", "poss", "amod") and head.dep_ in ("nsubj",)):
         f.append("subject-side")
+        verb = (head if root.dep_ in ("nsubj", "nsubjpass") else head.head).lemma_.lower()
+        f.append(f"subject-of={verb}")  # "Thailand deported 40", but "Guatemala received 412"
+        if lex.is_a(verb, "receiving_verbs"):
+            f.append("subject-of-receiving")
     anchors = [t for t in (c.trigger, c.counted) if t is not None]
     for name, t in (("trigger", c.trigger), ("counted", c.counted)):
         if t is None:
