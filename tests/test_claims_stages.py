@@ -219,6 +219,21 @@ def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
     assert marks[440, "Ciudad Juárez"] == {"earlier-part"} and marks[612, "Ciudad Juárez"] == {"own-part"}
 
 
+@pytest.mark.parametrize("text, figure, shared", [
+    ("Germany deported 16,430 people in 2023, up from 12,945 in 2022, according to federal figures.", 12945, True),
+    ("Iran deported 1,200 Afghans in May and 1,500 in June.", 1500, True),
+    ("Germany returned 13,000 people, France 12,000 and Sweden 6,000.", 12000, False),  # France's return
+])
+def test_the_subject_of_a_figure_without_its_own_verb_is_marked_as_shared(text, figure, shared):
+    from extract.claims.places import claim_place_spans, place_features
+
+    lex = load_lexicon()
+    art = next(article_candidates([(text, PUB)]))
+    (c,) = [c for c, _f in art.candidates if c.quantity.value == figure]
+    actor = claim_place_spans(c, lex)[0]  # the sentence's first name, the subject of its verb
+    assert ("shared-subject" in place_features(c, actor, lex)) == shared
+
+
 @pytest.mark.parametrize("text, figure, name, receiving", [
     ("Mexico has received 38,212 people deported from the United States since Jan. 20.", 38212, "Mexico", True),
     ("Guatemala accepted 412 deportees on three flights from Texas on Tuesday.", 412, "Guatemala", True),

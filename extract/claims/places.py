@@ -23,7 +23,7 @@ from extract.claims.candidates import Candidate
 from extract.claims.lexicon import Lexicon
 from extract.claims.nlp import doc_text
 from extract.claims.place_names import place_spans
-from extract.claims.segments import figure_cuts, part_of
+from extract.claims.segments import figure_cuts, part_of, part_range
 from extract.claims.syntax import ancestors_to_root, tree_path
 
 
@@ -187,6 +187,9 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
             f.append("own-part")
         else:
             f.append("earlier-part" if name_part < figure_part else "later-part")
+            gapped = name_part < figure_part and _gapped(c, part_range(c.sent, cuts, figure_part), lex)
+            if gapped and "subject-side" in f:
+                f.append("shared-subject")  # "Germany deported 16,430 in 2023, up from 12,945 in 2022"
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
         f.append("row-label")
@@ -196,6 +199,15 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
     if sent_text.count("(") > sent_text.count(")"):
         f.append("in-parentheses")
     return f
+
+
+def _gapped(c: Candidate, part: tuple[int, int], lex: Lexicon) -> bool:
+    """Whether a figure's part of the sentence has no subject and no name of its own ("up from 12,945
+    in 2022", "and 1,500 in June"): its return is told by the earlier part's verb and subject."""
+    lo, hi = part
+    if any(c.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in range(lo, hi) if i != c.tq.start):
+        return False
+    return not any(lo <= a < hi for a, _b in claim_place_spans(c, lex))
 
 
 _ROW_END_RE = re.compile(r"\d[\d,. ]*\)?\.?\s*$")  # a row line ends in its figure

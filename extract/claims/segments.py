@@ -45,3 +45,8 @@ def _cut(doc: Doc, after: int, before: int) -> int:
 def part_of(cuts: list[int], token: int) -> int:
     """The index of the figure whose part holds `token`."""
     return bisect.bisect_right(cuts, token)
+
+
+def part_range(sent: Span, cuts: list[int], k: int) -> tuple[int, int]:
+    """The tokens [start, end) of the `k`th figure's part of `sent`."""
+    return (cuts[k - 1] if k > 0 else sent.start, cuts[k] if k < len(cuts) else sent.end)
