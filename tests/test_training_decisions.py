@@ -2,7 +2,7 @@
 as labelled and learnt with `newsmon train --with`, raise the extractor's score on the other half.
 
 The outlet ("Border Log") writes its figures in a style the shipped model passes over: "the
-repatriation count from Tumen on 2 June stood at 23". The extractor proposes such a figure as a
+repatriation figure from Tumen on 2 June was 23". The extractor proposes such a figure as a
 candidate but rejects it; a reviewer adds the claim it missed, accepts what it found, and marks
 each article finished.
 """
@@ -30,9 +30,9 @@ PLACES = ["Tumen", "Dandong", "Hunchun", "Changbai", "Ji'an", "Nanping", "Sanhe"
 SOURCES = ["a trader in Yanji", "a church worker", "a relative of one detainee", "a border resident", "two smugglers",
            "a local official"]
 LEADS = [
-    "The repatriation count from {place} on {d} June stood at {n}, {source} told Border Log.",
-    "The repatriation count at {place} for {d} June stood at {n}, according to {source}.",
-    "{place}'s repatriation count on {d} June stood at {n}, {source} said.",
+    "The repatriation figure from {place} on {d} June was {n}, {source} told Border Log.",
+    "The {d} June repatriation figure from {place} was {n}, {source} said.",
+    "{place}'s repatriation figure on {d} June was {n}, {source} said.",
 ]
 
 
