@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from extract.claims.chunks import is_list_line
 from extract.claims.lexicon import Lexicon
 from extract.claims.nlp import TokenQuantity, doc_text
+from extract.claims.segments import THING_CLASSES, record_figures
 from extract.claims.syntax import counted_token, path_length
 
 STRONG = ("verb", "phrasal", "noun", "people")
@@ -87,8 +88,7 @@ def _join_rows(doc: Doc, sents: list[Span]) -> list[Span]:
 def _people_like(tok: Token, lex: Lexicon) -> bool:
     low, lemma = tok.lower_, tok.lemma_.lower()
     return (
-        lex.is_a(lemma, "people")
-        or lex.is_a(low, "people")
+        lex.word_is_a(tok, "people")
         or low in lex.demonyms
         or lemma in lex.people_triggers
         or tok.ent_type_ == "NORP"
@@ -227,17 +227,7 @@ def find_candidates(
         if rule is None:
             continue
         out.append(Candidate(doc, tq, sent, k, counted, trigger, rule, in_head, offset))
-    # the figures of people, where `extract.claims.segments` cuts a sentence ("eleven flights" is none)
-    doc.user_data["newsmon_candidate_figures"] = [
-        (c.tq.start, c.tq.end) for c in out if not _counts_things(c.counted, lex)
-    ]
+    # the figures of people, where a sentence is cut into parts ("eleven chartered flights" is none)
+    record_figures(doc, [(c.tq.start, c.tq.end) for c in out
+                         if not any(lex.word_is_a(c.counted, cls) for cls in THING_CLASSES)])
     return out
-
-
-_THING_CLASSES = ("vehicles", "time_units", "things")
-
-
-def _counts_things(counted: Token, lex: Lexicon) -> bool:
-    """Whether the counted word names things, not people ("eleven chartered flights", "three days")."""
-    lemma, low = counted.lemma_.lower(), counted.lower_
-    return any(lex.is_a(lemma, cls) or lex.is_a(low, cls) for cls in _THING_CLASSES)

@@ -37,14 +37,14 @@ def word_class(tok: Token, lex: Lexicon) -> str:
     if tok._.trigger == "noun":
         return "return-noun"
     for cls in ("agents", "migrants"):
-        if lex.is_a(lemma, cls) or lex.is_a(low, cls):
+        if lex.word_is_a(tok, cls):
             return cls
     if low in lex.demonyms or tok.ent_type_ == "NORP":
         return "nationality"
-    if lex.is_a(lemma, "people") or lex.is_a(low, "people"):
+    if lex.word_is_a(tok, "people"):
         return "people"
     for cls in ("vehicles", "time_units", "groups", "things"):
-        if lex.is_a(lemma, cls) or lex.is_a(low, cls):  # "remains", which the lemmatiser reads as "remain"
+        if lex.word_is_a(tok, cls):
             return cls
     if tok.pos_ == "PRON":
         return "pronoun"

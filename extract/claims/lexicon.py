@@ -14,6 +14,10 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,6 +84,11 @@ class Lexicon:
 
     def is_a(self, word: str, cls: str) -> bool:
         return word.lower() in self.classes.get(cls, frozenset())
+
+    def word_is_a(self, tok: Token, cls: str) -> bool:
+        """Whether a token's lemma or its surface form is in class `cls` ("remains", which the
+        lemmatiser reads as "remain", is a thing by its surface form)."""
+        return self.is_a(tok.lemma_, cls) or self.is_a(tok.lower_, cls)
 
     def modality_of(self, word: str) -> str | None:
         w = word.lower()

@@ -3,9 +3,9 @@
 The same figure twice (headline and body, or one sentence found by two rules) becomes one
 claim: the other statements go to `other_evidence`, the more specific date and the places
 of its body statements are kept (a headline's are not: see `_fold`), a hedge wins over
-"exact" (headlines drop hedges). A hedged headline
-figure that rounds a body figure ("more than 200" over a body "238") is folded into the
-body's claim, as is a round headline figure that rounds one ("484,000" over 484,069).
+"exact" (headlines drop hedges). A hedged headline figure that rounds a body figure ("more
+than 200" over a body "238") is folded into the body's claim, as is a round headline figure
+that rounds one ("484,000" over 484,069).
 """
 
 from __future__ import annotations

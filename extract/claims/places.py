@@ -5,11 +5,11 @@ Two steps, like the claims themselves:
    place;
 2. `place_features(claim candidate, place)`: what ties a name of the claim's sentence to
    the return (its preposition, the dependency path to the return word or the vehicle,
-   subject of the return verb, nationality use such as "Myanmar officials", a relative
-   clause about something else, a dateline, the part of the sentence it lies in when the
-   sentence tells several figures (`extract.claims.segments`); for a name coordinated with an
-   earlier one, that name's role too); a learned model (`config/models/places-en.json`) decides from them, as
-   the claim decision does.
+   subject of the return verb and that verb, nationality use such as "Myanmar officials", a
+   relative clause about something else, a dateline, the part of the sentence it lies in when
+   the sentence tells several figures (`extract.claims.segments`); for a name coordinated with
+   an earlier one, that name's role too); a learned model (`config/models/places-en.json`)
+   decides from them, as the claim decision does.
 """
 
 from __future__ import annotations
@@ -187,8 +187,8 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
             f.append("own-part")
         else:
             f.append("earlier-part" if name_part < figure_part else "later-part")
-            gapped = name_part < figure_part and _gapped(c, part_range(c.sent, cuts, figure_part), lex)
-            if gapped and "subject-side" in f:
+            if (name_part < figure_part and "subject-side" in f
+                    and _gapped(c, part_range(c.sent, cuts, figure_part), lex)):
                 f.append("shared-subject")  # "Germany deported 16,430 in 2023, up from 12,945 in 2022"
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):

@@ -15,6 +15,14 @@ from spacy.tokens import Doc, Span
 
 # the strength of a break between two figures' parts
 _BREAKS = {";": 3, "and": 2, "while": 2, "whilst": 2, "whereas": 2, "but": 2, "with": 2, ",": 1}
+THING_CLASSES = ("vehicles", "time_units", "things")  # what a figure that cuts nothing counts
+_FIGURES = "newsmon_candidate_figures"
+
+
+def record_figures(doc: Doc, figures: list[tuple[int, int]]) -> None:
+    """Keep in `doc` the token spans of its candidate figures of people (`find_candidates` does)."""
+    doc.user_data[_FIGURES] = figures
+    doc.user_data.pop("newsmon_figure_cuts", None)
 
 
 def figure_cuts(doc: Doc, sent: Span) -> tuple[list[int], list[int]]:
@@ -24,7 +32,7 @@ def figure_cuts(doc: Doc, sent: Span) -> tuple[list[int], list[int]]:
     got = memo.get(sent.start)
     if got is None:
         figures = sorted(
-            (a, b) for a, b in doc.user_data.get("newsmon_candidate_figures", []) if sent.start <= a < sent.end
+            (a, b) for a, b in doc.user_data.get(_FIGURES, []) if sent.start <= a < sent.end
         )
         cuts = [_cut(doc, end, nxt) for (_s, end), (nxt, _e) in zip(figures, figures[1:], strict=False)]
         got = memo[sent.start] = ([s for s, _e in figures], cuts)
