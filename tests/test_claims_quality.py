@@ -3,7 +3,7 @@
 - `fixtures/labelled/test/`: the own test split (stories never trained on; English articles here,
   the Korean ones are scored by the Korean tests);
 - `fixtures/labelled/test/li_*.jsonl`, `lk_*.jsonl`, `lm_*.jsonl`, `ln_*.jsonl`, `lp_*.jsonl`,
-  `ls_*.jsonl`: later sets of test stories, each kept apart so that its first-seen score stays
+  `ls_*.jsonl`, `lv_*.jsonl`: later sets of test stories, each kept apart so that its first-seen score stays
   readable (scored on its own, with its own floors);
 - `fixtures/labelled/dev.jsonl`: the seed articles, labelled by hand (eval/FORMAT.md).
 A change that lowers a score below its floor fails; raise a floor when a change lifts the score.
@@ -39,6 +39,7 @@ LATER_SETS = {  # file prefix of a later set of test stories -> its floors
     "lm_": {"precision": 0.93, "recall": 0.98, "date_accuracy": 0.83, "location_f1": 0.78},
     "ln_": {"precision": 0.94, "recall": 0.92, "date_accuracy": 0.81, "location_f1": 0.88},
     "lp_": {"precision": 0.83, "recall": 0.98, "date_accuracy": 0.87, "location_f1": 0.90},
+    "lv_": {"precision": 0.87, "recall": 0.97, "date_accuracy": 0.74, "location_f1": 0.81},
     "ls_": {"precision": 0.89, "recall": 0.97, "date_accuracy": 0.84, "location_f1": 0.85},
 }
 
@@ -76,7 +77,7 @@ def test_the_test_split_scores_stay_above_their_floors(test_split):
 @pytest.mark.parametrize("prefix", sorted(LATER_SETS))
 def test_the_later_test_stories_score_above_their_floors(prefix):
     docs = _english_test_docs(later=prefix)
-    assert len(docs) >= 16  # the smallest later set (lm_, ln_) has 16 articles
+    assert len(docs) >= 8  # the smallest later set (lv_) has 8 articles
     summary, _, _ = evaluate(docs)
     low = _below(summary, LATER_SETS[prefix])
     assert not low, f"below the floor (score, floor): {low}; all scores: {json.dumps(summary)}"
