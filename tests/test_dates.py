@@ -8,6 +8,12 @@ PUB = "2025-06-10"  # a Tuesday
 
 CASES = [
     ("On 29 August", None, None, "XXXX-08-29"),
+    ("the year before", None, 2024, "2023"),  # "up from 16,106 the year before": before the sentence's year
+    ("a year earlier", PUB, None, "2024"),
+    ("the previous year", PUB, 2022, "2021"),
+    ("the year before", None, None, None),
+    ("H1 2024", None, None, "2024-01"),
+    ("h2 2023", PUB, None, "2023-07"),
     ("On September 18", None, None, "XXXX-09-18"),
     ("on the night of October 9", None, None, "XXXX-10-09"),
     ("in August", None, None, "XXXX-08"),

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from extract.claims.candidates import Candidate, find_candidates
 from extract.claims.chunks import for_parser, headline_span, select_chunks
-from extract.claims.dating import date_of
+from extract.claims.dating import date_of, headline_period
 from extract.claims.decision import DecisionModel, load_model
 from extract.claims.features import candidate_features
 from extract.claims.kind import kind_of
@@ -51,7 +51,7 @@ from extract.claims.who import who_of
 from extract.sanitize import same_length
 from extract.types import Claim
 
-EXTRACTOR_VERSION = "claims-2.6"
+EXTRACTOR_VERSION = "claims-2.7"
 BATCH = 64
 MAX_CANDIDATES = 2_000  # per article: no article of news comes near it, a hostile page might
 # No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is no
@@ -230,6 +230,11 @@ def claims_of(
         if dating.where == "vague":
             vague_periods.add(id(claims[-1]))
     _inherit_dates(claims, text, art.headline, frozenset(vague_periods))
+    period = headline_period(text[art.headline[0]:art.headline[1]], art.published) if art.headline else None
+    if period is not None:
+        for claim in claims:
+            if claim.date is None and id(claim) not in vague_periods:
+                claim.date, claim.date_end = period.date, period.date_end
     return merge_claims(claims, art.headline, frozenset(back_references))
 
 

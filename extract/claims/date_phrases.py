@@ -62,6 +62,10 @@ DATE_PREPS = {
 }
 
 
+ISO_DAY_RE = re.compile(r"(19|20)\d\d-\d\d-\d\d")
+PERIOD_ENDS = {"to", "ending", "ended", "until", "through"}
+PERIOD_UNITS = {"months", "quarter", "year"}
+PART_OF_YEAR_RE = re.compile(r"[QH][1-4]", re.I)
 FISCAL_RE = re.compile(r"\b(?:fiscal(?: year)?|FY)\s*'?((?:19|20)?\d\d)\b", re.I)
 
 
@@ -93,6 +97,12 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
     covered: set[int] = set()
 
     def add(s: int, e: int, root: int) -> None:
+        if s > 0 and PART_OF_YEAR_RE.fullmatch(doc[s - 1].text):
+            s -= 1  # "Q2 2025", "H1 2024": the recogniser takes the year alone
+        if s > 1 and doc[s - 1].lower_ in PERIOD_ENDS and doc[s - 2].lower_ in PERIOD_UNITS:
+            s -= 2  # "the three months" + "to the end of March": a period told by its end
+            while s > 0 and (doc[s - 1].like_num or doc[s - 1].lower_ == "the"):
+                s -= 1
         if s > 0 and doc[s - 1].lower_ in DATE_PREPS:
             s -= 1
             if s > 0 and doc[s - 1].lower_ == "as" and doc[s].lower_ == "of":
@@ -102,6 +112,9 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
 
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME") or not looks_like_date(ent.text):
+            continue
+        if ISO_DAY_RE.fullmatch(ent.text):
+            add(ent.start, ent.end, ent.root.i)  # "Date: 2025-05-22 | Returned: 146"
             continue
         low = ent.text.lower()
         if re.search(r"\b\d+\s*(-\s*)?(years?|months?|weeks?|days?|decades?)\b(?!\s+ago)", low) and not re.search(
@@ -168,7 +181,39 @@ def date_phrases(doc: Doc) -> list[DatePhrase]:
             add(tok.i, tok.i + 1, tok.i)
     out = [_with_days_before(doc, p) for p in out if not _comparison_since(doc, p)]
     out.sort(key=lambda d: d.start)
+    out = _join_periods(doc, out)
     doc.user_data["newsmon_dates"] = out
+    return out
+
+
+PERIOD_OPENERS = {"from", "between"}
+PERIOD_LINKS = {"to", "until", "till", "through", "and", "-", "–", "—"}
+
+
+def _names_month(doc: Doc, p: DatePhrase) -> bool:
+    return any(t.lower_.rstrip(".") in MONTH_WORDS and t.text[0].isupper() for t in doc[p.start : p.end])
+
+
+def _join_periods(doc: Doc, phrases: list[DatePhrase]) -> list[DatePhrase]:
+    """ "from January" + "until Aug 10 this year", "July" + "to September": one period, read from its start (the
+    recogniser often gives its two ends as two phrases, and the end alone would date it).
+    Overlapping phrases become one too."""
+    out: list[DatePhrase] = []
+    for p in phrases:
+        prev = out[-1] if out else None
+        if prev is not None and p.start < prev.end:  # "from January until Aug 10" + "10 this year"
+            end = max(prev.end, p.end)
+            out[-1] = DatePhrase(prev.start, end, prev.root, doc[prev.start : end].text)
+            continue
+        if (
+            prev is not None
+            and (doc[prev.start].lower_ in PERIOD_OPENERS or _names_month(doc, prev) and _names_month(doc, p))
+            and 0 <= p.start - prev.end <= 1
+            and (doc[p.start].lower_ in PERIOD_LINKS or (p.start > prev.end and doc[prev.end].lower_ in PERIOD_LINKS))
+        ):
+            out[-1] = DatePhrase(prev.start, p.end, prev.root, doc[prev.start : p.end].text)
+            continue
+        out.append(p)
     return out
 
 
@@ -268,6 +313,34 @@ def resolve_phrase(doc: Doc, phrases: list[DatePhrase], ph: DatePhrase, publishe
         y = m.group(1)
         return DateValue(y if len(y) == 4 else "20" + y, explicit_year=True)
     try:
-        return resolve_date(ph.text, published, _anchor_year(doc, phrases, ph))
+        value = resolve_date(ph.text, published, _anchor_year(doc, phrases, ph))
     except (ValueError, OverflowError):
         return None  # "June 31": no such day
+    if value is not None and len(value.date) == 4 and _SAME_PERIOD_RE.search(_before(doc, ph, 5) + " " + ph.text):
+        return _same_period(doc, phrases, ph, published, value) or value
+    return value
+
+
+# "up from 27,100 in the same period of 2024", "the same quarter last year": the period the
+# sentence gave before, in the year this phrase names
+_SAME_PERIOD_RE = re.compile(r"\bsame (?:period|quarter|months?|weeks?|time)\b", re.I)
+
+
+def _before(doc: Doc, ph: DatePhrase, n: int) -> str:
+    return " ".join(t.text for t in doc[max(0, ph.start - n) : ph.start])
+
+
+def _same_period(
+    doc: Doc, phrases: list[DatePhrase], ph: DatePhrase, published: str | None, year: DateValue
+) -> DateValue | None:
+    sent = _sentence_of(doc, ph.start)
+    earlier = [p for p in phrases if p.start < ph.start and _sentence_of(doc, p.start) == sent]
+    if not earlier:
+        return None
+    try:
+        period = resolve_date(earlier[-1].text, published, _anchor_year(doc, phrases, earlier[-1]))
+    except (ValueError, OverflowError):
+        return None
+    if period is None or len(period.date) < 7 or not period.date[:4].isdigit():
+        return None
+    return DateValue(year.date + period.date[4:7], explicit_year=year.explicit_year)

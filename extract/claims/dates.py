@@ -63,9 +63,10 @@ BARE_MONTH_PERIOD_RE = re.compile(
 )
 # "the year ending June 2025", "the 12 months to March": the month after, a year before.
 YEAR_ENDING_RE = re.compile(
-    rf"\b(?:year|twelve months|12 months)\s+(?:ending|ended|to|until|up to)\s+"
-    rf"(?:the\s+end\s+of\s+)?{_MON}(?:\s+{_YEAR})?"
+    rf"\b(year|twelve months|12 months|three months|3 months|six months|6 months|nine months|9 months|quarter)"
+    rf"\s+(?:ending|ended|to|until|up to)\s+(?:the\s+end\s+of\s+)?{_MON}(?:\s+{_YEAR})?"
 )
+_MONTHS_IN = {"year": 12, "quarter": 3}
 PERIOD_RE = [
     re.compile(rf"\b{_YEAR}\s*(?:-|–|—|/|to|until|till|through)\s*(\d{{2,4}})\b"),
     re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+{_YEAR}\b"),
@@ -81,13 +82,14 @@ MONTH_DAY_RANGE_RE = re.compile(rf"\b{_MON}\s+{_DAY}\s*(?:-|–|—|to|and|until
 # article is about (its anchor year, else the publication's).
 HALF_RE = re.compile(
     rf"\b(first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR}|{_MON})|(?!\s+of\b))"
+    rf"|\bh([12])\s*,?\s*{_YEAR}"
 )
 QUARTER_RE = re.compile(
     rf"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th|final|last)\s+quarter(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
     rf"|q([1-4])\s*,?\s*{_YEAR})"
 )
 FIRST_MONTHS_RE = re.compile(
-    rf"\bfirst\s+(?:\w+\s+)?(?:months|weeks)(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
+    rf"\bfirst\s+(?:\w+\s+)?(?:months?|weeks?)(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
 )
 _ORDER = {
     "first": 1,
@@ -109,6 +111,7 @@ ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 RELATIVE_RE = re.compile(
     r"\b(yesterday|today|tonight|this week|last week|past week|previous week|this month|last month|"
     r"past month|previous month|this year|last year|past year|previous year|the year|that year|"
+    r"(?:a|one) year (?:earlier|before)|the (?:preceding|prior) year|"
     r"the same year|earlier this (?:week|month|year)|later that (?:week|month|year)|(?:the|last|this) weekend|"
     r"(?:that|this|last|the same|in|in the|during the) (?:spring|summer|autumn|winter)|"
     r"(?:last|this|on|past)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
@@ -150,6 +153,8 @@ def _part_of_year(p: str, pub: dt.date | None, anchor_year: int | None) -> DateV
         return str(pub.year) if pub else None
 
     m = HALF_RE.search(p)
+    if m and m.group(4):  # "H1 2024"
+        return DateValue(f"{m.group(5)}-{1 if m.group(4) == '1' else 7:02d}", explicit_year=True)
     if m:
         if m.group(3) and m.group(3) in MONTHS:  # "the second half of September"
             month = MONTHS[m.group(3)]
@@ -230,6 +235,10 @@ def _relative(phrase: str, pub: dt.date | None, anchor_year: int | None) -> Date
         if re.search(r"\b(this|earlier this)\s+" + season.group(1), p):
             return DateValue(str(pub.year), relative=True)
         return DateValue(str(anchor_year or pub.year), relative=True)
+    if re.search(r"\bthe year before\b|\b(a|one) year (earlier|before)\b|\bthe (previous|preceding|prior) year\b", p):
+        # "up from 16,106 the year before": the year before the one the sentence is about
+        base = anchor_year or (pub.year if pub else None)
+        return DateValue(str(base - 1), relative=True) if base else None
     if re.search(r"\b(the year|that year|the same year)\b", p):
         if anchor_year:
             return DateValue(str(anchor_year), relative=True)
@@ -342,10 +351,12 @@ def resolve_date(phrase: str, published: str | None = None, anchor_year: int | N
         return DateValue(f"{y}-{mon:02d}", cumulative=cumulative, explicit_year=bool(year))
     m = YEAR_ENDING_RE.search(p)
     if m:
-        end_mon, year = MONTHS[m.group(1)], m.group(2)
+        span, end_mon, year = m.group(1), MONTHS[m.group(2)], m.group(3)
+        months = _MONTHS_IN.get(span) or int(UNITS.get(span.split()[0]) or span.split()[0])
         end_y = int(year) if year else (int(_year_for(end_mon, None, anchor_year, pub)) if pub or anchor_year else None)
         if end_y is not None:
-            start_mon, start_y = (1, end_y) if end_mon == 12 else (end_mon + 1, end_y - 1)
+            first = end_y * 12 + end_mon - months  # months since year 0 of the period's first month, less one
+            start_y, start_mon = first // 12, first % 12 + 1
             return DateValue(f"{start_y}-{start_mon:02d}", f"{end_y}-{end_mon:02d}", explicit_year=bool(year))
     for rx in PERIOD_RE:
         m = rx.search(p)

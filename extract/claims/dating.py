@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.claims.candidates import Candidate, sentences
 from extract.claims.date_phrases import DatePhrase, date_phrases, resolve_phrase
-from extract.claims.dates import DateValue
+from extract.claims.dates import YEAR_RE, DateValue, resolve_date
 from extract.claims.lexicon import Lexicon
 from extract.claims.syntax import ancestors_to_root
 
@@ -88,6 +88,31 @@ def _week_window(phrase: str, published: str | None) -> tuple[dt.date, dt.date] 
         return monday, pub
     if re.search(r"\b(last|past|previous) week\b", p):
         return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    return None
+
+
+def _month_window(month: str) -> tuple[dt.date, dt.date] | None:
+    """The days of a `YYYY-MM` month."""
+    try:
+        first = dt.date(int(month[:4]), int(month[5:7]), 1)
+    except ValueError:
+        return None
+    return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _day_inside(
+    doc: Doc, phrases: list[DatePhrase], pool: list[DatePhrase], chosen: DatePhrase, published: str | None,
+    window: tuple[dt.date, dt.date],
+) -> DateValue | None:
+    """A day that another phrase of the sentence gives inside the week or month the chosen one
+    names: the more specific date of the same return."""
+    for p in pool:
+        if p is chosen:
+            continue
+        v = resolve_phrase(doc, phrases, p, published)
+        day = _day_of(v.date) if v is not None and not v.cumulative and not v.date_end else None
+        if day is not None and window[0] <= day <= window[1]:
+            return v
     return None
 
 
@@ -221,9 +246,15 @@ def date_of(
             v = resolve_phrase(doc, phrases, p, published)
             if v is None:
                 continue
-            window = _week_window(p.text, published)
-            if window is not None and not v.cumulative:
-                own_value, own_window = v, window  # "earlier this week": a nearby "on Monday" may say which day
+            week = _week_window(p.text, published)
+            month = _month_window(v.date) if len(v.date) == 7 and not v.date_end else None
+            window = None if v.cumulative else week or month
+            others = body if segment is None else pool  # another clause of the sentence may give the day
+            inside = _day_inside(doc, phrases, others, p, published, window) if window else None
+            if inside is not None:
+                return Dating(inside, "sentence", None)  # "arrested last week, handed over this morning"
+            if week is not None and not v.cumulative:
+                own_value, own_window = v, week  # "earlier this week": a nearby "on Monday" may say which day
                 break
             return Dating(v, "sentence", None)
         if own_value is None and any(VAGUE_PERIOD_RE.search(p.text) for p in pool):
@@ -286,3 +317,16 @@ def date_of(
     if own_value is not None:
         return Dating(own_value, "sentence", None)
     return Dating(None, None, None)
+
+
+def headline_period(headline: str, published: str | None) -> DateValue | None:
+    """The period a report's headline names with its year ("Migrant Returns Dashboard,
+    April-June 2025", "Enforcement of immigration legislation, 2nd quarter 2025"): the period
+    of the figures the report gives without a date of their own. A headline without a year
+    names none ("7,000 Afghans return in two days")."""
+    if not YEAR_RE.search(headline.lower()):
+        return None
+    value = resolve_date(headline, published)
+    if value is None or value.cumulative or value.relative:
+        return None
+    return value
