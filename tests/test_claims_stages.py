@@ -197,6 +197,8 @@ def _figure_parts(text: str) -> dict[int, set[str]]:
      {29: {"Germany", "Kabul"}, 18: {"Tashkent", "Istanbul"}, 15: {"Dhaka"}}),  # a semicolon over a comma
     ("Austria took back 1,158 people from Germany last year, Croatia 982 and Poland 637.",
      {1158: {"Austria", "Germany"}, 982: {"Croatia"}, 637: {"Poland"}}),
+    ("Germany deported them to Austria, 1,044, followed by France with 761, Poland with 588 and Italy with 512.",
+     {1044: {"Germany", "Austria"}, 761: {"France"}, 588: {"Poland"}, 512: {"Italy"}}),  # "X with N": X is N's
 ])
 def test_a_sentence_of_several_figures_is_cut_into_one_part_per_figure(text, wanted):
     assert _figure_parts(text) == wanted
@@ -307,6 +309,17 @@ def _place_names(text: str) -> set[str]:
         "Returns recorded at the crossings:\nYemenis deported through Al-Wadiah crossing: 4,312\n"
         "Ethiopians pushed back into Saada governorate: 2,065\nTotal, July to September: 6,377 people",
         {"Al-Wadiah", "Saada"}, {"Yemenis", "Ethiopians", "September", "July"}, id="people-and-periods"),
+    pytest.param(  # an article inside a name, a bridge's ordinal and number, a name read as a person
+        "Returns by crossing:\nBab al-Salameh: 602\nFrankfurt am Main: 3,102\nGreater Toronto Area: 6,920\n\n"
+        "Thai police handed over 117 people at the Thai-Myanmar Friendship Bridge No. 2 on Monday.\n\n"
+        "Another 214 were sent back across the Second Thai-Myanmar Friendship Bridge to Myawaddy.\n\n"
+        "Police deported 318 Ethiopians on a train to Dire Dawa, and Algeria expelled 1,018 to Point Zero.\n\n"
+        "Some 26 were flown from Christmas Island to Colombo, and 40 more followed, with 288 in May.",
+        {"Bab al-Salameh", "Frankfurt am Main", "Greater Toronto Area", "Thai-Myanmar Friendship Bridge No. 2",
+         "Second Thai-Myanmar Friendship Bridge", "Myawaddy", "Dire Dawa", "Point Zero", "Christmas Island",
+         "Colombo"},
+        {"Bab al", "Salameh", "Frankfurt", "Greater Toronto", "No", "Second", "Dawa", "Point",
+         "Christmas Island to Colombo", "288"}, id="whole-names"),
 ])
 def test_place_names_are_cut_where_the_names_end(text, wanted, unwanted):
     names = _place_names(text)
@@ -314,12 +327,17 @@ def test_place_names_are_cut_where_the_names_end(text, wanted, unwanted):
     assert not names & unwanted
 
 
-def test_a_row_label_under_a_nationality_header_is_marked_as_the_people_not_a_place():
+@pytest.mark.parametrize("nationality_title, crossing_title", [
+    ("Deportees by nationality:", "Deportees by crossing point:"),
+    ("Deportees by nationality, June 2025", "Table 2. Deportees by crossing point, June 2025"),  # not rows
+])
+def test_a_row_label_under_a_nationality_header_is_marked_as_the_people_not_a_place(nationality_title,
+                                                                                       crossing_title):
     from extract.claims.places import claim_place_spans, place_features
 
-    text = ("Between 1 and 30 June, 4,210 people were deported from Algeria to Niger, the IOM said.\n\n"
-            "Deportees by nationality:\nGuinea: 742\nMali: 510\n\n"
-            "Deportees by crossing point:\nAssamaka: 3,020\nArlit: 1,190")
+    text = ("Between 1 and 30 June, 4,210 migrants and other nationals were deported from Algeria to Niger.\n\n"
+            f"{nationality_title}\nGuinea: 742\nMali: 510\n\n"
+            f"{crossing_title}\nAssamaka: 3,020\nArlit: 1,190")
     lex = load_lexicon()
     art = next(article_candidates([(text, PUB)]))
     marked = {}

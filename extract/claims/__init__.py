@@ -51,7 +51,7 @@ from extract.claims.who import who_of
 from extract.sanitize import same_length
 from extract.types import Claim
 
-EXTRACTOR_VERSION = "claims-2.7"
+EXTRACTOR_VERSION = "claims-2.8"
 BATCH = 64
 MAX_CANDIDATES = 2_000  # per article: no article of news comes near it, a hostile page might
 # No return of people counts more than this (the world has 8 * 10^9): a figure beyond it is no

@@ -166,8 +166,14 @@ def _proper_words(lex: Lexicon) -> frozenset[str]:
     return got
 
 
+_TABLE_ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?[^:|\n]{2,60}[:|]\s*[\d(]")
+
+
 def is_title_case_line(line: str, lex: Lexicon) -> bool:
-    """A headline in Title Case: most words that are not names start with a capital."""
+    """A headline in Title Case: most words that are not names start with a capital. Not a table
+    row ("Frankfurt am Main: 3,102", "Greater Toronto Area | 6,920"): its label is a name."""
+    if _TABLE_ROW_RE.match(line):
+        return False
     words = WORD_RE.findall(line)
     content = [w for w in words if w.lower() not in SMALL]
     if len(content) < 3 or len(words) > 30:

@@ -64,7 +64,13 @@ NAME_PARTICLES = {
     "of",
     "à",  # "Anse-à-Pitres"
     "e",  # "Pul-e-Abresham"
+    "am",  # "Frankfurt am Main"
+    "upon",  # "Newcastle upon Tyne"
+    "der",
 }
+
+# capitalised ordinals that begin a facility's name: "the Second Thai-Myanmar Friendship Bridge"
+NAME_ORDINALS = {"first", "second", "third", "fourth", "fifth", "new", "old"}
 
 
 _ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
@@ -98,11 +104,12 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     ):
         start -= 1
     run = chunk[start:end]
+    ordinal = 1 if run and run[0].lower_ in NAME_ORDINALS and len(run) > 1 else 0  # "Second Thai-..."
     if (
         not run
         or any(
             t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "NORP") or t.pos_ not in ("PROPN", "NOUN", "ADJ")
-            for t in run
+            for t in run[ordinal:]
             if not _infix_hyphen(t)
         )
         or all(t.pos_ == "ADJ" for t in run)
@@ -111,6 +118,16 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
     a, b = run[0].i, run[-1].i + 1
     if b == head.i and head.text[:1].isupper():
         b = head.i + 1  # "Tocumen International Airport"
+    return a, b
+
+
+def _numbered(doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
+    """A named facility with its number: "the Thai-Myanmar Friendship Bridge No. 2"."""
+    a, b = span
+    if b + 1 < len(doc) and doc[b].text in ("No.", "No") and doc[b + 1].like_num:
+        return a, b + 2
+    if b + 2 < len(doc) and doc[b].text == "No" and doc[b + 1].text == "." and doc[b + 2].like_num:
+        return a, b + 3
     return a, b
 
 
@@ -161,8 +178,9 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             a += 1
         while b - a > 1 and _lower_facility_word(doc[b - 1], facility):
             b -= 1  # "Dushanbe airport": the name, not the facility word
-        if a < b:
-            named.append((a, b))
+        # "Christmas Island to Colombo" read as one name: the names either side of "to"
+        inner = [t.i for t in doc[a:b] if t.lower_ in ("to", "from") and t.i > a]
+        named += [piece for piece in _cut((a, b), inner) if piece[0] < piece[1]]
     for a, b in sorted(set(named), key=lambda x: (-(x[1] - x[0]), x[0])):  # the longest name wins: "Mexico City"
         add(a, b)
     for a, b in _row_labels(doc, lex):
@@ -173,7 +191,7 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         ):  # "through the Moreh crossing", where the tagger read "crossing" as a verb
             got2 = _facility_name(doc, tok)
             if got2 is not None:
-                add(*got2, widen=True)
+                add(*_numbered(doc, got2), widen=True)
             else:  # "the Argeen and Qustul crossings": the first of coordinated names
                 for ch in tok.children:
                     is_name = ch.pos_ == "PROPN" and ch.text[:1].isupper()
@@ -199,7 +217,16 @@ def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                 a -= 2  # "to Cap-Haïtien", "from al-Hol"
             else:
                 break
-        add(a, tok.i + 1)
+        if tok.ent_iob_ == "I":  # "to Dire Dawa", "to Point Zero": the recogniser's name, whatever its label
+            s0 = tok.i
+            while s0 > 0 and doc[s0].ent_iob_ == "I" and doc[s0 - 1].text[:1].isupper():
+                s0 -= 1
+            if doc[s0].ent_iob_ == "B" and s0 < a and not any(i in owner for i in range(s0, a)):
+                a = s0
+        b = tok.i + 1
+        while b < len(doc) and doc[b].ent_iob_ == "I" and doc[b].text[:1].isupper() and b not in owner:
+            b += 1  # "to Point Zero", where "Zero" was read as the number of "Point"
+        add(a, b)
     # names coordinated with a place: "at Dajabón, Elías Piña and Pedernales"
     grown = True
     while grown:
@@ -230,6 +257,8 @@ def _not_a_place(doc: Doc, span: tuple[int, int], lex: Lexicon) -> bool:
     found it."""
     a, b = span
     text = doc[a:b].text.lower()
+    if not any(ch.isalpha() for ch in text):
+        return True  # "288" in "followed by Indians with 288"
     if b - a == 1 and text in lex.classes.get("generic_place_words", frozenset()):
         return True
     if text in lex.demonyms or text in MONTHS:  # "September", "Sept"
@@ -255,7 +284,7 @@ def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
     only between two capitalised pieces of four letters or more."""
     a, b = span
     hyphens = [t.i for t in doc[a:b] if _infix_hyphen(t)]
-    named_facility = doc[b - 1].text[:1].isupper() and lex.is_a(doc[b - 1].lemma_, "facility_heads")
+    named_facility = any(t.text[:1].isupper() and lex.is_a(t.lemma_, "facility_heads") for t in doc[a:b])
     an_airport = b < len(doc) and doc[b].lower_ in ("airport", "airports")
     if not hyphens or named_facility or an_airport or lex.place_for(doc[a:b].text) is not None:
         return [span]  # "Enfidha-Hammamet International Airport", "Marseille-Provence airport": one airport
@@ -267,7 +296,8 @@ def _split_pair(doc: Doc, span: tuple[int, int], lex: Lexicon) -> list[tuple[int
 
     out = [pieces[0]]
     for before, piece in zip(pieces, pieces[1:], strict=False):
-        if name_like(before) and name_like(piece):
+        ends_in_particle = doc[before[1] - 1].lower_ in NAME_PARTICLES  # "Bab al-Salameh"
+        if name_like(before) and name_like(piece) and not ends_in_particle:
             out.append(piece)
         else:
             out[-1] = (out[-1][0], piece[1])
@@ -292,10 +322,9 @@ def _row_labels(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                     if t is not None and run and _infix_hyphen(t):
                         run.append(t)
                         continue
-                    if (
-                        t is not None
-                        and (t.text[:1].isupper() or (run and t.lower_ in NAME_PARTICLES | {"and"}))
-                        and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET")
+                    if t is not None and (
+                        (t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ", "CCONJ", "ADP", "DET"))
+                        or (run and t.lower_ in NAME_PARTICLES | {"and"})  # "Frankfurt am Main", tagged a verb
                     ):
                         run.append(t)
                         continue

@@ -211,6 +211,8 @@ def _gapped(c: Candidate, part: tuple[int, int], lex: Lexicon) -> bool:
 
 
 _ROW_END_RE = re.compile(r"\d[\d,. ]*\)?\.?\s*$")  # a row line ends in its figure
+# ... but a table's title ends in its period: "Removals by nationality, August 2025"
+_TITLE_YEAR_RE = re.compile(r"^[^:|]*\S\s+\S+\s+\S*[A-Za-z,]\s+(?:19|20)\d\d\s*$")
 
 
 def _rows_lead(doc: Doc, row_start: int) -> str:
@@ -222,7 +224,7 @@ def _rows_lead(doc: Doc, row_start: int) -> str:
         leads, lead, pos = {}, "", 0
         for line in doc_text(doc).split("\n"):
             leads[pos] = lead
-            if line.strip() and not _ROW_END_RE.search(line):
+            if line.strip() and (not _ROW_END_RE.search(line) or _TITLE_YEAR_RE.match(line)):
                 lead = line
             pos += len(line) + 1
         doc.user_data["newsmon_row_leads"] = leads

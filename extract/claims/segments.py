@@ -2,8 +2,8 @@
 
 "808 had been returned on flights from Piarco to Maiquetía, and 355 by vessel from
 Chaguaramas to Güiria": the sentence is cut between two figures at the strongest clause
-break between them (a semicolon, then a coordinating word, then a comma; the last of the
-strongest), so each figure owns the words up to the next cut. A name in another figure's
+break between them (a semicolon, then a coordinating word or ", with", then a comma; the
+last of the strongest), so each figure owns the words up to the next cut. A name in another figure's
 part is, most often, that figure's place.
 """
 
@@ -45,6 +45,8 @@ def _cut(doc: Doc, after: int, before: int) -> int:
     best, at = 0, before
     for i in range(after, before):
         rank = _BREAKS.get(doc[i].lower_, 0)
+        if doc[i].lower_ == "with" and i > 0 and not doc[i - 1].is_punct:
+            rank = 0  # "France with 761": the name before "with" is the next figure's
         if rank and rank >= best:
             best, at = rank, i
     return at
