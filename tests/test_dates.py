@@ -77,6 +77,8 @@ CASES = [
     ("in the first quarter", PUB, None, "2025-01"),
     ("the first half", PUB, None, "2025-01"),
     ("in the first five months", PUB, None, "2025-01"),
+    ("in the first two weeks of the year", PUB, None, "2025-01"),
+    ("in the first three weeks of May", PUB, None, "2025-05"),  # weeks of a month: that month
     ("in the fourth quarter", "2025-02-11", None, "2024-10"),  # not yet begun this year
     ("the first quarter of the season", PUB, None, None),
     # a news flash or live blog: the day of publication

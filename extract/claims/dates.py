@@ -89,7 +89,7 @@ QUARTER_RE = re.compile(
     rf"|q([1-4])\s*,?\s*{_YEAR})"
 )
 FIRST_MONTHS_RE = re.compile(
-    rf"\bfirst\s+(?:\w+\s+)?(?:months?|weeks?)(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
+    rf"\bfirst\s+(?:\w+\s+)?(?:months?|weeks?)\b(?:\s+of\s+(?:the\s+year|this\s+year|last\s+year|{_YEAR})|(?!\s+of\b))"
 )
 _ORDER = {
     "first": 1,
