@@ -221,6 +221,24 @@ def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
     assert marks[440, "Ciudad Juárez"] == {"earlier-part"} and marks[612, "Ciudad Juárez"] == {"own-part"}
 
 
+def test_a_name_of_another_part_is_marked_when_the_figures_own_part_names_places():
+    from extract.claims.place_names import place_name
+    from extract.claims.places import claim_place_spans, place_features
+
+    text = ("Iran deported 410 Afghans from Mashhad to Herat last week, 96 from Zahedan to Nimroz, "
+            "and 52 more in the same days.")
+    lex = load_lexicon()
+    art = next(article_candidates([(text, PUB)]))
+    marked = {
+        (c.quantity.value, place_name(c.doc, span)): "figure-part-has-names" in place_features(c, span, lex)
+        for c, _f in art.candidates
+        for span in claim_place_spans(c, lex)
+    }
+    assert marked[96, "Herat"] and marked[410, "Nimroz"]  # each part names its own places
+    assert not marked[52, "Herat"]  # "and 52 more in the same days" names none: it may share
+    assert not marked[410, "Herat"]  # a name of the figure's own part
+
+
 @pytest.mark.parametrize("text, figure, shared", [
     ("Germany deported 16,430 people in 2023, up from 12,945 in 2022, according to federal figures.", 12945, True),
     ("Iran deported 1,200 Afghans in May and 1,500 in June.", 1500, True),

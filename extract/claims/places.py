@@ -187,8 +187,11 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
             f.append("own-part")
         else:
             f.append("earlier-part" if name_part < figure_part else "later-part")
+            own_range = part_range(c.sent, cuts, figure_part)
+            if _names_in(c, own_range, lex):
+                f.append("figure-part-has-names")  # "118 from Dandong to Sinuiju, 46 from Tumen to Namyang"
             if (name_part < figure_part and "subject-side" in f
-                    and _gapped(c, part_range(c.sent, cuts, figure_part), lex)):
+                    and _gapped(c, own_range, lex)):
                 f.append("shared-subject")  # "Germany deported 16,430 in 2023, up from 12,945 in 2022"
     sent_text = doc_text(doc)[c.sent.start_char : doc[a].idx]
     if c.rule == "list" and not re.search(r"[:|]", sent_text):
@@ -201,13 +204,19 @@ def _own_features(c: Candidate, span: tuple[int, int], lex: Lexicon) -> list[str
     return f
 
 
+def _names_in(c: Candidate, part: tuple[int, int], lex: Lexicon) -> bool:
+    """Whether a part of the claim's sentence names a place candidate of its own."""
+    lo, hi = part
+    return any(lo <= a < hi for a, _b in claim_place_spans(c, lex))
+
+
 def _gapped(c: Candidate, part: tuple[int, int], lex: Lexicon) -> bool:
     """Whether a figure's part of the sentence has no subject and no name of its own ("up from 12,945
     in 2022", "and 1,500 in June"): its return is told by the earlier part's verb and subject."""
     lo, hi = part
     if any(c.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in range(lo, hi) if i != c.tq.start):
         return False
-    return not any(lo <= a < hi for a, _b in claim_place_spans(c, lex))
+    return not _names_in(c, part, lex)
 
 
 _ROW_END_RE = re.compile(r"\d[\d,. ]*\)?\.?\s*$")  # a row line ends in its figure
