@@ -204,36 +204,32 @@ def test_a_sentence_of_several_figures_is_cut_into_one_part_per_figure(text, wan
     assert _figure_parts(text) == wanted
 
 
-def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
+def _name_features(text: str) -> dict[tuple[float, str], set[str]]:
+    """(figure, place name of its sentence) -> the place model's features of that name."""
     from extract.claims.place_names import place_name
     from extract.claims.places import claim_place_spans, place_features
 
-    text = ("On Thursday alone, 612 Mexicans were handed over at the Paso del Norte bridge in Ciudad Juárez, and 440 "
-            "at the crossings into Tijuana.")
     lex = load_lexicon()
     art = next(article_candidates([(text, PUB)]))
-    marks = {
-        (c.quantity.value, place_name(c.doc, span)): {f for f in place_features(c, span, lex) if f.endswith("-part")}
+    return {
+        (c.quantity.value, place_name(c.doc, span)): set(place_features(c, span, lex))
         for c, _f in art.candidates
         for span in claim_place_spans(c, lex)
     }
+
+
+def test_a_name_in_another_figures_part_is_marked_for_the_place_model():
+    feats = _name_features("On Thursday alone, 612 Mexicans were handed over at the Paso del Norte bridge in Ciudad "
+                           "Juárez, and 440 at the crossings into Tijuana.")
+    marks = {key: {f for f in got if f.endswith("-part")} for key, got in feats.items()}
     assert marks[612, "Tijuana"] == {"later-part"} and marks[440, "Tijuana"] == {"own-part"}
     assert marks[440, "Ciudad Juárez"] == {"earlier-part"} and marks[612, "Ciudad Juárez"] == {"own-part"}
 
 
 def test_a_name_of_another_part_is_marked_when_the_figures_own_part_names_places():
-    from extract.claims.place_names import place_name
-    from extract.claims.places import claim_place_spans, place_features
-
-    text = ("Iran deported 410 Afghans from Mashhad to Herat last week, 96 from Zahedan to Nimroz, "
-            "and 52 more in the same days.")
-    lex = load_lexicon()
-    art = next(article_candidates([(text, PUB)]))
-    marked = {
-        (c.quantity.value, place_name(c.doc, span)): "figure-part-has-names" in place_features(c, span, lex)
-        for c, _f in art.candidates
-        for span in claim_place_spans(c, lex)
-    }
+    feats = _name_features("Iran deported 410 Afghans from Mashhad to Herat last week, 96 from Zahedan to Nimroz, "
+                           "and 52 more in the same days.")
+    marked = {key: "figure-part-has-names" in got for key, got in feats.items()}
     assert marked[96, "Herat"] and marked[410, "Nimroz"]  # each part names its own places
     assert not marked[52, "Herat"]  # "and 52 more in the same days" names none: it may share
     assert not marked[410, "Herat"]  # a name of the figure's own part

@@ -23,6 +23,9 @@ from extract.claims.numbers import VAGUE
 NEIGHBOURS = 2
 LIST_BLOCK = 80  # list or table lines followed after a selected line (a table of returns by province)
 _LIST_LINE_RE = re.compile(r"^\s*(?:[-•*·–]\s|\d{1,2}[.)]\s|.{1,60}(?::|\s\|)\s*\S|.*\t)")
+# a row "Label: figure" / "Label | figure" (a bullet before it, a note in brackets after the label
+# allowed): group 1 is the label; the match ends on the first character after the separator
+ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
 MAX_CHUNK = 20_000
 MAX_PARSED = 100_000
 MAX_LINE = 20_000

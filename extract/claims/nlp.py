@@ -27,6 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex
 
+from extract.claims.chunks import ROW_RE
 from extract.claims.lexicon import Lexicon, load_lexicon
 from extract.claims.numbers import Quantity, find_quantities
 
@@ -166,13 +167,11 @@ def _proper_words(lex: Lexicon) -> frozenset[str]:
     return got
 
 
-_TABLE_ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?[^:|\n]{2,60}[:|]\s*[\d(]")
-
-
 def is_title_case_line(line: str, lex: Lexicon) -> bool:
     """A headline in Title Case: most words that are not names start with a capital. Not a table
     row ("Frankfurt am Main: 3,102", "Greater Toronto Area | 6,920"): its label is a name."""
-    if _TABLE_ROW_RE.match(line):
+    row = ROW_RE.match(line)
+    if row and line[row.end() - 1] in "0123456789(":  # a figure right after the separator
         return False
     words = WORD_RE.findall(line)
     content = [w for w in words if w.lower() not in SMALL]

@@ -9,6 +9,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from extract.claims.chunks import ROW_RE
 from extract.claims.dates import MONTHS
 from extract.claims.lexicon import Lexicon
 
@@ -69,11 +70,10 @@ NAME_PARTICLES = {
     "der",
 }
 
-# capitalised ordinals that begin a facility's name: "the Second Thai-Myanmar Friendship Bridge"
+# capitalised words that begin a facility's name and that the recogniser may read as an ordinal
+# or a date: "the Second Thai-Myanmar Friendship Bridge", "the Old Bridge"
 NAME_ORDINALS = {"first", "second", "third", "fourth", "fifth", "new", "old"}
 
-
-_ROW_RE = re.compile(r"^\s*(?:[-•*·–]\s*)?([^:|\n]{2,60}?)\s*(?:\([^)\n]{1,60}\))?\s*(?::|\|)\s*\S")
 
 
 def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
@@ -124,11 +124,9 @@ def _facility_name(doc: Doc, head: Token) -> tuple[int, int] | None:
 def _numbered(doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
     """A named facility with its number: "the Thai-Myanmar Friendship Bridge No. 2"."""
     a, b = span
-    if b + 1 < len(doc) and doc[b].text in ("No.", "No") and doc[b + 1].like_num:
-        return a, b + 2
-    if b + 2 < len(doc) and doc[b].text == "No" and doc[b + 1].text == "." and doc[b + 2].like_num:
-        return a, b + 3
-    return a, b
+    k = b + 1 if b < len(doc) and doc[b].text in ("No.", "No") else b
+    k += 1 if k != b and k < len(doc) and doc[k].text == "." else 0
+    return (a, k + 1) if k != b and k < len(doc) and doc[k].like_num else (a, b)
 
 
 def place_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
@@ -312,7 +310,7 @@ def _row_labels(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     text = doc.text
     pos = 0
     for line in text.split("\n"):
-        m = _ROW_RE.match(line)
+        m = ROW_RE.match(line)
         if m and re.search(r"\d", line[m.end(1) :]):
             a_char, b_char = pos + m.start(1), pos + m.end(1)
             span = doc.char_span(a_char, b_char, alignment_mode="contract")
